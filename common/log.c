@@ -1,0 +1,73 @@
+/* Logging to stderr with a level filter; the one piece of process-wide state is the level. */
+#include "log.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static enum log_level current_level = LOG_LEVEL_INFO;
+static const char *current_program = "multiseat";
+
+static const char *const level_names[] = {
+	[LOG_LEVEL_SILENT] = "silent",
+	[LOG_LEVEL_ERROR] = "error",
+	[LOG_LEVEL_INFO] = "info",
+	[LOG_LEVEL_DEBUG] = "debug",
+};
+
+void log_init(enum log_level level, const char *program)
+{
+	current_level = level;
+	if (program != NULL) {
+		current_program = program;
+	}
+}
+
+enum log_level log_get_level(void)
+{
+	return current_level;
+}
+
+int log_level_parse(const char *name, enum log_level *level)
+{
+	for (size_t i = 0; i < sizeof(level_names) / sizeof(level_names[0]); i++) {
+		if (strcmp(name, level_names[i]) == 0) {
+			*level = (enum log_level)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+void log_vmessage(enum log_level level, const char *file, int line, const char *fmt, va_list ap)
+{
+	if (level > current_level || level == LOG_LEVEL_SILENT) {
+		return;
+	}
+	/* One buffered write per message keeps lines from several processes unmixed. */
+	char buf[1024];
+	int n = snprintf(buf, sizeof(buf), "%s: %s: [%s:%d] ", current_program,
+			 level_names[level], file, line);
+	if (n < 0) {
+		return;
+	}
+	if ((size_t)n < sizeof(buf)) {
+		int m = vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
+		if (m > 0) {
+			n += m;
+		}
+	}
+	if ((size_t)n >= sizeof(buf) - 1) {
+		n = (int)sizeof(buf) - 2;
+	}
+	buf[n++] = '\n';
+	fwrite(buf, 1, (size_t)n, stderr);
+}
+
+void log_message(enum log_level level, const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	log_vmessage(level, file, line, fmt, ap);
+	va_end(ap);
+}

@@ -1,0 +1,135 @@
+/* multiseatd: the seat manager's entry point and command line. */
+#include <errno.h>
+#include <getopt.h>
+#include <libudev.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "devices.h"
+#include "log.h"
+#include "probe.h"
+
+static const char usage[] =
+	"Usage: multiseatd [OPTION]...\n"
+	"Split this computer's monitors, keyboards, mice and sound cards into seats.\n"
+	"\n"
+	"  -p, --probe            print the seat hardware found (cards, monitors, input\n"
+	"                         devices and sound cards by USB hub) and exit\n"
+	"  -j, --json             with --probe: print JSON instead of a table\n"
+	"  -l, --log-level LEVEL  silent, error, info (default) or debug\n"
+	"  -h, --help             show this help and exit\n"
+	"  -V, --version          show the version and exit\n";
+
+struct options {
+	bool probe;
+	bool json;
+	enum log_level log_level;
+};
+
+/* Returns -1 to continue, or the exit status to leave with. */
+static int parse_options(int argc, char *argv[], struct options *opts)
+{
+	static const struct option long_options[] = {
+		{"probe", no_argument, NULL, 'p'},
+		{"json", no_argument, NULL, 'j'},
+		{"log-level", required_argument, NULL, 'l'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{0},
+	};
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, ":pjl:hV", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			opts->probe = true;
+			break;
+		case 'j':
+			opts->json = true;
+			break;
+		case 'l':
+			if (log_level_parse(optarg, &opts->log_level) < 0) {
+				fprintf(stderr,
+					"multiseatd: --log-level: '%s' is not one of silent, error, "
+					"info, debug\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 0;
+		case 'V':
+			printf("multiseatd %s\n", MULTISEAT_VERSION);
+			return 0;
+		case ':':
+			fprintf(stderr, "multiseatd: %s needs a value (see --help)\n",
+				argv[optind - 1]);
+			return 2;
+		default:
+			fprintf(stderr, "multiseatd: unknown option '%s' (see --help)\n",
+				argv[optind - 1]);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "multiseatd: unexpected argument '%s' (see --help)\n", argv[optind]);
+		return 2;
+	}
+	if (opts->json && !opts->probe) {
+		fprintf(stderr, "multiseatd: --json only applies to --probe\n");
+		return 2;
+	}
+	if (!opts->probe) {
+		/* The seat manager proper (seats, leases, control socket) is not built yet. */
+		fprintf(stderr, "multiseatd: only --probe is available in this version\n");
+		return 2;
+	}
+	return -1;
+}
+
+static int run_probe(const struct options *opts)
+{
+	struct udev *udev = udev_new();
+	if (udev == NULL) {
+		log_error("cannot create a udev context: %s", strerror(errno));
+		return 1;
+	}
+	struct devices devices;
+	int ret = devices_scan(&devices, udev);
+	if (ret < 0) {
+		log_error("cannot list devices: %s", strerror(-ret));
+		udev_unref(udev);
+		return 1;
+	}
+	int status = 0;
+	if (opts->json) {
+		if (probe_print_json(stdout, &devices) < 0) {
+			log_error("out of memory while building the JSON output");
+			status = 1;
+		}
+	} else {
+		probe_print_table(stdout, &devices);
+	}
+	devices_finish(&devices);
+	udev_unref(udev);
+	if (fflush(stdout) != 0) {
+		log_error("cannot write the output: %s", strerror(errno));
+		status = 1;
+	}
+	return status;
+}
+
+int main(int argc, char *argv[])
+{
+	struct options opts = {.log_level = LOG_LEVEL_INFO};
+	int status = parse_options(argc, argv, &opts);
+	if (status >= 0) {
+		return status;
+	}
+	log_init(opts.log_level, "multiseatd");
+	return run_probe(&opts);
+}

@@ -46,8 +46,8 @@ void log_vmessage(enum log_level level, const char *file, int line, const char *
 	}
 	/* One buffered write per message keeps lines from several processes unmixed. */
 	char buf[1024];
-	int n = snprintf(buf, sizeof(buf), "%s: %s: [%s:%d] ", current_program,
-			 level_names[level], file, line);
+	int n = snprintf(buf, sizeof(buf), "%s: %s: [%s:%d] ", current_program, level_names[level],
+			 file, line);
 	if (n < 0) {
 		return;
 	}

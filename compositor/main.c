@@ -4,12 +4,11 @@
 
 #include "config.h"
 
-static const char usage[] =
-	"Usage: multiseat-compositor [OPTION]... [-- SESSION...]\n"
-	"The Wayland compositor of one multiseat seat.\n"
-	"\n"
-	"  -h, --help     show this help and exit\n"
-	"  -V, --version  show the version and exit\n";
+static const char usage[] = "Usage: multiseat-compositor [OPTION]... [-- SESSION...]\n"
+			    "The Wayland compositor of one multiseat seat.\n"
+			    "\n"
+			    "  -h, --help     show this help and exit\n"
+			    "  -V, --version  show the version and exit\n";
 
 int main(int argc, char *argv[])
 {

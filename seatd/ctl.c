@@ -4,12 +4,11 @@
 
 #include "config.h"
 
-static const char usage[] =
-	"Usage: multiseatctl [--json] COMMAND [ARG]...\n"
-	"Show and change the seats of multiseatd.\n"
-	"\n"
-	"  -h, --help     show this help and exit\n"
-	"  -V, --version  show the version and exit\n";
+static const char usage[] = "Usage: multiseatctl [--json] COMMAND [ARG]...\n"
+			    "Show and change the seats of multiseatd.\n"
+			    "\n"
+			    "  -h, --help     show this help and exit\n"
+			    "  -V, --version  show the version and exit\n";
 
 int main(int argc, char *argv[])
 {

@@ -31,8 +31,8 @@ static bool is_root_hub(struct udev_device *usb_device)
 
 struct udev_device *devices_usb_hub_of(struct udev_device *dev)
 {
-	struct udev_device *usb = udev_device_get_parent_with_subsystem_devtype(dev, "usb",
-										 "usb_device");
+	struct udev_device *usb =
+		udev_device_get_parent_with_subsystem_devtype(dev, "usb", "usb_device");
 	if (usb == NULL) {
 		return NULL;
 	}
@@ -100,7 +100,8 @@ static int add_card(struct devices *devices, struct udev_device *dev)
 	}
 	card->info_error = gpu_card_info_init(&card->info, fd);
 	if (card->info_error < 0) {
-		log_error("%s: cannot read its connectors: %s", sysname, strerror(-card->info_error));
+		log_error("%s: cannot read its connectors: %s", sysname,
+			  strerror(-card->info_error));
 	}
 	close(fd);
 	return 0;
@@ -122,10 +123,10 @@ static int add_input(struct devices *devices, struct udev_device *dev)
 	input->devnode = strdup(devnode);
 	input->id_path = dup_or_null(udev_device_get_property_value(dev, "ID_PATH"));
 	input->caps = input_classify(udev_property, dev);
-	struct udev_device *parent = udev_device_get_parent_with_subsystem_devtype(dev, "input",
-										   NULL);
-	input->name = dup_or_null(parent != NULL ? udev_device_get_sysattr_value(parent, "name")
-						 : NULL);
+	struct udev_device *parent =
+		udev_device_get_parent_with_subsystem_devtype(dev, "input", NULL);
+	input->name =
+		dup_or_null(parent != NULL ? udev_device_get_sysattr_value(parent, "name") : NULL);
 	input->hub = hub_name_of(dev);
 	return input->sysname != NULL && input->devnode != NULL ? 0 : -ENOMEM;
 }
@@ -181,8 +182,7 @@ static int scan_subsystem(struct devices *devices, struct udev *udev, const char
 		goto out;
 	}
 	struct udev_list_entry *entry;
-	udev_list_entry_foreach(entry, udev_enumerate_get_list_entry(e))
-	{
+	udev_list_entry_foreach (entry, udev_enumerate_get_list_entry(e)) {
 		struct udev_device *dev =
 			udev_device_new_from_syspath(udev, udev_list_entry_get_name(entry));
 		if (dev == NULL) {
@@ -231,6 +231,14 @@ static int hub_cmp(const void *a, const void *b)
 			   ((const struct devices_hub *)b)->sysname);
 }
 
+/* qsort's array must not be NULL even when empty, and an empty list is NULL here. */
+static void sort(void *array, size_t count, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (count > 1) {
+		qsort(array, count, size, cmp);
+	}
+}
+
 int devices_scan(struct devices *devices, struct udev *udev)
 {
 	memset(devices, 0, sizeof(*devices));
@@ -248,10 +256,10 @@ int devices_scan(struct devices *devices, struct udev *udev)
 		devices_finish(devices);
 		return ret;
 	}
-	qsort(devices->cards, devices->card_count, sizeof(*devices->cards), card_cmp);
-	qsort(devices->inputs, devices->input_count, sizeof(*devices->inputs), input_cmp);
-	qsort(devices->sounds, devices->sound_count, sizeof(*devices->sounds), sound_cmp);
-	qsort(devices->hubs, devices->hub_count, sizeof(*devices->hubs), hub_cmp);
+	sort(devices->cards, devices->card_count, sizeof(*devices->cards), card_cmp);
+	sort(devices->inputs, devices->input_count, sizeof(*devices->inputs), input_cmp);
+	sort(devices->sounds, devices->sound_count, sizeof(*devices->sounds), sound_cmp);
+	sort(devices->hubs, devices->hub_count, sizeof(*devices->hubs), hub_cmp);
 	return 0;
 }
 

@@ -33,12 +33,9 @@ struct options {
 static int parse_options(int argc, char *argv[], struct options *opts)
 {
 	static const struct option long_options[] = {
-		{"probe", no_argument, NULL, 'p'},
-		{"json", no_argument, NULL, 'j'},
-		{"log-level", required_argument, NULL, 'l'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{0},
+		{"probe", no_argument, NULL, 'p'},	     {"json", no_argument, NULL, 'j'},
+		{"log-level", required_argument, NULL, 'l'}, {"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},	     {0},
 	};
 	opterr = 0;
 	int c;
@@ -53,7 +50,8 @@ static int parse_options(int argc, char *argv[], struct options *opts)
 		case 'l':
 			if (log_level_parse(optarg, &opts->log_level) < 0) {
 				fprintf(stderr,
-					"multiseatd: --log-level: '%s' is not one of silent, error, "
+					"multiseatd: --log-level: '%s' is not one of silent, "
+					"error, "
 					"info, debug\n",
 					optarg);
 				return 2;
@@ -76,7 +74,8 @@ static int parse_options(int argc, char *argv[], struct options *opts)
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "multiseatd: unexpected argument '%s' (see --help)\n", argv[optind]);
+		fprintf(stderr, "multiseatd: unexpected argument '%s' (see --help)\n",
+			argv[optind]);
 		return 2;
 	}
 	if (opts->json && !opts->probe) {

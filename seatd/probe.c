@@ -181,8 +181,8 @@ static json_object *input_json(const struct devices_input *in)
 		const char *name;
 	} cap_names[] = {
 		{INPUT_CAP_KEYBOARD, "keyboard"}, {INPUT_CAP_POINTER, "pointer"},
-		{INPUT_CAP_TOUCH, "touch"},       {INPUT_CAP_TABLET, "tablet"},
-		{INPUT_CAP_KEYS, "keys"},         {INPUT_CAP_JOYSTICK, "joystick"},
+		{INPUT_CAP_TOUCH, "touch"},	  {INPUT_CAP_TABLET, "tablet"},
+		{INPUT_CAP_KEYS, "keys"},	  {INPUT_CAP_JOYSTICK, "joystick"},
 	};
 	json_object *o = json_object_new_object();
 	json_object *caps = json_object_new_array();

@@ -1,4 +1,5 @@
-/* Lab tool: prints the key events of evdev nodes for a while, one line each, for tests to compare. */
+/* Lab tool: prints the key events of evdev nodes for a while, one line each, for tests to compare.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <libevdev/libevdev.h>
@@ -66,8 +67,8 @@ int main(int argc, char *argv[])
 			}
 			struct input_event ev;
 			int rc;
-			while ((rc = libevdev_next_event(devs[i], LIBEVDEV_READ_FLAG_NORMAL, &ev)) ==
-			       LIBEVDEV_READ_STATUS_SUCCESS) {
+			while ((rc = libevdev_next_event(devs[i], LIBEVDEV_READ_FLAG_NORMAL,
+							 &ev)) == LIBEVDEV_READ_STATUS_SUCCESS) {
 				if (ev.type == EV_KEY || ev.type == EV_REL || ev.type == EV_ABS) {
 					printf("%s %s %d\n", argv[i + 2],
 					       libevdev_event_code_get_name(ev.type, ev.code),

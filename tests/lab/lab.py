@@ -210,7 +210,12 @@ def prepare_kernel():
         dl = Path(tempfile.mkdtemp(prefix="kernel-", dir=cache))
         os.chmod(dl, 0o777)
         try:
-            _run(["apt-get", "download", pkg], cwd=dl)
+            try:
+                _run(["apt-get", "download", pkg], cwd=dl)
+            except subprocess.CalledProcessError:
+                # Stale package lists name a version the mirror no longer has.
+                subprocess.run(["apt-get", "update"], capture_output=True)
+                _run(["apt-get", "download", pkg], cwd=dl)
             debs = list(dl.glob("*.deb"))
             if len(debs) != 1:
                 raise LabError(f"apt-get download {pkg} left {len(debs)} packages")
@@ -546,7 +551,9 @@ class Lab:
             ("out", str(self.out), False),
         ]
         cmd = [
-            "qemu-system-x86_64", "-accel", "tcg", "-smp", str(t.cpus), "-m", str(t.memory_mb),
+            # No PS/2 controller: its keyboard and mouse would take input meant for unbound USB devices.
+            "qemu-system-x86_64", "-machine", "pc,i8042=off", "-accel", "tcg",
+            "-smp", str(t.cpus), "-m", str(t.memory_mb),
             "-nodefaults", "-no-user-config", "-vga", "none", "-no-reboot",
             "-kernel", str(kernel), "-initrd", str(initramfs),
             "-append", "console=ttyS0 quiet loglevel=4 panic=-1 8250.nr_uarts=1",

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs the Debian packages multiseat needs for a job when any is missing; a no-op otherwise.
+# Usage: tools/deps.sh build|test|lab...   (several may be given)
+set -euo pipefail
+
+build=(meson ninja-build pkg-config gcc libc6-dev python3
+       libdrm-dev libinput-dev libevdev-dev libwayland-dev wayland-protocols libudev-dev
+       libxkbcommon-dev libpixman-1-dev libfcft-dev libpipewire-0.3-dev libinih-dev
+       libjson-c-dev libacl1-dev scdoc)
+test=(libcmocka-dev)
+# The virtual lab: QEMU, a busybox initramfs, the guest's udev and tools, image conversion.
+lab=(qemu-system-x86 busybox-static cpio kmod udev dbus netpbm libdrm-tests alsa-utils xz-utils)
+
+wanted=()
+for job in "$@"; do
+    case "$job" in
+        build) wanted+=("${build[@]}") ;;
+        test) wanted+=("${build[@]}" "${test[@]}" "${lab[@]}") ;;
+        lab) wanted+=("${build[@]}" "${lab[@]}") ;;
+        *) echo "deps.sh: unknown job '$job' (expected build, test or lab)" >&2; exit 2 ;;
+    esac
+done
+
+missing=()
+for pkg in "${wanted[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q '^install ok installed$'; then
+        missing+=("$pkg")
+    fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+# shellcheck disable=SC2207
+missing=($(printf '%s\n' "${missing[@]}" | sort -u))
+echo "deps.sh: installing ${missing[*]}"
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "deps.sh: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+    sudo=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -q
+"${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -12,6 +12,7 @@ import atexit
 import dataclasses
 import hashlib
 import json
+import math
 import os
 import re
 import shutil
@@ -466,7 +467,6 @@ class Wav:
 
 def write_tone(path, seconds=1.0, freq=440.0, rate=48000, amplitude=16000):
     """Raw S16_LE stereo sine, for playing into a lab sound card."""
-    import math
     frames = int(seconds * rate)
     samples = bytearray()
     for i in range(frames):
@@ -654,6 +654,12 @@ class Lab:
     def failure_report(self, lines=60):
         text = self._console_bytes().decode(errors="replace").splitlines()[-lines:]
         report = [f"--- lab {self.workdir}: last {len(text)} lines of the guest console ---"] + text
+        if self.agent is not None and self.qemu is not None and self.qemu.poll() is None:
+            try:
+                _, dmesg = self.agent.run(f"dmesg | tail -n {lines}", timeout=10)
+                report += ["--- guest dmesg ---", dmesg]
+            except (LabError, OSError):
+                report += ["--- guest dmesg: the guest agent did not answer ---"]
         qlog = self.workdir / "qemu.log"
         if qlog.exists() and qlog.stat().st_size:
             report += ["--- QEMU ---", qlog.read_text(errors="replace")[-4000:]]
@@ -790,6 +796,26 @@ class Lab:
 
     def wav(self, dev_id):
         return read_wav(self.wav_path(dev_id))
+
+
+class Checks:
+    """Named checks that all run and are reported, instead of stopping at the first failure."""
+
+    def __init__(self):
+        self.passed, self.failed = [], []
+
+    def __call__(self, cond, what):
+        print(("ok    " if cond else "FAIL  ") + what, flush=True)
+        (self.passed if cond else self.failed).append(what)
+
+    def report_on_failure(self, lab):
+        """While the lab still runs: its console and dmesg, if any check failed."""
+        if self.failed:
+            sys.stderr.write(lab.failure_report())
+
+    def finish(self):
+        print(f"lab: {len(self.passed)} passed, {len(self.failed)} failed")
+        sys.exit(1 if self.failed else 0)
 
 
 def run_test(main):

@@ -10,13 +10,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lab  # noqa: E402
 
-failures = []
-passed = []
-
-
-def check(cond, what):
-    print(("ok    " if cond else "FAIL  ") + what, flush=True)
-    (passed if cond else failures).append(what)
+check = lab.Checks()
 
 
 def usb_port(props):
@@ -139,7 +133,9 @@ def main():
               f"{pattern.distinct_colours()} with the pattern; connector {conn_id}, CRTC {crtc_id})")
 
         # ---- sound: a tone played on card of hub 1 lands in snd1's WAV only
-        if l.run("command -v aplay")[0] == 0:
+        has_aplay = l.run("command -v aplay")[0] == 0
+        check(has_aplay, "aplay (alsa-utils) is there to play into the lab's sound cards")
+        if has_aplay:
             before1, before2 = len(l.wav("snd1").data), len(l.wav("snd2").data)
             card1 = next((p for p in sounds if usb_port(p) == "1.3"), None)
             if card1 is not None:
@@ -152,9 +148,9 @@ def main():
                 peak2 = lab.Wav(w2.rate, w2.channels, w2.bits, w2.data[before2:]).peak()
                 check(peak1 > 8000, f"tone recorded on snd1 (peak {peak1})")
                 check(peak2 < 100, f"silence on snd2 (peak {peak2})")
+        check.report_on_failure(l)
 
-    print(f"lab: {len(passed)} passed, {len(failures)} failed")
-    sys.exit(1 if failures else 0)
+    check.finish()
 
 
 if __name__ == "__main__":

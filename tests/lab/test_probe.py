@@ -8,13 +8,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lab  # noqa: E402
 
-failures = []
-passed = []
-
-
-def check(cond, what):
-    print(("ok    " if cond else "FAIL  ") + what, flush=True)
-    (passed if cond else failures).append(what)
+check = lab.Checks()
 
 
 def probe(l):
@@ -73,9 +67,9 @@ def main():
         l.wait_guest("! ls /dev/input/by-path/*usb-0:1.4:* 2>/dev/null")
         l.sh("udevadm settle")
         check(below(probe(l), "1-1")[0] == ["keyboard", "pointer"], "and gone again after unplug")
+        check.report_on_failure(l)
 
-    print(f"lab: {len(passed)} passed, {len(failures)} failed")
-    sys.exit(1 if failures else 0)
+    check.finish()
 
 
 if __name__ == "__main__":

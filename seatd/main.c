@@ -32,11 +32,17 @@ struct options {
 /* Returns -1 to continue, or the exit status to leave with. */
 static int parse_options(int argc, char *argv[], struct options *opts)
 {
+	/* One option a line reads better than the packed table clang-format makes. */
+	/* clang-format off */
 	static const struct option long_options[] = {
-		{"probe", no_argument, NULL, 'p'},	     {"json", no_argument, NULL, 'j'},
-		{"log-level", required_argument, NULL, 'l'}, {"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},	     {0},
+		{"probe", no_argument, NULL, 'p'},
+		{"json", no_argument, NULL, 'j'},
+		{"log-level", required_argument, NULL, 'l'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{0},
 	};
+	/* clang-format on */
 	opterr = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, ":pjl:hV", long_options, NULL)) != -1) {
@@ -50,9 +56,8 @@ static int parse_options(int argc, char *argv[], struct options *opts)
 		case 'l':
 			if (log_level_parse(optarg, &opts->log_level) < 0) {
 				fprintf(stderr,
-					"multiseatd: --log-level: '%s' is not one of silent, "
-					"error, "
-					"info, debug\n",
+					"multiseatd: --log-level: '%s' is not one of "
+					"silent, error, info, debug\n",
 					optarg);
 				return 2;
 			}

@@ -1,5 +1,4 @@
-/* Lab tool: prints the key events of evdev nodes for a while, one line each, for tests to compare.
- */
+/* Lab tool: prints the key and motion events of evdev nodes for a while, one per line. */
 #include <errno.h>
 #include <fcntl.h>
 #include <libevdev/libevdev.h>

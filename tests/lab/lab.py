@@ -704,8 +704,12 @@ class Lab:
 
     # ---- input
 
+    def _device(self, dev_id):
+        """A device of the topology or one hot-plugged since boot."""
+        return self.plugged[dev_id] if dev_id in self.plugged else self.topology.device(dev_id)
+
     def _binding(self, dev_id):
-        d = self.topology.device(dev_id) if dev_id not in self.plugged else self.plugged[dev_id]
+        d = self._device(dev_id)
         if d.gpu is None:
             raise LabError(f"{dev_id} is not bound to a head: give it gpu= in the topology")
         return d.gpu, d.head
@@ -731,7 +735,7 @@ class Lab:
 
     def pointer_move(self, dev_id, x, y):
         """Relative motion for a mouse; for a tablet, x and y are 0..1 of the head."""
-        d = self.topology.device(dev_id) if dev_id not in self.plugged else self.plugged[dev_id]
+        d = self._device(dev_id)
         if d.kind == "tablet":
             events = [{"type": "abs", "data": {"axis": "x", "value": int(x * 0x7FFF)}},
                       {"type": "abs", "data": {"axis": "y", "value": int(y * 0x7FFF)}}]

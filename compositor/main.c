@@ -1,26 +1,149 @@
 /* multiseat-compositor: the per-seat Wayland compositor's entry point. */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
+#include <wayland-server.h>
 
-static const char usage[] = "Usage: multiseat-compositor [OPTION]... [-- SESSION...]\n"
-			    "The Wayland compositor of one multiseat seat.\n"
-			    "\n"
-			    "  -h, --help     show this help and exit\n"
-			    "  -V, --version  show the version and exit\n";
+#include "backend.h"
+#include "config.h"
+#include "data_device.h"
+#include "log.h"
+#include "options.h"
+#include "protocols.h"
+#include "seat.h"
+#include "server.h"
+#include "session.h"
+#include "text.h"
+
+#define IDENTIFY_FONT "DejaVu Sans"
+
+static int handle_terminate(int signal, void *data)
+{
+	struct server *server = data;
+	log_info("signal %d: shutting down", signal);
+	wl_display_terminate(server->display);
+	return 0;
+}
+
+static int create_globals(struct server *server)
+{
+	if (wl_display_init_shm(server->display) < 0 || surface_globals_create(server) < 0 ||
+	    xdg_shell_create(server) < 0 || xdg_output_manager_create(server) < 0 ||
+	    viewporter_create(server) < 0 || decoration_manager_create(server) < 0 ||
+	    presentation_create(server) < 0 || screencopy_manager_create(server) < 0 ||
+	    data_device_manager_create(server) < 0)
+		return -1;
+	if (server->options->virtual_input && virtual_input_create(server) < 0)
+		return -1;
+	return 0;
+}
 
 int main(int argc, char *argv[])
 {
-	if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		fputs(usage, stdout);
+	struct options options;
+	char error[256];
+	if (options_parse(&options, argc, argv, error, sizeof(error)) < 0) {
+		fprintf(stderr, "multiseat-compositor: %s\nTry 'multiseat-compositor --help'.\n",
+			error);
+		return 2;
+	}
+	if (options.action == OPTIONS_HELP) {
+		fputs(options_usage, stdout);
 		return 0;
 	}
-	if (argc == 2 && (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)) {
+	if (options.action == OPTIONS_VERSION) {
 		printf("multiseat-compositor %s\n", MULTISEAT_VERSION);
 		return 0;
 	}
-	/* Backends (--drm, --headless, --seat-fd) are the compositor's own issue. */
-	fprintf(stderr, "multiseat-compositor: no backend is available in this version\n");
-	return 2;
+	log_init(options.log_level, "multiseat-compositor");
+
+	struct server server = {
+		.options = &options,
+		.background = options.background,
+		.exit_code = 0,
+	};
+	wl_list_init(&server.outputs);
+	wl_list_init(&server.surfaces);
+	wl_list_init(&server.views);
+	wl_signal_init(&server.events_new_output);
+	int ret = 1;
+
+	server.display = wl_display_create();
+	if (!server.display) {
+		log_error("the Wayland display could not be created");
+		return 1;
+	}
+	server.loop = wl_display_get_event_loop(server.display);
+	struct wl_event_source *sigterm =
+		wl_event_loop_add_signal(server.loop, SIGTERM, handle_terminate, &server);
+	struct wl_event_source *sigint =
+		wl_event_loop_add_signal(server.loop, SIGINT, handle_terminate, &server);
+	/* A client closing its socket mid-write must not kill us. */
+	signal(SIGPIPE, SIG_IGN);
+
+	if (options.identify) {
+		server.identify_text = strdup(options.identify);
+		server.text = text_renderer_create(IDENTIFY_FONT);
+		if (!server.identify_text || !server.text) {
+			log_error("the identify screen's font '%s' is not available",
+				  IDENTIFY_FONT);
+			goto out_display;
+		}
+	}
+	if (create_globals(&server) < 0) {
+		log_error("the Wayland globals could not be created");
+		goto out_display;
+	}
+	server.seat = seat_create(&server);
+	if (!server.seat)
+		goto out_display;
+
+	if (options.socket) {
+		if (wl_display_add_socket(server.display, options.socket) < 0) {
+			log_error("Wayland socket '%s' could not be created (in use, or "
+				  "XDG_RUNTIME_DIR unset?)",
+				  options.socket);
+			goto out_seat;
+		}
+		server.socket = options.socket;
+	} else {
+		server.socket = wl_display_add_socket_auto(server.display);
+		if (!server.socket) {
+			log_error("no Wayland socket could be created (is XDG_RUNTIME_DIR set?)");
+			goto out_seat;
+		}
+	}
+
+	int backend_ret = options.drm_path ? drm_backend_create(&server, options.drm_path)
+					   : headless_backend_create(&server);
+	if (backend_ret < 0)
+		goto out_seat;
+	log_info("listening on WAYLAND_DISPLAY=%s", server.socket);
+
+	if (options.session || options.restart || options.terminal) {
+		server.session = session_create(&server, options.session, options.restart);
+		if (!server.session)
+			goto out_backend;
+	}
+	wl_display_run(server.display);
+	ret = server.exit_code;
+
+	session_destroy(server.session);
+out_backend:
+	wl_display_destroy_clients(server.display);
+	if (server.backend)
+		server.backend->destroy(&server);
+out_seat:
+	wl_display_destroy_clients(server.display);
+	seat_destroy(server.seat);
+out_display:
+	text_renderer_destroy(server.text);
+	free(server.identify_text);
+	wl_event_source_remove(sigterm);
+	wl_event_source_remove(sigint);
+	wl_display_destroy(server.display);
+	return ret;
 }

@@ -1,0 +1,139 @@
+/* The headless backend: outputs are images in memory, vblank is a timer on the refresh grid. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "backend.h"
+#include "log.h"
+#include "server.h"
+
+struct headless_output {
+	struct output *output;
+	pixman_image_t *image;
+	struct wl_event_source *timer;
+	uint64_t next_ns;
+	uint64_t period_ns;
+	bool drawn;
+};
+
+struct headless {
+	struct headless_output outputs[OPTIONS_MAX_OUTPUTS];
+	int count;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int handle_vblank(void *data)
+{
+	struct headless_output *ho = data;
+	struct output *output = ho->output;
+	int ret = output_repaint(output);
+	if (ret == 0) {
+		/* Nothing to draw: this tick still answers frame callbacks. */
+		wl_event_source_timer_update(output->idle_timer, 0);
+		output_presented(output, ho->next_ns, output->sequence + 1);
+	} else if (ret > 0) {
+		output_presented(output, ho->next_ns, output->sequence + 1);
+	}
+	return 0;
+}
+
+static void headless_schedule_frame(struct output *output)
+{
+	struct headless_output *ho = output->backend_data;
+	uint64_t now = now_ns();
+	/* The next tick on this output's own grid, at least a little in the future. */
+	if (ho->next_ns <= now) {
+		uint64_t behind = (now - ho->next_ns) / ho->period_ns + 1;
+		ho->next_ns += behind * ho->period_ns;
+	}
+	uint64_t wait_ms = (ho->next_ns - now + 999999u) / 1000000u;
+	wl_event_source_timer_update(ho->timer, wait_ms > 0 ? (int)wait_ms : 1);
+}
+
+static int headless_begin_frame(struct output *output, pixman_image_t **image, int *age)
+{
+	struct headless_output *ho = output->backend_data;
+	*image = ho->image;
+	*age = ho->drawn ? 1 : 0;
+	return 0;
+}
+
+static int headless_commit_frame(struct output *output, const pixman_region32_t *damage)
+{
+	struct headless_output *ho = output->backend_data;
+	ho->drawn = true;
+	return 0;
+}
+
+static void headless_destroy(struct server *server)
+{
+	struct headless *headless = server->backend_data;
+	if (!headless)
+		return;
+	for (int i = 0; i < headless->count; i++) {
+		struct headless_output *ho = &headless->outputs[i];
+		output_destroy(ho->output);
+		wl_event_source_remove(ho->timer);
+		pixman_image_unref(ho->image);
+	}
+	free(headless);
+	server->backend_data = NULL;
+}
+
+static const struct backend_impl headless_impl = {
+	.schedule_frame = headless_schedule_frame,
+	.begin_frame = headless_begin_frame,
+	.commit_frame = headless_commit_frame,
+	.destroy = headless_destroy,
+};
+
+int headless_backend_create(struct server *server)
+{
+	struct headless *headless = calloc(1, sizeof(*headless));
+	if (!headless)
+		return -1;
+	server->backend = &headless_impl;
+	server->backend_data = headless;
+	const struct options *opts = server->options;
+	for (int i = 0; i < opts->headless_count; i++) {
+		const struct headless_mode *mode = &opts->headless[i];
+		struct headless_output *ho = &headless->outputs[i];
+		ho->image = pixman_image_create_bits(PIXMAN_x8r8g8b8, mode->width, mode->height,
+						     NULL, 0);
+		if (!ho->image) {
+			log_error("no memory for a %dx%d headless output", mode->width,
+				  mode->height);
+			goto err;
+		}
+		ho->timer = wl_event_loop_add_timer(server->loop, handle_vblank, ho);
+		if (!ho->timer) {
+			pixman_image_unref(ho->image);
+			goto err;
+		}
+		ho->period_ns = 1000000000000ull / (uint64_t)mode->refresh_mhz;
+		ho->next_ns = now_ns();
+		headless->count++;
+		char name[32];
+		snprintf(name, sizeof(name), "HEADLESS-%d", i + 1);
+		/* output_create schedules the first frame, which needs backend_data. */
+		ho->output = output_create(server, name, mode->width, mode->height,
+					   mode->refresh_mhz, ho);
+		if (!ho->output) {
+			log_error("output %s could not be created", name);
+			goto err;
+		}
+		log_info("output %s: %dx%d at %.3f Hz", name, mode->width, mode->height,
+			 mode->refresh_mhz / 1000.0);
+	}
+	return 0;
+
+err:
+	headless_destroy(server);
+	return -1;
+}

@@ -1,0 +1,305 @@
+/* Outputs: the wl_output global, damage accumulation and the repaint cycle. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <wayland-server-protocol.h>
+
+#include "damage.h"
+#include "log.h"
+#include "protocols.h"
+#include "server.h"
+
+static void output_handle_release(struct wl_client *client, struct wl_resource *resource)
+{
+	wl_resource_destroy(resource);
+}
+
+static const struct wl_output_interface output_impl = {
+	.release = output_handle_release,
+};
+
+static void handle_resource_destroy(struct wl_resource *resource)
+{
+	wl_list_remove(wl_resource_get_link(resource));
+}
+
+static void output_send_state(struct output *output, struct wl_resource *resource)
+{
+	uint32_t version = wl_resource_get_version(resource);
+	wl_output_send_geometry(resource, output->x, output->y, output->mm_width, output->mm_height,
+				WL_OUTPUT_SUBPIXEL_UNKNOWN, "multiseat", output->name,
+				WL_OUTPUT_TRANSFORM_NORMAL);
+	wl_output_send_mode(resource, WL_OUTPUT_MODE_CURRENT | WL_OUTPUT_MODE_PREFERRED,
+			    output->width, output->height, output->refresh_mhz);
+	if (version >= WL_OUTPUT_SCALE_SINCE_VERSION)
+		wl_output_send_scale(resource, 1);
+	if (version >= WL_OUTPUT_NAME_SINCE_VERSION)
+		wl_output_send_name(resource, output->name);
+	if (version >= WL_OUTPUT_DESCRIPTION_SINCE_VERSION)
+		wl_output_send_description(resource, output->description);
+	if (version >= WL_OUTPUT_DONE_SINCE_VERSION)
+		wl_output_send_done(resource);
+}
+
+static void output_bind(struct wl_client *client, void *data, uint32_t version, uint32_t id)
+{
+	struct output *output = data;
+	struct wl_resource *resource =
+		wl_resource_create(client, &wl_output_interface, version, id);
+	if (!resource) {
+		wl_client_post_no_memory(client);
+		return;
+	}
+	wl_resource_set_implementation(resource, &output_impl, output, handle_resource_destroy);
+	wl_list_insert(&output->resources, wl_resource_get_link(resource));
+	output_send_state(output, resource);
+}
+
+struct output *output_from_resource(struct wl_resource *resource)
+{
+	if (!resource)
+		return NULL;
+	/* Outputs that went away leave inert resources behind. */
+	return wl_resource_get_user_data(resource);
+}
+
+static int handle_idle_timer(void *data)
+{
+	struct output *output = data;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	output_presented(output, (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec,
+			 output->sequence);
+	return 0;
+}
+
+struct output *output_create(struct server *server, const char *name, int width, int height,
+			     int refresh_mhz, void *backend_data)
+{
+	struct output *output = calloc(1, sizeof(*output));
+	if (!output)
+		return NULL;
+	output->server = server;
+	output->backend_data = backend_data;
+	snprintf(output->name, sizeof(output->name), "%s", name);
+	snprintf(output->description, sizeof(output->description), "multiseat %s %dx%d", name,
+		 width, height);
+	output->width = width;
+	output->height = height;
+	output->refresh_mhz = refresh_mhz > 0 ? refresh_mhz : 60000;
+	/* 96 dpi when the monitor does not say. */
+	output->mm_width = width * 254 / 960;
+	output->mm_height = height * 254 / 960;
+	wl_list_init(&output->resources);
+	wl_list_init(&output->xdg_resources);
+	wl_list_init(&output->feedbacks);
+	wl_signal_init(&output->events_frame);
+	wl_signal_init(&output->events_destroy);
+	pixman_region32_init_rect(&output->damage, 0, 0, width, height);
+	damage_history_init(&output->history);
+	output->idle_timer = wl_event_loop_add_timer(server->loop, handle_idle_timer, output);
+	if (!output->idle_timer)
+		goto err_free;
+	output->global =
+		wl_global_create(server->display, &wl_output_interface, 4, output, output_bind);
+	if (!output->global)
+		goto err_timer;
+	wl_list_insert(server->outputs.prev, &output->link);
+	server_arrange_outputs(server);
+	wl_signal_emit(&server->events_new_output, output);
+	server_arrange_views(server);
+	output->needs_frame = true;
+	output_schedule_frame(output);
+	return output;
+
+err_timer:
+	wl_event_source_remove(output->idle_timer);
+err_free:
+	pixman_region32_fini(&output->damage);
+	damage_history_finish(&output->history);
+	free(output);
+	return NULL;
+}
+
+void output_destroy(struct output *output)
+{
+	if (!output)
+		return;
+	wl_signal_emit(&output->events_destroy, output);
+	presentation_output_destroyed(output);
+	struct wl_resource *resource, *tmp;
+	wl_resource_for_each_safe(resource, tmp, &output->resources)
+	{
+		wl_resource_set_user_data(resource, NULL);
+		wl_list_remove(wl_resource_get_link(resource));
+		wl_list_init(wl_resource_get_link(resource));
+	}
+	wl_resource_for_each_safe(resource, tmp, &output->xdg_resources)
+	{
+		wl_resource_set_user_data(resource, NULL);
+		wl_list_remove(wl_resource_get_link(resource));
+		wl_list_init(wl_resource_get_link(resource));
+	}
+	wl_global_destroy(output->global);
+	wl_event_source_remove(output->idle_timer);
+	wl_list_remove(&output->link);
+	pixman_region32_fini(&output->damage);
+	damage_history_finish(&output->history);
+	struct server *server = output->server;
+	free(output);
+	server_arrange_outputs(server);
+	server_arrange_views(server);
+}
+
+void output_damage_box(struct output *output, int x, int y, int width, int height)
+{
+	damage_add_box(&output->damage, output->x, output->y, output->width, output->height, x, y,
+		       width, height);
+	if (pixman_region32_not_empty(&output->damage)) {
+		output->needs_frame = true;
+		output_schedule_frame(output);
+	}
+}
+
+void output_damage_whole(struct output *output)
+{
+	output_damage_box(output, output->x, output->y, output->width, output->height);
+}
+
+void output_schedule_frame(struct output *output)
+{
+	if (output->frame_scheduled)
+		return;
+	output->frame_scheduled = true;
+	output->server->backend->schedule_frame(output);
+}
+
+int output_repaint(struct output *output)
+{
+	struct server *server = output->server;
+	output->frame_scheduled = false;
+	output->needs_frame = false;
+	if (!pixman_region32_not_empty(&output->damage)) {
+		/* Nothing changed on screen: answer frame callbacks one refresh later. */
+		wl_event_source_timer_update(output->idle_timer,
+					     (int)(1000000 / output->refresh_mhz) > 0
+						     ? (int)(1000000 / output->refresh_mhz)
+						     : 1);
+		output->frame_scheduled = true;
+		output->frame_had_damage = false;
+		return 0;
+	}
+	pixman_image_t *image;
+	int age;
+	if (server->backend->begin_frame(output, &image, &age) < 0) {
+		output->frame_scheduled = true; /* the backend calls us again when it can */
+		return -EBUSY;
+	}
+	pixman_region32_t repaint;
+	pixman_region32_init(&repaint);
+	damage_history_repaint(&output->history, &output->damage, age, output->width,
+			       output->height, &repaint);
+	render_output(output, image, &repaint);
+	pixman_region32_fini(&repaint);
+	if (server->backend->commit_frame(output, &output->damage) < 0) {
+		log_error("output %s: the frame could not be shown", output->name);
+		output_damage_whole(output);
+		return -EIO;
+	}
+	output->last_image = image;
+	output->frame_had_damage = true;
+	damage_history_push(&output->history, &output->damage);
+	pixman_region32_clear(&output->damage);
+	output->frame_scheduled = true; /* until output_presented */
+	return 1;
+}
+
+void output_presented(struct output *output, uint64_t time_ns, uint32_t sequence)
+{
+	struct server *server = output->server;
+	output->frame_scheduled = false;
+	output->last_present_ns = time_ns;
+	output->sequence = sequence;
+	wl_signal_emit(&output->events_frame, output);
+	presentation_output_presented(server, output, time_ns, sequence);
+	uint32_t ms = (uint32_t)(time_ns / 1000000u);
+	struct surface *surface;
+	wl_list_for_each (surface, &server->surfaces, link)
+		surface_send_frame_done(surface, ms);
+	if (output->needs_frame || pixman_region32_not_empty(&output->damage))
+		output_schedule_frame(output);
+}
+
+void server_damage_box(struct server *server, int x, int y, int width, int height)
+{
+	struct output *output;
+	wl_list_for_each (output, &server->outputs, link) {
+		if (x < output->x + output->width && x + width > output->x &&
+		    y < output->y + output->height && y + height > output->y)
+			output_damage_box(output, x, y, width, height);
+	}
+}
+
+void server_damage_whole(struct server *server)
+{
+	struct output *output;
+	wl_list_for_each (output, &server->outputs, link)
+		output_damage_whole(output);
+}
+
+void server_schedule_frames(struct server *server)
+{
+	struct output *output;
+	wl_list_for_each (output, &server->outputs, link) {
+		output->needs_frame = true;
+		output_schedule_frame(output);
+	}
+}
+
+struct output *server_output_at(struct server *server, double x, double y)
+{
+	struct output *output;
+	wl_list_for_each (output, &server->outputs, link) {
+		if (x >= output->x && x < output->x + output->width && y >= output->y &&
+		    y < output->y + output->height)
+			return output;
+	}
+	return NULL;
+}
+
+struct output *server_primary_output(struct server *server)
+{
+	if (wl_list_empty(&server->outputs))
+		return NULL;
+	struct output *output = wl_container_of(server->outputs.next, output, link);
+	return output;
+}
+
+void server_arrange_outputs(struct server *server)
+{
+	int x = 0;
+	struct output *output;
+	wl_list_for_each (output, &server->outputs, link) {
+		bool moved = output->x != x || output->y != 0;
+		output->x = x;
+		output->y = 0;
+		x += output->width;
+		if (!moved)
+			continue;
+		struct wl_resource *resource;
+		wl_resource_for_each(resource, &output->resources)
+			output_send_state(output, resource);
+		xdg_output_send_state(output);
+		output_damage_whole(output);
+	}
+}
+
+uint32_t server_refresh_ns(struct server *server)
+{
+	struct output *output = server_primary_output(server);
+	int mhz = output ? output->refresh_mhz : 60000;
+	return (uint32_t)(1000000000000ull / (uint64_t)mhz);
+}

@@ -1,0 +1,177 @@
+/* Starts the session command and, with --restart, starts it again after a growing pause. */
+#include "session.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backoff.h"
+#include "log.h"
+#include "server.h"
+
+struct session {
+	struct server *server;
+	char **argv;
+	bool restart;
+	pid_t pid;
+	int attempt;
+	uint64_t started_ms;
+	struct wl_event_source *sigchld;
+	struct wl_event_source *restart_timer;
+};
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* fork + exec with the compositor's socket in the environment; -errno on failure. */
+static pid_t spawn(struct server *server, char *const argv[])
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid > 0)
+		return pid;
+	/* Child: its own session and process group, default signals, our socket. */
+	sigset_t all;
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	setsid();
+	setenv("WAYLAND_DISPLAY", server->socket, 1);
+	setenv("XDG_SESSION_TYPE", "wayland", 1);
+	unsetenv("DISPLAY");
+	execvp(argv[0], argv);
+	fprintf(stderr, "multiseat-compositor: cannot run '%s': %s\n", argv[0], strerror(errno));
+	_exit(127);
+}
+
+static int start(struct session *session)
+{
+	pid_t pid = spawn(session->server, session->argv);
+	if (pid < 0) {
+		log_error("session '%s' could not be started: %s", session->argv[0],
+			  strerror((int)-pid));
+		return (int)pid;
+	}
+	session->pid = pid;
+	session->started_ms = now_ms();
+	log_info("session '%s' started as pid %d", session->argv[0], (int)pid);
+	return 0;
+}
+
+static int handle_restart_timer(void *data)
+{
+	struct session *session = data;
+	if (start(session) < 0) {
+		session->attempt = backoff_next_attempt(session->attempt, 0);
+		wl_event_source_timer_update(session->restart_timer,
+					     backoff_delay_ms(session->attempt));
+	}
+	return 0;
+}
+
+static void session_exited(struct session *session, int status)
+{
+	struct server *server = session->server;
+	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	session->pid = 0;
+	if (WIFEXITED(status))
+		log_info("session '%s' exited with status %d", session->argv[0], code);
+	else
+		log_info("session '%s' was killed by signal %d", session->argv[0],
+			 WTERMSIG(status));
+	if (!session->restart) {
+		server->exit_code = code;
+		wl_display_terminate(server->display);
+		return;
+	}
+	session->attempt = backoff_next_attempt(session->attempt, now_ms() - session->started_ms);
+	int delay = backoff_delay_ms(session->attempt);
+	log_info("restarting the session in %d ms (attempt %d)", delay, session->attempt);
+	wl_event_source_timer_update(session->restart_timer, delay);
+}
+
+static int handle_sigchld(int signal, void *data)
+{
+	struct session *session = data;
+	int status;
+	pid_t pid;
+	/* Reap everything: the session and any terminal started with Super+Enter. */
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (session->pid && pid == session->pid)
+			session_exited(session, status);
+	}
+	return 0;
+}
+
+struct session *session_create(struct server *server, char **argv, bool restart)
+{
+	struct session *session = calloc(1, sizeof(*session));
+	if (!session)
+		return NULL;
+	session->server = server;
+	session->argv = argv;
+	session->restart = restart;
+	session->sigchld = wl_event_loop_add_signal(server->loop, SIGCHLD, handle_sigchld, session);
+	if (!session->sigchld)
+		goto err_free;
+	session->restart_timer =
+		wl_event_loop_add_timer(server->loop, handle_restart_timer, session);
+	if (!session->restart_timer)
+		goto err_signal;
+	if (argv && start(session) < 0) {
+		if (!restart)
+			goto err_timer;
+		session->attempt = 1;
+		wl_event_source_timer_update(session->restart_timer, backoff_delay_ms(1));
+	}
+	return session;
+
+err_timer:
+	wl_event_source_remove(session->restart_timer);
+err_signal:
+	wl_event_source_remove(session->sigchld);
+err_free:
+	free(session);
+	return NULL;
+}
+
+void session_destroy(struct session *session)
+{
+	if (!session)
+		return;
+	if (session->pid > 0) {
+		/* The whole process group: the session may have started helpers. */
+		kill(-session->pid, SIGTERM);
+		for (int i = 0; i < 50; i++) {
+			if (waitpid(session->pid, NULL, WNOHANG) == session->pid)
+				break;
+			struct timespec pause = {0, 20 * 1000 * 1000};
+			nanosleep(&pause, NULL);
+			if (i == 49) {
+				kill(-session->pid, SIGKILL);
+				waitpid(session->pid, NULL, 0);
+			}
+		}
+	}
+	wl_event_source_remove(session->restart_timer);
+	wl_event_source_remove(session->sigchld);
+	free(session);
+}
+
+void session_spawn_terminal(struct server *server)
+{
+	char *argv[] = {"/bin/sh", "-c", (char *)server->options->terminal, NULL};
+	pid_t pid = spawn(server, argv);
+	if (pid < 0)
+		log_error("terminal '%s' could not be started: %s", server->options->terminal,
+			  strerror((int)-pid));
+}

@@ -1,0 +1,943 @@
+/* wl_compositor, wl_surface, wl_region and wl_subcompositor: double-buffered surface state. */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <wayland-server-protocol.h>
+#include <wayland-server.h>
+
+#include "log.h"
+#include "protocols.h"
+#include "seat.h"
+#include "server.h"
+
+#define COMPOSITOR_VERSION 4
+#define INFINITE_REGION -(1 << 30), -(1 << 30), 1u << 31, 1u << 31
+
+/* ---- wl_region ---- */
+
+static void region_destroy(struct wl_client *client, struct wl_resource *resource)
+{
+	wl_resource_destroy(resource);
+}
+
+static void region_add(struct wl_client *client, struct wl_resource *resource, int32_t x, int32_t y,
+		       int32_t width, int32_t height)
+{
+	pixman_region32_t *region = wl_resource_get_user_data(resource);
+	if (width <= 0 || height <= 0)
+		return;
+	pixman_region32_union_rect(region, region, x, y, (unsigned)width, (unsigned)height);
+}
+
+static void region_subtract(struct wl_client *client, struct wl_resource *resource, int32_t x,
+			    int32_t y, int32_t width, int32_t height)
+{
+	pixman_region32_t *region = wl_resource_get_user_data(resource);
+	if (width <= 0 || height <= 0)
+		return;
+	pixman_region32_t rect;
+	pixman_region32_init_rect(&rect, x, y, (unsigned)width, (unsigned)height);
+	pixman_region32_subtract(region, region, &rect);
+	pixman_region32_fini(&rect);
+}
+
+static const struct wl_region_interface region_impl = {
+	.destroy = region_destroy,
+	.add = region_add,
+	.subtract = region_subtract,
+};
+
+static void region_handle_destroy(struct wl_resource *resource)
+{
+	pixman_region32_t *region = wl_resource_get_user_data(resource);
+	pixman_region32_fini(region);
+	free(region);
+}
+
+/* ---- surface state ---- */
+
+static void state_buffer_destroyed(struct wl_listener *listener, void *data)
+{
+	struct surface_state *state = wl_container_of(listener, state, buffer_destroy);
+	wl_list_remove(&state->buffer_destroy.link);
+	wl_list_init(&state->buffer_destroy.link);
+	state->buffer = NULL;
+}
+
+static void state_init(struct surface_state *state)
+{
+	*state = (struct surface_state){.scale = 1};
+	pixman_region32_init(&state->damage);
+	pixman_region32_init(&state->buffer_damage);
+	pixman_region32_init_rect(&state->input, INFINITE_REGION);
+	pixman_region32_init(&state->opaque);
+	wl_list_init(&state->frame_callbacks);
+	wl_list_init(&state->feedbacks);
+	wl_list_init(&state->buffer_destroy.link);
+	state->buffer_destroy.notify = state_buffer_destroyed;
+}
+
+static void state_set_buffer(struct surface_state *state, struct wl_resource *buffer)
+{
+	wl_list_remove(&state->buffer_destroy.link);
+	wl_list_init(&state->buffer_destroy.link);
+	state->buffer = buffer;
+	if (buffer)
+		wl_resource_add_destroy_listener(buffer, &state->buffer_destroy);
+}
+
+static void destroy_resource_list(struct wl_list *list)
+{
+	struct wl_resource *resource, *tmp;
+	wl_resource_for_each_safe(resource, tmp, list) wl_resource_destroy(resource);
+}
+
+static void state_finish(struct surface_state *state)
+{
+	wl_list_remove(&state->buffer_destroy.link);
+	pixman_region32_fini(&state->damage);
+	pixman_region32_fini(&state->buffer_damage);
+	pixman_region32_fini(&state->input);
+	pixman_region32_fini(&state->opaque);
+	destroy_resource_list(&state->frame_callbacks);
+	presentation_discard_list(&state->feedbacks);
+}
+
+/* Moves what `src` carries into `dst` (pending -> cached, or cached/pending -> current). */
+static void state_move(struct surface_state *dst, struct surface_state *src)
+{
+	if (src->committed & SURFACE_STATE_BUFFER) {
+		state_set_buffer(dst, src->buffer);
+		state_set_buffer(src, NULL);
+		dst->dx += src->dx;
+		dst->dy += src->dy;
+		src->dx = src->dy = 0;
+	}
+	if (src->committed & SURFACE_STATE_SCALE)
+		dst->scale = src->scale;
+	if (src->committed & SURFACE_STATE_INPUT)
+		pixman_region32_copy(&dst->input, &src->input);
+	if (src->committed & SURFACE_STATE_OPAQUE)
+		pixman_region32_copy(&dst->opaque, &src->opaque);
+	if (src->committed & SURFACE_STATE_VIEWPORT) {
+		dst->has_src = src->has_src;
+		dst->has_dst = src->has_dst;
+		dst->src_x = src->src_x;
+		dst->src_y = src->src_y;
+		dst->src_w = src->src_w;
+		dst->src_h = src->src_h;
+		dst->dst_w = src->dst_w;
+		dst->dst_h = src->dst_h;
+	}
+	dst->committed |= src->committed;
+	src->committed = 0;
+	pixman_region32_union(&dst->damage, &dst->damage, &src->damage);
+	pixman_region32_clear(&src->damage);
+	pixman_region32_union(&dst->buffer_damage, &dst->buffer_damage, &src->buffer_damage);
+	pixman_region32_clear(&src->buffer_damage);
+	wl_list_insert_list(dst->frame_callbacks.prev, &src->frame_callbacks);
+	wl_list_init(&src->frame_callbacks);
+	if (!wl_list_empty(&src->feedbacks)) {
+		/* Newer content supersedes feedback that was never shown. */
+		presentation_discard_list(&dst->feedbacks);
+		wl_list_insert_list(&dst->feedbacks, &src->feedbacks);
+		wl_list_init(&src->feedbacks);
+	}
+}
+
+/* ---- surface ---- */
+
+struct surface *surface_from_resource(struct wl_resource *resource)
+{
+	return wl_resource_get_user_data(resource);
+}
+
+bool surface_has_buffer(struct surface *surface)
+{
+	return surface->buffer != NULL;
+}
+
+bool surface_set_role(struct surface *surface, enum surface_role role, void *role_data,
+		      struct wl_resource *role_resource, struct wl_resource *error_resource,
+		      uint32_t error_code)
+{
+	if (surface->role != SURFACE_ROLE_NONE && surface->role != role) {
+		wl_resource_post_error(error_resource, error_code,
+				       "wl_surface@%u already has another role",
+				       wl_resource_get_id(surface->resource));
+		return false;
+	}
+	if (surface->role_data && surface->role_data != role_data && role != SURFACE_ROLE_CURSOR) {
+		wl_resource_post_error(error_resource, error_code,
+				       "wl_surface@%u already has a role object",
+				       wl_resource_get_id(surface->resource));
+		return false;
+	}
+	surface->role = role;
+	surface->role_data = role_data;
+	surface->role_resource = role_resource;
+	return true;
+}
+
+bool surface_get_position(struct surface *surface, int *x, int *y)
+{
+	switch (surface->role) {
+	case SURFACE_ROLE_SUBSURFACE: {
+		struct subsurface *sub = surface->role_data;
+		if (!sub || !sub->parent)
+			return false;
+		int px, py;
+		if (!surface_get_position(sub->parent, &px, &py))
+			return false;
+		*x = px + sub->x;
+		*y = py + sub->y;
+		return true;
+	}
+	case SURFACE_ROLE_XDG:
+		return xdg_surface_get_position(surface, x, y);
+	case SURFACE_ROLE_CURSOR: {
+		struct seat_cursor cursor;
+		struct seat *seat = surface->server->seat;
+		if (!seat || seat->cursor_surface != surface || !seat_get_cursor(seat, &cursor))
+			return false;
+		*x = cursor.x;
+		*y = cursor.y;
+		return true;
+	}
+	default:
+		return false;
+	}
+}
+
+void surface_damage_where_drawn(struct surface *surface)
+{
+	int x, y;
+	if (surface->width > 0 && surface_get_position(surface, &x, &y))
+		server_damage_box(surface->server, x, y, surface->width, surface->height);
+}
+
+static void damage_tree(struct surface *surface, int x, int y, void *data)
+{
+	server_damage_box(surface->server, x, y, surface->width, surface->height);
+}
+
+void surface_send_frame_done(struct surface *surface, uint32_t time_ms)
+{
+	struct wl_resource *callback, *tmp;
+	wl_resource_for_each_safe(callback, tmp, &surface->frame_callbacks)
+	{
+		wl_callback_send_done(callback, time_ms);
+		wl_resource_destroy(callback);
+	}
+}
+
+static void surface_release_buffer(struct surface *surface)
+{
+	if (!surface->buffer)
+		return;
+	wl_buffer_send_release(surface->buffer);
+	wl_list_remove(&surface->buffer_destroy.link);
+	wl_list_init(&surface->buffer_destroy.link);
+	surface->buffer = NULL;
+}
+
+static void surface_handle_buffer_destroy(struct wl_listener *listener, void *data)
+{
+	struct surface *surface = wl_container_of(listener, surface, buffer_destroy);
+	/* The client destroyed a buffer we still show: keep the last pixels out of reach. */
+	surface_damage_where_drawn(surface);
+	wl_list_remove(&surface->buffer_destroy.link);
+	wl_list_init(&surface->buffer_destroy.link);
+	surface->buffer = NULL;
+}
+
+static bool surface_update_size(struct surface *surface, struct wl_resource *error_resource)
+{
+	struct surface_state *state = &surface->current;
+	int scale = state->scale > 0 ? state->scale : 1;
+	int width = surface->buffer ? surface->buffer_width / scale : 0;
+	int height = surface->buffer ? surface->buffer_height / scale : 0;
+	if (surface->buffer && (surface->buffer_width % scale || surface->buffer_height % scale) &&
+	    surface->role == SURFACE_ROLE_XDG) {
+		wl_resource_post_error(error_resource, WL_SURFACE_ERROR_INVALID_SIZE,
+				       "buffer size %dx%d is not a multiple of scale %d",
+				       surface->buffer_width, surface->buffer_height, scale);
+		return false;
+	}
+	if (surface->buffer && state->has_src) {
+		if (state->src_x + state->src_w > width + 0.001 ||
+		    state->src_y + state->src_h > height + 0.001) {
+			if (surface->viewport)
+				wl_resource_post_error(
+					surface->viewport, WP_VIEWPORT_ERROR_OUT_OF_BUFFER,
+					"source rectangle extends outside the buffer");
+			return false;
+		}
+		if (!state->has_dst) {
+			if (state->src_w != (int)state->src_w ||
+			    state->src_h != (int)state->src_h) {
+				if (surface->viewport)
+					wl_resource_post_error(surface->viewport,
+							       WP_VIEWPORT_ERROR_BAD_SIZE,
+							       "source size is not an integer");
+				return false;
+			}
+			width = (int)state->src_w;
+			height = (int)state->src_h;
+		}
+	}
+	if (surface->buffer && state->has_dst) {
+		width = state->dst_w;
+		height = state->dst_h;
+	}
+	surface->width = width;
+	surface->height = height;
+	return true;
+}
+
+static void surface_apply(struct surface *surface, struct surface_state *from);
+
+static void subsurfaces_parent_committed(struct surface *parent)
+{
+	struct wl_list *lists[] = {&parent->subsurfaces_below, &parent->subsurfaces_above};
+	for (int i = 0; i < 2; i++) {
+		struct subsurface *sub;
+		wl_list_for_each (sub, lists[i], parent_link) {
+			if (sub->x != sub->pending_x || sub->y != sub->pending_y) {
+				int x, y;
+				if (surface_get_position(sub->surface, &x, &y))
+					surface_tree_for_each(sub->surface, x, y, damage_tree,
+							      NULL);
+				sub->x = sub->pending_x;
+				sub->y = sub->pending_y;
+				if (surface_get_position(sub->surface, &x, &y))
+					surface_tree_for_each(sub->surface, x, y, damage_tree,
+							      NULL);
+			}
+			if (sub->has_cache) {
+				sub->has_cache = false;
+				surface_apply(sub->surface, &sub->cached);
+			}
+		}
+	}
+}
+
+static void surface_apply(struct surface *surface, struct surface_state *from)
+{
+	int old_x = 0, old_y = 0;
+	bool was_placed = surface_get_position(surface, &old_x, &old_y);
+	int old_w = surface->width, old_h = surface->height;
+	bool new_buffer = from->committed & SURFACE_STATE_BUFFER;
+	state_move(&surface->current, from);
+	struct surface_state *state = &surface->current;
+
+	if (new_buffer) {
+		struct wl_resource *buffer = state->buffer;
+		if (buffer != surface->buffer)
+			surface_release_buffer(surface);
+		if (buffer) {
+			struct wl_shm_buffer *shm = wl_shm_buffer_get(buffer);
+			if (!shm) {
+				wl_resource_post_error(surface->resource,
+						       WL_SURFACE_ERROR_INVALID_SIZE,
+						       "only wl_shm buffers are supported");
+				return;
+			}
+			if (buffer != surface->buffer) {
+				surface->buffer = buffer;
+				wl_resource_add_destroy_listener(buffer, &surface->buffer_destroy);
+			}
+			surface->buffer_width = wl_shm_buffer_get_width(shm);
+			surface->buffer_height = wl_shm_buffer_get_height(shm);
+			uint32_t format = wl_shm_buffer_get_format(shm);
+			surface->opaque = format == WL_SHM_FORMAT_XRGB8888;
+		}
+		state_set_buffer(state, NULL);
+		if (surface->role == SURFACE_ROLE_CURSOR) {
+			surface->server->seat->hotspot_x -= state->dx;
+			surface->server->seat->hotspot_y -= state->dy;
+		}
+		state->dx = state->dy = 0;
+	}
+	if (!surface_update_size(surface, surface->resource))
+		return;
+	if (!surface->opaque && surface->buffer) {
+		pixman_box32_t whole = {0, 0, surface->width, surface->height};
+		surface->opaque = pixman_region32_contains_rectangle(&state->opaque, &whole) ==
+				  PIXMAN_REGION_IN;
+	} else if (surface->buffer) {
+		struct wl_shm_buffer *shm = wl_shm_buffer_get(surface->buffer);
+		surface->opaque = shm && wl_shm_buffer_get_format(shm) == WL_SHM_FORMAT_XRGB8888;
+	}
+
+	wl_list_insert_list(surface->frame_callbacks.prev, &state->frame_callbacks);
+	wl_list_init(&state->frame_callbacks);
+	if (!wl_list_empty(&state->feedbacks)) {
+		presentation_discard_list(&surface->feedbacks);
+		wl_list_insert_list(&surface->feedbacks, &state->feedbacks);
+		wl_list_init(&state->feedbacks);
+	}
+
+	/* Damage, in global coordinates, where the surface was and where it is. */
+	int x, y;
+	bool placed = surface_get_position(surface, &x, &y);
+	if (placed && (old_w != surface->width || old_h != surface->height || !was_placed ||
+		       old_x != x || old_y != y || state->has_src || state->scale != 1)) {
+		if (was_placed)
+			server_damage_box(surface->server, old_x, old_y, old_w, old_h);
+		server_damage_box(surface->server, x, y, surface->width, surface->height);
+	} else if (placed) {
+		pixman_region32_t damage;
+		pixman_region32_init(&damage);
+		pixman_region32_copy(&damage, &state->damage);
+		/* Buffer damage is exact only without scaling. */
+		if (pixman_region32_not_empty(&state->buffer_damage))
+			pixman_region32_union(&damage, &damage, &state->buffer_damage);
+		pixman_region32_intersect_rect(&damage, &damage, 0, 0, (unsigned)surface->width,
+					       (unsigned)surface->height);
+		int n;
+		pixman_box32_t *boxes = pixman_region32_rectangles(&damage, &n);
+		for (int i = 0; i < n; i++)
+			server_damage_box(surface->server, x + boxes[i].x1, y + boxes[i].y1,
+					  boxes[i].x2 - boxes[i].x1, boxes[i].y2 - boxes[i].y1);
+		pixman_region32_fini(&damage);
+	}
+	pixman_region32_clear(&state->damage);
+	pixman_region32_clear(&state->buffer_damage);
+	if (!wl_list_empty(&surface->frame_callbacks))
+		server_schedule_frames(surface->server);
+
+	subsurfaces_parent_committed(surface);
+	wl_signal_emit(&surface->events_commit, surface);
+}
+
+static bool surface_is_synchronized(struct surface *surface)
+{
+	while (surface && surface->role == SURFACE_ROLE_SUBSURFACE) {
+		struct subsurface *sub = surface->role_data;
+		if (!sub)
+			return false;
+		if (sub->synchronized)
+			return true;
+		surface = sub->parent;
+	}
+	return false;
+}
+
+static void surface_handle_destroy_request(struct wl_client *client, struct wl_resource *resource)
+{
+	wl_resource_destroy(resource);
+}
+
+static void surface_attach(struct wl_client *client, struct wl_resource *resource,
+			   struct wl_resource *buffer, int32_t x, int32_t y)
+{
+	struct surface *surface = wl_resource_get_user_data(resource);
+	state_set_buffer(&surface->pending, buffer);
+	surface->pending.committed |= SURFACE_STATE_BUFFER;
+	surface->pending.dx = x;
+	surface->pending.dy = y;
+}
+
+static void surface_damage(struct wl_client *client, struct wl_resource *resource, int32_t x,
+			   int32_t y, int32_t width, int32_t height)
+{
+	struct surface *surface = wl_resource_get_user_data(resource);
+	if (width <= 0 || height <= 0)
+		return;
+	pixman_region32_union_rect(&surface->pending.damage, &surface->pending.damage, x, y,
+				   (unsigned)width, (unsigned)height);
+}
+
+static void callback_handle_destroy(struct wl_resource *resource)
+{
+	wl_list_remove(wl_resource_get_link(resource));
+}
+
+static void surface_frame(struct wl_client *client, struct wl_resource *resource, uint32_t id)
+{
+	struct surface *surface = wl_resource_get_user_data(resource);
+	struct wl_resource *callback = wl_resource_create(client, &wl_callback_interface, 1, id);
+	if (!callback) {
+		wl_client_post_no_memory(client);
+		return;
+	}
+	wl_resource_set_implementation(callback, NULL, NULL, callback_handle_destroy);
+	wl_list_insert(surface->pending.frame_callbacks.prev, wl_resource_get_link(callback));
+}
+
+static void surface_set_opaque_region(struct wl_client *client, struct wl_resource *resource,
+				      struct wl_resource *region_resource)
+{
+	struct surface *surface = wl_resource_get_user_data(resource);
+	surface->pending.committed |= SURFACE_STATE_OPAQUE;
+	if (region_resource)
+		pixman_region32_copy(&surface->pending.opaque,
+				     wl_resource_get_user_data(region_resource));
+	else
+		pixman_region32_clear(&surface->pending.opaque);
+}
+
+static void surface_set_input_region(struct wl_client *client, struct wl_resource *resource,
+				     struct wl_resource *region_resource)
+{
+	struct surface *surface = wl_resource_get_user_data(resource);
+	surface->pending.committed |= SURFACE_STATE_INPUT;
+	if (region_resource) {
+		pixman_region32_copy(&surface->pending.input,
+				     wl_resource_get_user_data(region_resource));
+	} else {
+		pixman_region32_fini(&surface->pending.input);
+		pixman_region32_init_rect(&surface->pending.input, INFINITE_REGION);
+	}
+}
+
+static void surface_commit(struct wl_client *client, struct wl_resource *resource)
+{
+	struct surface *surface = wl_resource_get_user_data(resource);
+	if (surface->role == SURFACE_ROLE_SUBSURFACE && surface_is_synchronized(surface)) {
+		struct subsurface *sub = surface->role_data;
+		state_move(&sub->cached, &surface->pending);
+		sub->has_cache = true;
+		return;
+	}
+	if (surface->role == SURFACE_ROLE_SUBSURFACE && surface->role_data) {
+		struct subsurface *sub = surface->role_data;
+		if (sub->has_cache) {
+			/* Desynchronized with a cache: the cache first, then this commit. */
+			state_move(&sub->cached, &surface->pending);
+			sub->has_cache = false;
+			surface_apply(surface, &sub->cached);
+			return;
+		}
+	}
+	if (surface->role == SURFACE_ROLE_XDG && !xdg_surface_precommit(surface))
+		return;
+	surface_apply(surface, &surface->pending);
+}
+
+static void surface_set_buffer_transform(struct wl_client *client, struct wl_resource *resource,
+					 int32_t transform)
+{
+	if (transform < WL_OUTPUT_TRANSFORM_NORMAL || transform > WL_OUTPUT_TRANSFORM_FLIPPED_270)
+		wl_resource_post_error(resource, WL_SURFACE_ERROR_INVALID_TRANSFORM,
+				       "buffer transform %d is not a wl_output.transform",
+				       transform);
+	/* Valid transforms are accepted; buffers are shown untransformed (outputs are normal). */
+}
+
+static void surface_set_buffer_scale(struct wl_client *client, struct wl_resource *resource,
+				     int32_t scale)
+{
+	struct surface *surface = wl_resource_get_user_data(resource);
+	if (scale < 1) {
+		wl_resource_post_error(resource, WL_SURFACE_ERROR_INVALID_SCALE,
+				       "buffer scale %d is not positive", scale);
+		return;
+	}
+	surface->pending.scale = scale;
+	surface->pending.committed |= SURFACE_STATE_SCALE;
+}
+
+static void surface_damage_buffer(struct wl_client *client, struct wl_resource *resource, int32_t x,
+				  int32_t y, int32_t width, int32_t height)
+{
+	struct surface *surface = wl_resource_get_user_data(resource);
+	if (width <= 0 || height <= 0)
+		return;
+	int scale = surface->pending.scale > 0 ? surface->pending.scale : 1;
+	if (scale == 1 && !surface->current.has_src && !surface->current.has_dst) {
+		pixman_region32_union_rect(&surface->pending.buffer_damage,
+					   &surface->pending.buffer_damage, x, y, (unsigned)width,
+					   (unsigned)height);
+		return;
+	}
+	/* Scaled or cropped: a generous whole-surface damage is always right. */
+	pixman_region32_union_rect(&surface->pending.damage, &surface->pending.damage, 0, 0,
+				   UINT_MAX / 2, UINT_MAX / 2);
+}
+
+static const struct wl_surface_interface surface_impl = {
+	.destroy = surface_handle_destroy_request,
+	.attach = surface_attach,
+	.damage = surface_damage,
+	.frame = surface_frame,
+	.set_opaque_region = surface_set_opaque_region,
+	.set_input_region = surface_set_input_region,
+	.commit = surface_commit,
+	.set_buffer_transform = surface_set_buffer_transform,
+	.set_buffer_scale = surface_set_buffer_scale,
+	.damage_buffer = surface_damage_buffer,
+};
+
+static void surface_handle_resource_destroy(struct wl_resource *resource)
+{
+	struct surface *surface = wl_resource_get_user_data(resource);
+	surface_damage_where_drawn(surface);
+	/* Sub-surfaces, focus and roles let go of it through this signal. */
+	wl_signal_emit(&surface->events_destroy, surface);
+	surface_release_buffer(surface);
+	wl_list_remove(&surface->buffer_destroy.link);
+	state_finish(&surface->pending);
+	state_finish(&surface->current);
+	destroy_resource_list(&surface->frame_callbacks);
+	presentation_discard_list(&surface->feedbacks);
+	wl_list_remove(&surface->link);
+	free(surface);
+}
+
+static void compositor_create_surface(struct wl_client *client, struct wl_resource *resource,
+				      uint32_t id)
+{
+	struct server *server = wl_resource_get_user_data(resource);
+	struct surface *surface = calloc(1, sizeof(*surface));
+	if (!surface) {
+		wl_client_post_no_memory(client);
+		return;
+	}
+	surface->resource = wl_resource_create(client, &wl_surface_interface,
+					       wl_resource_get_version(resource), id);
+	if (!surface->resource) {
+		free(surface);
+		wl_client_post_no_memory(client);
+		return;
+	}
+	surface->server = server;
+	state_init(&surface->pending);
+	state_init(&surface->current);
+	wl_list_init(&surface->subsurfaces_below);
+	wl_list_init(&surface->subsurfaces_above);
+	wl_list_init(&surface->frame_callbacks);
+	wl_list_init(&surface->feedbacks);
+	wl_list_init(&surface->buffer_destroy.link);
+	wl_list_init(&surface->viewport_destroy.link);
+	surface->buffer_destroy.notify = surface_handle_buffer_destroy;
+	wl_signal_init(&surface->events_commit);
+	wl_signal_init(&surface->events_destroy);
+	wl_list_insert(&server->surfaces, &surface->link);
+	wl_resource_set_implementation(surface->resource, &surface_impl, surface,
+				       surface_handle_resource_destroy);
+}
+
+static void compositor_create_region(struct wl_client *client, struct wl_resource *resource,
+				     uint32_t id)
+{
+	pixman_region32_t *region = calloc(1, sizeof(*region));
+	if (!region) {
+		wl_client_post_no_memory(client);
+		return;
+	}
+	struct wl_resource *region_resource =
+		wl_resource_create(client, &wl_region_interface, 1, id);
+	if (!region_resource) {
+		free(region);
+		wl_client_post_no_memory(client);
+		return;
+	}
+	pixman_region32_init(region);
+	wl_resource_set_implementation(region_resource, &region_impl, region,
+				       region_handle_destroy);
+}
+
+static const struct wl_compositor_interface compositor_impl = {
+	.create_surface = compositor_create_surface,
+	.create_region = compositor_create_region,
+};
+
+static void compositor_bind(struct wl_client *client, void *data, uint32_t version, uint32_t id)
+{
+	struct wl_resource *resource =
+		wl_resource_create(client, &wl_compositor_interface, version, id);
+	if (!resource) {
+		wl_client_post_no_memory(client);
+		return;
+	}
+	wl_resource_set_implementation(resource, &compositor_impl, data, NULL);
+}
+
+/* ---- tree walks ---- */
+
+void surface_tree_for_each(struct surface *surface, int x, int y,
+			   void (*fn)(struct surface *s, int x, int y, void *data), void *data)
+{
+	struct subsurface *sub;
+	wl_list_for_each (sub, &surface->subsurfaces_below, parent_link) {
+		if (surface_has_buffer(sub->surface))
+			surface_tree_for_each(sub->surface, x + sub->x, y + sub->y, fn, data);
+	}
+	fn(surface, x, y, data);
+	wl_list_for_each (sub, &surface->subsurfaces_above, parent_link) {
+		if (surface_has_buffer(sub->surface))
+			surface_tree_for_each(sub->surface, x + sub->x, y + sub->y, fn, data);
+	}
+}
+
+static bool surface_accepts_input(struct surface *surface, double sx, double sy)
+{
+	if (!surface_has_buffer(surface) || sx < 0 || sy < 0 || sx >= surface->width ||
+	    sy >= surface->height)
+		return false;
+	return pixman_region32_contains_point(&surface->current.input, (int)sx, (int)sy, NULL);
+}
+
+struct surface *surface_tree_at(struct surface *surface, int x, int y, double px, double py,
+				double *sx, double *sy)
+{
+	struct subsurface *sub;
+	wl_list_for_each_reverse (sub, &surface->subsurfaces_above, parent_link) {
+		if (!surface_has_buffer(sub->surface))
+			continue;
+		struct surface *hit =
+			surface_tree_at(sub->surface, x + sub->x, y + sub->y, px, py, sx, sy);
+		if (hit)
+			return hit;
+	}
+	if (surface_accepts_input(surface, px - x, py - y)) {
+		*sx = px - x;
+		*sy = py - y;
+		return surface;
+	}
+	wl_list_for_each_reverse (sub, &surface->subsurfaces_below, parent_link) {
+		if (!surface_has_buffer(sub->surface))
+			continue;
+		struct surface *hit =
+			surface_tree_at(sub->surface, x + sub->x, y + sub->y, px, py, sx, sy);
+		if (hit)
+			return hit;
+	}
+	return NULL;
+}
+
+/* ---- wl_subcompositor ---- */
+
+static void subsurface_detach(struct subsurface *sub)
+{
+	if (!sub->parent)
+		return;
+	int x, y;
+	if (surface_get_position(sub->surface, &x, &y))
+		surface_tree_for_each(sub->surface, x, y, damage_tree, NULL);
+	wl_list_remove(&sub->parent_link);
+	wl_list_init(&sub->parent_link);
+	wl_list_remove(&sub->parent_destroy.link);
+	wl_list_init(&sub->parent_destroy.link);
+	sub->parent = NULL;
+}
+
+static void subsurface_handle_parent_destroy(struct wl_listener *listener, void *data)
+{
+	struct subsurface *sub = wl_container_of(listener, sub, parent_destroy);
+	subsurface_detach(sub);
+}
+
+static void subsurface_handle_resource_destroy(struct wl_resource *resource)
+{
+	struct subsurface *sub = wl_resource_get_user_data(resource);
+	if (!sub)
+		return;
+	subsurface_detach(sub);
+	if (sub->surface) {
+		sub->surface->role_data = NULL;
+		sub->surface->role_resource = NULL;
+	}
+	state_finish(&sub->cached);
+	wl_list_remove(&sub->surface_destroy.link);
+	free(sub);
+}
+
+static void subsurface_destroy_request(struct wl_client *client, struct wl_resource *resource)
+{
+	wl_resource_destroy(resource);
+}
+
+static void subsurface_set_position(struct wl_client *client, struct wl_resource *resource,
+				    int32_t x, int32_t y)
+{
+	struct subsurface *sub = wl_resource_get_user_data(resource);
+	if (!sub)
+		return;
+	sub->pending_x = x;
+	sub->pending_y = y;
+}
+
+static struct subsurface *sibling_of(struct subsurface *sub, struct surface *other)
+{
+	if (other->role != SURFACE_ROLE_SUBSURFACE || !other->role_data)
+		return NULL;
+	struct subsurface *sibling = other->role_data;
+	return sibling->parent == sub->parent ? sibling : NULL;
+}
+
+static void subsurface_restack(struct wl_resource *resource, struct wl_resource *sibling_resource,
+			       bool above)
+{
+	struct subsurface *sub = wl_resource_get_user_data(resource);
+	if (!sub || !sub->parent)
+		return;
+	struct surface *other = surface_from_resource(sibling_resource);
+	struct surface *parent = sub->parent;
+	struct wl_list *where;
+	if (other == parent) {
+		where = above ? &parent->subsurfaces_above : parent->subsurfaces_below.prev;
+	} else {
+		struct subsurface *sibling = sibling_of(sub, other);
+		if (!sibling || sibling == sub) {
+			wl_resource_post_error(
+				resource, WL_SUBSURFACE_ERROR_BAD_SURFACE,
+				"the reference surface is not a sibling or the parent");
+			return;
+		}
+		where = above ? &sibling->parent_link : sibling->parent_link.prev;
+	}
+	wl_list_remove(&sub->parent_link);
+	wl_list_insert(where, &sub->parent_link);
+	int x, y;
+	if (surface_get_position(sub->surface, &x, &y))
+		surface_tree_for_each(sub->surface, x, y, damage_tree, NULL);
+}
+
+static void subsurface_place_above(struct wl_client *client, struct wl_resource *resource,
+				   struct wl_resource *sibling)
+{
+	subsurface_restack(resource, sibling, true);
+}
+
+static void subsurface_place_below(struct wl_client *client, struct wl_resource *resource,
+				   struct wl_resource *sibling)
+{
+	subsurface_restack(resource, sibling, false);
+}
+
+static void subsurface_set_sync(struct wl_client *client, struct wl_resource *resource)
+{
+	struct subsurface *sub = wl_resource_get_user_data(resource);
+	if (sub)
+		sub->synchronized = true;
+}
+
+static void subsurface_set_desync(struct wl_client *client, struct wl_resource *resource)
+{
+	struct subsurface *sub = wl_resource_get_user_data(resource);
+	if (!sub || !sub->synchronized)
+		return;
+	sub->synchronized = false;
+	if (!surface_is_synchronized(sub->surface) && sub->has_cache) {
+		sub->has_cache = false;
+		surface_apply(sub->surface, &sub->cached);
+	}
+}
+
+static const struct wl_subsurface_interface subsurface_impl = {
+	.destroy = subsurface_destroy_request,
+	.set_position = subsurface_set_position,
+	.place_above = subsurface_place_above,
+	.place_below = subsurface_place_below,
+	.set_sync = subsurface_set_sync,
+	.set_desync = subsurface_set_desync,
+};
+
+static void subsurface_handle_surface_destroy(struct wl_listener *listener, void *data)
+{
+	struct subsurface *sub = wl_container_of(listener, sub, surface_destroy);
+	wl_list_remove(&sub->surface_destroy.link);
+	wl_list_init(&sub->surface_destroy.link);
+	subsurface_detach(sub);
+	sub->surface->role_data = NULL;
+	sub->surface = NULL;
+	wl_resource_set_user_data(sub->resource, NULL);
+	state_finish(&sub->cached);
+	free(sub);
+}
+
+static bool is_ancestor(struct surface *candidate, struct surface *surface)
+{
+	for (struct surface *s = candidate; s;) {
+		if (s == surface)
+			return true;
+		if (s->role != SURFACE_ROLE_SUBSURFACE || !s->role_data)
+			return false;
+		s = ((struct subsurface *)s->role_data)->parent;
+	}
+	return false;
+}
+
+static void subcompositor_get_subsurface(struct wl_client *client, struct wl_resource *resource,
+					 uint32_t id, struct wl_resource *surface_resource,
+					 struct wl_resource *parent_resource)
+{
+	struct surface *surface = surface_from_resource(surface_resource);
+	struct surface *parent = surface_from_resource(parent_resource);
+	if (is_ancestor(parent, surface)) {
+		wl_resource_post_error(resource, WL_SUBCOMPOSITOR_ERROR_BAD_SURFACE,
+				       "wl_surface@%u cannot be its own ancestor",
+				       wl_resource_get_id(surface_resource));
+		return;
+	}
+	if (surface->role == SURFACE_ROLE_SUBSURFACE && surface->role_data) {
+		wl_resource_post_error(resource, WL_SUBCOMPOSITOR_ERROR_BAD_SURFACE,
+				       "wl_surface@%u is already a sub-surface",
+				       wl_resource_get_id(surface_resource));
+		return;
+	}
+	struct subsurface *sub = calloc(1, sizeof(*sub));
+	if (!sub) {
+		wl_client_post_no_memory(client);
+		return;
+	}
+	sub->resource = wl_resource_create(client, &wl_subsurface_interface, 1, id);
+	if (!sub->resource) {
+		free(sub);
+		wl_client_post_no_memory(client);
+		return;
+	}
+	if (!surface_set_role(surface, SURFACE_ROLE_SUBSURFACE, sub, sub->resource, resource,
+			      WL_SUBCOMPOSITOR_ERROR_BAD_SURFACE)) {
+		wl_resource_destroy(sub->resource);
+		free(sub);
+		return;
+	}
+	sub->surface = surface;
+	sub->parent = parent;
+	sub->synchronized = true;
+	state_init(&sub->cached);
+	wl_list_insert(parent->subsurfaces_above.prev, &sub->parent_link);
+	sub->parent_destroy.notify = subsurface_handle_parent_destroy;
+	wl_signal_add(&parent->events_destroy, &sub->parent_destroy);
+	sub->surface_destroy.notify = subsurface_handle_surface_destroy;
+	wl_signal_add(&surface->events_destroy, &sub->surface_destroy);
+	wl_resource_set_implementation(sub->resource, &subsurface_impl, sub,
+				       subsurface_handle_resource_destroy);
+}
+
+static void subcompositor_destroy(struct wl_client *client, struct wl_resource *resource)
+{
+	wl_resource_destroy(resource);
+}
+
+static const struct wl_subcompositor_interface subcompositor_impl = {
+	.destroy = subcompositor_destroy,
+	.get_subsurface = subcompositor_get_subsurface,
+};
+
+static void subcompositor_bind(struct wl_client *client, void *data, uint32_t version, uint32_t id)
+{
+	struct wl_resource *resource =
+		wl_resource_create(client, &wl_subcompositor_interface, version, id);
+	if (!resource) {
+		wl_client_post_no_memory(client);
+		return;
+	}
+	wl_resource_set_implementation(resource, &subcompositor_impl, data, NULL);
+}
+
+int surface_globals_create(struct server *server)
+{
+	server->compositor_global = wl_global_create(server->display, &wl_compositor_interface,
+						     COMPOSITOR_VERSION, server, compositor_bind);
+	server->subcompositor_global = wl_global_create(
+		server->display, &wl_subcompositor_interface, 1, server, subcompositor_bind);
+	if (!server->compositor_global || !server->subcompositor_global)
+		return -1;
+	return 0;
+}

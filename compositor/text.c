@@ -1,0 +1,184 @@
+/* fcft text for the identify screen: fonts loaded per pixel size, glyphs composited as masks. */
+#include "text.h"
+
+#include <errno.h>
+#include <fcft/fcft.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+#define TEXT_MAX_LINES 8
+#define TEXT_MAX_CHARS 256
+
+struct text_renderer {
+	char *font_name;
+	struct fcft_font *font;
+	int pixel_size;
+};
+
+size_t text_utf8_decode(const char *utf8, size_t length, uint32_t *out, size_t out_size)
+{
+	size_t n = 0;
+	const unsigned char *s = (const unsigned char *)utf8;
+	size_t i = 0;
+	while (i < length && n < out_size) {
+		unsigned char c = s[i];
+		int extra;
+		uint32_t cp;
+		if (c < 0x80) {
+			cp = c;
+			extra = 0;
+		} else if ((c & 0xe0) == 0xc0) {
+			cp = c & 0x1f;
+			extra = 1;
+		} else if ((c & 0xf0) == 0xe0) {
+			cp = c & 0x0f;
+			extra = 2;
+		} else if ((c & 0xf8) == 0xf0) {
+			cp = c & 0x07;
+			extra = 3;
+		} else {
+			out[n++] = 0xfffd;
+			i++;
+			continue;
+		}
+		bool valid = i + (size_t)extra < length;
+		for (int k = 1; valid && k <= extra; k++) {
+			if ((s[i + (size_t)k] & 0xc0) != 0x80)
+				valid = false;
+			else
+				cp = (cp << 6) | (s[i + (size_t)k] & 0x3f);
+		}
+		static const uint32_t min[] = {0, 0x80, 0x800, 0x10000};
+		if (!valid || cp < min[extra] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+			out[n++] = 0xfffd;
+			i++;
+			continue;
+		}
+		out[n++] = cp;
+		i += (size_t)extra + 1;
+	}
+	return n;
+}
+
+struct text_renderer *text_renderer_create(const char *font_name)
+{
+	static bool initialised;
+	if (!initialised) {
+		fcft_init(FCFT_LOG_COLORIZE_NEVER, false, FCFT_LOG_CLASS_ERROR);
+		initialised = true;
+	}
+	struct text_renderer *text = calloc(1, sizeof(*text));
+	if (!text)
+		return NULL;
+	text->font_name = strdup(font_name);
+	if (!text->font_name) {
+		free(text);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return text;
+}
+
+void text_renderer_destroy(struct text_renderer *text)
+{
+	if (!text)
+		return;
+	fcft_destroy(text->font);
+	free(text->font_name);
+	free(text);
+}
+
+static struct fcft_font *font_for_size(struct text_renderer *text, int pixel_size)
+{
+	if (text->font && text->pixel_size == pixel_size)
+		return text->font;
+	char attributes[32];
+	snprintf(attributes, sizeof(attributes), "pixelsize=%d", pixel_size);
+	const char *names[] = {text->font_name};
+	struct fcft_font *font = fcft_from_name(1, names, attributes);
+	if (!font) {
+		log_error("font '%s' at %d px could not be loaded", text->font_name, pixel_size);
+		return NULL;
+	}
+	fcft_destroy(text->font);
+	text->font = font;
+	text->pixel_size = pixel_size;
+	return font;
+}
+
+static int line_width(struct fcft_font *font, const uint32_t *cps, size_t count)
+{
+	int width = 0;
+	for (size_t i = 0; i < count; i++) {
+		const struct fcft_glyph *glyph =
+			fcft_rasterize_char_utf32(font, cps[i], FCFT_SUBPIXEL_NONE);
+		if (glyph)
+			width += glyph->advance.x;
+	}
+	return width;
+}
+
+void text_draw_centered(struct text_renderer *text, pixman_image_t *image, int width, int height,
+			const char *utf8)
+{
+	uint32_t cps[TEXT_MAX_CHARS];
+	size_t count = text_utf8_decode(utf8, strlen(utf8), cps, TEXT_MAX_CHARS);
+	size_t starts[TEXT_MAX_LINES], lengths[TEXT_MAX_LINES];
+	int lines = 0;
+	size_t start = 0;
+	for (size_t i = 0; i <= count && lines < TEXT_MAX_LINES; i++) {
+		if (i == count || cps[i] == '\n') {
+			starts[lines] = start;
+			lengths[lines++] = i - start;
+			start = i + 1;
+		}
+	}
+	int pixel_size = height / (lines > 2 ? 3 * lines : 6);
+	if (pixel_size < 8)
+		pixel_size = 8;
+	struct fcft_font *font = font_for_size(text, pixel_size);
+	if (!font)
+		return;
+	int widest = 0;
+	for (int l = 0; l < lines; l++) {
+		int w = line_width(font, cps + starts[l], lengths[l]);
+		if (w > widest)
+			widest = w;
+	}
+	if (widest > width * 9 / 10) {
+		pixel_size = (int)((long)pixel_size * (width * 9 / 10) / widest);
+		if (pixel_size < 8)
+			pixel_size = 8;
+		font = font_for_size(text, pixel_size);
+		if (!font)
+			return;
+	}
+	pixman_color_t white = {0xffff, 0xffff, 0xffff, 0xffff};
+	pixman_image_t *ink = pixman_image_create_solid_fill(&white);
+	int line_height = font->height > 0 ? font->height : pixel_size;
+	int y = (height - line_height * lines) / 2 + font->ascent;
+	for (int l = 0; l < lines; l++, y += line_height) {
+		const uint32_t *line = cps + starts[l];
+		int x = (width - line_width(font, line, lengths[l])) / 2;
+		for (size_t i = 0; i < lengths[l]; i++) {
+			const struct fcft_glyph *glyph =
+				fcft_rasterize_char_utf32(font, line[i], FCFT_SUBPIXEL_NONE);
+			if (!glyph)
+				continue;
+			if (pixman_image_get_format(glyph->pix) == PIXMAN_a8r8g8b8)
+				pixman_image_composite32(PIXMAN_OP_OVER, glyph->pix, NULL, image, 0,
+							 0, 0, 0, x + glyph->x, y - glyph->y,
+							 glyph->width, glyph->height);
+			else
+				pixman_image_composite32(PIXMAN_OP_OVER, ink, glyph->pix, image, 0,
+							 0, 0, 0, x + glyph->x, y - glyph->y,
+							 glyph->width, glyph->height);
+			x += glyph->advance.x;
+		}
+	}
+	pixman_image_unref(ink);
+}

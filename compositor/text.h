@@ -1,0 +1,26 @@
+/* Large centred text (the identify screen) drawn with fcft into a pixman image. */
+#ifndef MULTISEAT_COMPOSITOR_TEXT_H
+#define MULTISEAT_COMPOSITOR_TEXT_H
+
+#include <pixman.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct text_renderer;
+
+/* NULL with errno set when fontconfig finds no usable font. */
+struct text_renderer *text_renderer_create(const char *font_name);
+void text_renderer_destroy(struct text_renderer *text);
+
+/*
+ * Draws UTF-8 `text` (lines split at '\n') centred in a width x height image,
+ * as large as fits: line height about a sixth of the height, narrower when a
+ * line would be wider than 90% of the width.
+ */
+void text_draw_centered(struct text_renderer *text, pixman_image_t *image, int width, int height,
+			const char *utf8);
+
+/* Decodes UTF-8 into `out` (invalid bytes become U+FFFD); returns the count written. */
+size_t text_utf8_decode(const char *utf8, size_t length, uint32_t *out, size_t out_size);
+
+#endif

@@ -279,6 +279,9 @@ int options_parse(struct options *options, int argc, char **argv, char *error, s
 		case ':':
 			return fail(error, error_size, "%s needs a value", argv[optind - 1]);
 		default:
+			/* Inside a group such as "-xz" optind has not moved past it yet. */
+			if (optopt > 0 && optopt < 256)
+				return fail(error, error_size, "unknown option '-%c'", optopt);
 			return fail(error, error_size, "unknown option '%s'", argv[optind - 1]);
 		}
 	}

@@ -1,10 +1,12 @@
 /* Key repeat timing: a delay, then `rate` repeats per second, without drift. */
 #include "repeat.h"
 
+#define KEY_REPEAT_MAX_RATE 1000
+
 void key_repeat_init(struct key_repeat *repeat, int rate, int delay)
 {
 	*repeat = (struct key_repeat){
-		.rate = rate > 0 ? rate : 0,
+		.rate = rate > 0 ? (rate < KEY_REPEAT_MAX_RATE ? rate : KEY_REPEAT_MAX_RATE) : 0,
 		.delay = delay > 0 ? delay : 1,
 	};
 }

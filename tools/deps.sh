@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Installs the Debian packages multiseat needs for a job when any is missing; a no-op otherwise.
-# Usage: tools/deps.sh build|test|lab...   (several may be given)
+# Usage: tools/deps.sh build|test|lab|bench...   (several may be given)
 set -euo pipefail
 
 build=(meson ninja-build pkg-config gcc libc6-dev python3
        libdrm-dev libinput-dev libevdev-dev libwayland-dev wayland-protocols libudev-dev
        libxkbcommon-dev libpixman-1-dev libfcft-dev libpipewire-0.3-dev libinih-dev
        libjson-c-dev libacl1-dev scdoc)
-test=(libcmocka-dev)
+# Tests: cmocka, and the real Wayland clients the compositor is tested with (the lab guest uses them too).
+test=(libcmocka-dev foot weston wtype grim wayland-utils gtk-3-examples gtk-4-examples fonts-dejavu-core)
 # The virtual lab: QEMU, a busybox initramfs, the guest's udev and tools, image conversion.
 lab=(qemu-system-x86 busybox-static cpio kmod udev dbus netpbm libdrm-tests alsa-utils xz-utils)
+# bench/run: the peer compositors, their demo client and callgrind; Debian's cage aborts at start
+# when it cannot find Xwayland, even with no X client.
+bench=(cage weston valgrind xwayland)
 
 wanted=()
 for job in "$@"; do
@@ -17,7 +21,8 @@ for job in "$@"; do
         build) wanted+=("${build[@]}") ;;
         test) wanted+=("${build[@]}" "${test[@]}" "${lab[@]}") ;;
         lab) wanted+=("${build[@]}" "${lab[@]}") ;;
-        *) echo "deps.sh: unknown job '$job' (expected build, test or lab)" >&2; exit 2 ;;
+        bench) wanted+=("${build[@]}" "${bench[@]}") ;;
+        *) echo "deps.sh: unknown job '$job' (expected build, test, lab or bench)" >&2; exit 2 ;;
     esac
 done
 

@@ -1,5 +1,9 @@
 """The main job on a machine without seat hardware: boot the virtual lab's default
-PC, run multiseat in it, print what it found and screenshot every monitor."""
+PC, run multiseat in it, print what it found and screenshot every monitor.
+
+Until the seat manager exists, the demo starts one compositor per card by hand:
+foot on the virtio GPU's two monitors, typed into on keyboard 1, and the
+identify screen on the bochs monitor."""
 
 import argparse
 import shutil
@@ -33,6 +37,21 @@ def main():
         print(f"Booted and udev settled in {time.monotonic() - start:.1f} s.\n")
         print("multiseatd --probe, inside the lab:")
         print(l.sh("$LAB_BUILD/seatd/multiseatd --probe"))
+        kbd1 = next(d["DEVNAME"] for d in l.udev_properties("/dev/input/event*")
+                    if "-usb-0:1.1:" in d.get("ID_PATH", ""))
+        env = "exec env XDG_RUNTIME_DIR=/tmp/xdg HOME=/root SHELL=/bin/bash"
+        compositor = "$LAB_BUILD/compositor/multiseat-compositor"
+        l.sh("mkdir -p /tmp/xdg && chmod 700 /tmp/xdg")
+        l.sh(f"(cd /tmp && {env} {compositor} --drm /dev/dri/card0 --input {kbd1} "
+             f"--socket demo-0 -- foot) > /tmp/seat0.log 2>&1 &")
+        l.sh(f"(cd /tmp && {env} {compositor} --drm /dev/dri/card1 --socket demo-1 "
+             f"--identify 'Press F3 to use this screen') > /tmp/seat1.log 2>&1 &")
+        print("Compositors started; typing on keyboard 1...", flush=True)
+        l.wait_guest("grep -q \"session 'foot' started\" /tmp/seat0.log", timeout=60)
+        time.sleep(8)  # foot's first frame under software emulation
+        l.type_text("kbd1", "echo hello from keyboard 1; uname -sr")
+        l.press("kbd1", "ret")
+        time.sleep(3)
         print("Screenshots:")
         for m in topo.monitors:
             shot = l.screenshot(m.gpu, m.head)

@@ -296,10 +296,3 @@ void server_arrange_outputs(struct server *server)
 		output_damage_whole(output);
 	}
 }
-
-uint32_t server_refresh_ns(struct server *server)
-{
-	struct output *output = server_primary_output(server);
-	int mhz = output ? output->refresh_mhz : 60000;
-	return (uint32_t)(1000000000000ull / (uint64_t)mhz);
-}

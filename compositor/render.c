@@ -167,7 +167,6 @@ void render_output(struct output *output, pixman_image_t *image, pixman_region32
 		if (pixman_region32_not_empty(&item->clip))
 			draw_surface(item, image);
 		presentation_surface_drawn(item->surface, output);
-		item->surface->drawn = true;
 		pixman_region32_fini(&item->clip);
 	}
 	if (has_cursor && !cursor.surface && cursor.image) {

@@ -920,7 +920,6 @@ struct seat *seat_create(struct server *server)
 	wl_list_init(&seat->pointer_focus_destroy.link);
 	wl_list_init(&seat->cursor_surface_destroy.link);
 	wl_list_init(&seat->touch_focus_destroy.link);
-	wl_list_init(&seat->selection_destroy.link);
 	seat->keyboard_focus_destroy.notify = handle_keyboard_focus_destroy;
 	seat->pointer_focus_destroy.notify = handle_pointer_focus_destroy;
 	seat->cursor_surface_destroy.notify = handle_cursor_surface_destroy;
@@ -970,7 +969,6 @@ void seat_destroy(struct seat *seat)
 	wl_list_remove(&seat->pointer_focus_destroy.link);
 	wl_list_remove(&seat->cursor_surface_destroy.link);
 	wl_list_remove(&seat->touch_focus_destroy.link);
-	wl_list_remove(&seat->selection_destroy.link);
 	wl_global_destroy(seat->global);
 	pixman_image_unref(seat->default_cursor);
 	wl_event_source_remove(seat->repeat_timer);

@@ -69,7 +69,6 @@ struct seat {
 
 	struct wl_list data_devices;
 	struct data_source *selection;
-	struct wl_listener selection_destroy;
 };
 
 struct seat *seat_create(struct server *server);

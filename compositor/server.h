@@ -110,10 +110,6 @@ struct surface {
 	struct wl_list subsurfaces_above;
 	struct wl_list frame_callbacks; /* committed, waiting for a repaint */
 	struct wl_list feedbacks;	/* committed presentation feedback */
-	/* Where the surface was last drawn, global coordinates; to damage it when it moves or goes.
-	 */
-	int draw_x, draw_y;
-	bool drawn;
 	struct wl_signal events_commit;
 	struct wl_signal events_destroy;
 };
@@ -191,7 +187,6 @@ struct output *server_output_at(struct server *server, double x, double y);
 struct output *server_primary_output(struct server *server);
 struct output *output_from_resource(struct wl_resource *resource);
 void server_arrange_outputs(struct server *server);
-uint32_t server_refresh_ns(struct server *server);
 
 /* surface.c */
 int surface_globals_create(struct server *server);

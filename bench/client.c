@@ -47,6 +47,7 @@ struct options {
 	uint64_t frames; /* 0: no limit */
 	const char *report;
 	bool log_frames;
+	bool no_presentation; /* the same requests on every compositor, with or without it */
 };
 
 struct buffer {
@@ -521,7 +522,8 @@ static void handle_registry_global(void *data, struct wl_registry *registry, uin
 	} else if (strcmp(interface, xdg_wm_base_interface.name) == 0) {
 		c->wm_base = wl_registry_bind(registry, name, &xdg_wm_base_interface, 1);
 		xdg_wm_base_add_listener(c->wm_base, &wm_base_listener, c);
-	} else if (strcmp(interface, wp_presentation_interface.name) == 0) {
+	} else if (strcmp(interface, wp_presentation_interface.name) == 0 &&
+		   !c->opt.no_presentation) {
 		c->presentation = wl_registry_bind(registry, name, &wp_presentation_interface, 1);
 		wp_presentation_add_listener(c->presentation, &presentation_listener, c);
 	}
@@ -799,6 +801,8 @@ static const char usage[] =
 	"  --frames N      exit after N frames were presented\n"
 	"  --report FILE   write JSON timings (CLOCK_MONOTONIC ns) to FILE on exit\n"
 	"  --log-frames    print a line for every presented frame\n"
+	"  --no-presentation  time frames by frame callbacks even where wp_presentation\n"
+	"                  exists, so every compositor sees the same requests\n"
 	"  -h, --help      show this help and exit\n";
 
 static int parse_size(const char *text, int *width, int *height)
@@ -830,7 +834,8 @@ static int parse_options(int argc, char *argv[], struct options *opt)
 		OPT_SECONDS,
 		OPT_FRAMES,
 		OPT_REPORT,
-		OPT_LOG_FRAMES
+		OPT_LOG_FRAMES,
+		OPT_NO_PRESENTATION
 	};
 	static const struct option long_options[] = {
 		{"size", required_argument, NULL, OPT_SIZE},
@@ -841,6 +846,7 @@ static int parse_options(int argc, char *argv[], struct options *opt)
 		{"frames", required_argument, NULL, OPT_FRAMES},
 		{"report", required_argument, NULL, OPT_REPORT},
 		{"log-frames", no_argument, NULL, OPT_LOG_FRAMES},
+		{"no-presentation", no_argument, NULL, OPT_NO_PRESENTATION},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -889,6 +895,9 @@ static int parse_options(int argc, char *argv[], struct options *opt)
 			break;
 		case OPT_LOG_FRAMES:
 			opt->log_frames = true;
+			break;
+		case OPT_NO_PRESENTATION:
+			opt->no_presentation = true;
 			break;
 		case 'h':
 			fputs(usage, stdout);

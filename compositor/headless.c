@@ -71,6 +71,14 @@ static int headless_commit_frame(struct output *output, const pixman_region32_t 
 	return 0;
 }
 
+static int headless_scanout(struct output *output, struct wl_resource *buffer)
+{
+	/* Nothing to program: the buffer is the frame. Our own image is stale from now on. */
+	struct headless_output *ho = output->backend_data;
+	ho->drawn = false;
+	return 0;
+}
+
 static void headless_destroy(struct server *server)
 {
 	struct headless *headless = server->backend_data;
@@ -90,6 +98,7 @@ static const struct backend_impl headless_impl = {
 	.schedule_frame = headless_schedule_frame,
 	.begin_frame = headless_begin_frame,
 	.commit_frame = headless_commit_frame,
+	.scanout = headless_scanout,
 	.destroy = headless_destroy,
 };
 

@@ -8,6 +8,7 @@
 #include <wayland-server-protocol.h>
 
 #include "damage.h"
+#include "emit.h"
 #include "log.h"
 #include "protocols.h"
 #include "server.h"
@@ -66,6 +67,82 @@ struct output *output_from_resource(struct wl_resource *resource)
 	return wl_resource_get_user_data(resource);
 }
 
+/* Stops showing a client buffer: the surface may have let it go already. */
+static void output_end_scanout(struct output *output)
+{
+	struct wl_resource *buffer = output->scanout_buffer;
+	if (!buffer)
+		return;
+	wl_list_remove(&output->scanout_buffer_destroy.link);
+	wl_list_init(&output->scanout_buffer_destroy.link);
+	output->scanout_buffer = NULL;
+	if (output->scanout_release_pending)
+		wl_buffer_send_release(buffer);
+	output->scanout_release_pending = false;
+}
+
+static void handle_scanout_buffer_destroy(struct wl_listener *listener, void *data)
+{
+	struct output *output = wl_container_of(listener, output, scanout_buffer_destroy);
+	output->scanout_release_pending = false;
+	output_end_scanout(output);
+	output_damage_whole(output);
+}
+
+static void output_begin_scanout(struct output *output, struct wl_resource *buffer)
+{
+	if (output->scanout_buffer == buffer)
+		return;
+	output_end_scanout(output);
+	output->scanout_buffer = buffer;
+	wl_resource_add_destroy_listener(buffer, &output->scanout_buffer_destroy);
+}
+
+bool server_defer_buffer_release(struct server *server, struct wl_resource *buffer)
+{
+	struct output *output;
+	wl_list_for_each (output, &server->outputs, link) {
+		if (output->scanout_buffer == buffer) {
+			output->scanout_release_pending = true;
+			return true;
+		}
+	}
+	return false;
+}
+
+void server_retake_buffer(struct server *server, struct wl_resource *buffer)
+{
+	struct output *output;
+	wl_list_for_each (output, &server->outputs, link) {
+		if (output->scanout_buffer == buffer)
+			output->scanout_release_pending = false;
+	}
+}
+
+pixman_image_t *output_snapshot(struct output *output)
+{
+	if (!output->scanout_buffer)
+		return output->last_image ? pixman_image_ref(output->last_image) : NULL;
+	/* A client's buffer is on screen: copy it out, guarded against the client shrinking its
+	 * pool (the reader guards its own buffer, and two guards cannot nest). */
+	struct wl_shm_buffer *shm = wl_shm_buffer_get(output->scanout_buffer);
+	pixman_image_t *copy = pixman_image_create_bits_no_clear(PIXMAN_x8r8g8b8, output->width,
+								 output->height, NULL, 0);
+	if (!shm || !copy)
+		return copy;
+	wl_shm_buffer_begin_access(shm);
+	pixman_image_t *source = pixman_image_create_bits_no_clear(
+		PIXMAN_x8r8g8b8, wl_shm_buffer_get_width(shm), wl_shm_buffer_get_height(shm),
+		wl_shm_buffer_get_data(shm), wl_shm_buffer_get_stride(shm));
+	if (source) {
+		pixman_image_composite32(PIXMAN_OP_SRC, source, NULL, copy, 0, 0, 0, 0, 0, 0,
+					 output->width, output->height);
+		pixman_image_unref(source);
+	}
+	wl_shm_buffer_end_access(shm);
+	return copy;
+}
+
 static int handle_idle_timer(void *data)
 {
 	struct output *output = data;
@@ -96,6 +173,8 @@ struct output *output_create(struct server *server, const char *name, int width,
 	wl_list_init(&output->resources);
 	wl_list_init(&output->xdg_resources);
 	wl_list_init(&output->feedbacks);
+	wl_list_init(&output->scanout_buffer_destroy.link);
+	output->scanout_buffer_destroy.notify = handle_scanout_buffer_destroy;
 	wl_signal_init(&output->events_frame);
 	wl_signal_init(&output->events_destroy);
 	pixman_region32_init_rect(&output->damage, 0, 0, width, height);
@@ -109,7 +188,7 @@ struct output *output_create(struct server *server, const char *name, int width,
 		goto err_timer;
 	wl_list_insert(server->outputs.prev, &output->link);
 	server_arrange_outputs(server);
-	wl_signal_emit(&server->events_new_output, output);
+	signal_emit_mutable(&server->events_new_output, output);
 	server_arrange_views(server);
 	output->needs_frame = true;
 	output_schedule_frame(output);
@@ -128,7 +207,7 @@ void output_destroy(struct output *output)
 {
 	if (!output)
 		return;
-	wl_signal_emit(&output->events_destroy, output);
+	signal_emit_mutable(&output->events_destroy, output);
 	presentation_output_destroyed(output);
 	struct wl_resource *resource, *tmp;
 	wl_resource_for_each_safe(resource, tmp, &output->resources)
@@ -143,6 +222,8 @@ void output_destroy(struct output *output)
 		wl_list_remove(wl_resource_get_link(resource));
 		wl_list_init(wl_resource_get_link(resource));
 	}
+	output_end_scanout(output);
+	render_finish(output);
 	wl_global_destroy(output->global);
 	wl_event_source_remove(output->idle_timer);
 	wl_list_remove(&output->link);
@@ -177,6 +258,21 @@ void output_schedule_frame(struct output *output)
 	output->server->backend->schedule_frame(output);
 }
 
+/* Shows `surface`'s buffer as the whole frame; false when the backend cannot right now. */
+static bool output_scanout(struct output *output, struct surface *surface)
+{
+	if (output->server->backend->scanout(output, surface->buffer) < 0)
+		return false;
+	output_begin_scanout(output, surface->buffer);
+	output->last_image = NULL;
+	output->frame_had_damage = true;
+	presentation_surface_drawn(surface, output);
+	damage_history_push(&output->history, &output->damage);
+	pixman_region32_clear(&output->damage);
+	output->frame_scheduled = true; /* until output_presented */
+	return true;
+}
+
 int output_repaint(struct output *output)
 {
 	struct server *server = output->server;
@@ -192,6 +288,9 @@ int output_repaint(struct output *output)
 		output->frame_had_damage = false;
 		return 0;
 	}
+	struct surface *direct = render_prepare(output);
+	if (direct && server->backend->scanout && output_scanout(output, direct))
+		return 1;
 	pixman_image_t *image;
 	int age;
 	if (server->backend->begin_frame(output, &image, &age) < 0) {
@@ -209,6 +308,7 @@ int output_repaint(struct output *output)
 		output_damage_whole(output);
 		return -EIO;
 	}
+	output_end_scanout(output);
 	output->last_image = image;
 	output->frame_had_damage = true;
 	damage_history_push(&output->history, &output->damage);
@@ -223,7 +323,7 @@ void output_presented(struct output *output, uint64_t time_ns, uint32_t sequence
 	output->frame_scheduled = false;
 	output->last_present_ns = time_ns;
 	output->sequence = sequence;
-	wl_signal_emit(&output->events_frame, output);
+	signal_emit_mutable(&output->events_frame, output);
 	presentation_output_presented(server, output, time_ns, sequence);
 	uint32_t ms = (uint32_t)(time_ns / 1000000u);
 	struct surface *surface;

@@ -17,8 +17,10 @@ int xdg_shell_create(struct server *server);
 /* Checks an xdg surface's commit (configure acked, role set); false after a protocol error. */
 bool xdg_surface_precommit(struct surface *surface);
 bool xdg_surface_get_position(struct surface *surface, int *x, int *y);
-void popup_dismiss_all(struct server *server);
 void xdg_note_button_serial(struct server *server, uint32_t serial);
+
+/* xdg_popup.c */
+void popup_dismiss_all(struct server *server);
 
 /* presentation.c: wp_presentation */
 int presentation_create(struct server *server);

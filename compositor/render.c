@@ -1,5 +1,7 @@
 /* Software composition with pixman: only the damaged part of an output, occluded parts skipped. */
+#include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <wayland-server-core.h>
 #include <wayland-server-protocol.h>
@@ -15,30 +17,110 @@ struct draw_item {
 	pixman_region32_t clip;
 };
 
-struct draw_list {
-	struct draw_item *items;
-	int count, capacity;
-	struct output *output;
-};
-
 static void collect_surface(struct surface *surface, int x, int y, void *data)
 {
-	struct draw_list *list = data;
+	struct output *output = data;
 	if (!surface_has_buffer(surface) || surface->width <= 0 || surface->height <= 0)
 		return;
-	if (list->count == list->capacity) {
-		int capacity = list->capacity ? list->capacity * 2 : 16;
-		struct draw_item *items = realloc(list->items, (size_t)capacity * sizeof(*items));
+	x -= output->x;
+	y -= output->y;
+	if (x >= output->width || y >= output->height || x + surface->width <= 0 ||
+	    y + surface->height <= 0)
+		return; /* on another output */
+	if (output->draw_count == output->draw_capacity) {
+		int capacity = output->draw_capacity ? output->draw_capacity * 2 : 16;
+		struct draw_item *items =
+			realloc(output->draw_items, (size_t)capacity * sizeof(*items));
 		if (!items)
 			return; /* drawing less is better than failing the frame */
-		list->items = items;
-		list->capacity = capacity;
+		output->draw_items = items;
+		output->draw_capacity = capacity;
 	}
-	list->items[list->count++] = (struct draw_item){
+	output->draw_items[output->draw_count++] = (struct draw_item){
 		.surface = surface,
-		.x = x - list->output->x,
-		.y = y - list->output->y,
+		.x = x,
+		.y = y,
 	};
+}
+
+/* Shown pixel for pixel: no scaling, cropping or offset between buffer and surface. */
+static bool surface_is_unscaled(const struct surface *surface)
+{
+	return !surface->current.has_src && surface->buffer_width == surface->width &&
+	       surface->buffer_height == surface->height;
+}
+
+struct surface *render_prepare(struct output *output)
+{
+	struct server *server = output->server;
+	output->draw_count = 0;
+	output->draw_cursor_image = false;
+	if (server->identify_text)
+		return NULL;
+	struct view *view;
+	wl_list_for_each (view, &server->views, link) {
+		if (!view->mapped)
+			continue;
+		int x, y, width, height;
+		view_get_geometry(view, &x, &y, &width, &height);
+		surface_tree_for_each(view->surface, view->x - x, view->y - y, collect_surface,
+				      output);
+	}
+	struct seat_cursor cursor;
+	if (seat_get_cursor(server->seat, &cursor)) {
+		if (cursor.surface) {
+			surface_tree_for_each(cursor.surface, cursor.x, cursor.y, collect_surface,
+					      output);
+		} else if (cursor.image) {
+			int x = cursor.x - output->x, y = cursor.y - output->y;
+			output->draw_cursor_image = x < output->width && y < output->height &&
+						    x + pixman_image_get_width(cursor.image) > 0 &&
+						    y + pixman_image_get_height(cursor.image) > 0;
+			output->cursor_x = x;
+			output->cursor_y = y;
+			output->cursor_image = cursor.image;
+		}
+	}
+	if (output->draw_count == 0 || output->draw_cursor_image)
+		return NULL;
+	/* The topmost surface alone, covering the output exactly, opaque and unscaled. */
+	struct draw_item *top = &output->draw_items[output->draw_count - 1];
+	struct surface *surface = top->surface;
+	if (top->x != 0 || top->y != 0 || surface->width != output->width ||
+	    surface->height != output->height || !surface->opaque || !surface_is_unscaled(surface))
+		return NULL;
+	return wl_shm_buffer_get(surface->buffer) ? surface : NULL;
+}
+
+void render_finish(struct output *output)
+{
+	free(output->draw_items);
+	output->draw_items = NULL;
+	output->draw_count = output->draw_capacity = 0;
+}
+
+/* Opaque unscaled pixels onto an x8r8g8b8 image: row copies, the cheapest way to move them. */
+static void copy_rows(const struct draw_item *item, struct wl_shm_buffer *shm,
+		      pixman_image_t *target)
+{
+	uint8_t *dst = (uint8_t *)pixman_image_get_data(target);
+	int dst_stride = pixman_image_get_stride(target);
+	const uint8_t *src = wl_shm_buffer_get_data(shm);
+	int src_stride = wl_shm_buffer_get_stride(shm);
+	int n;
+	const pixman_box32_t *boxes = pixman_region32_rectangles(&item->clip, &n);
+	for (int i = 0; i < n; i++) {
+		const pixman_box32_t *box = &boxes[i];
+		size_t bytes = (size_t)(box->x2 - box->x1) * 4;
+		const uint8_t *from = src + (ptrdiff_t)(box->y1 - item->y) * src_stride +
+				      (ptrdiff_t)(box->x1 - item->x) * 4;
+		uint8_t *to = dst + (ptrdiff_t)box->y1 * dst_stride + (ptrdiff_t)box->x1 * 4;
+		for (int y = box->y1; y < box->y2; y++) {
+			memcpy(to, from, bytes);
+			from += src_stride;
+			to += dst_stride;
+		}
+	}
 }
 
 static void draw_surface(struct draw_item *item, pixman_image_t *target)
@@ -51,6 +133,12 @@ static void draw_surface(struct draw_item *item, pixman_image_t *target)
 	pixman_format_code_t pformat =
 		format == WL_SHM_FORMAT_XRGB8888 ? PIXMAN_x8r8g8b8 : PIXMAN_a8r8g8b8;
 	wl_shm_buffer_begin_access(shm);
+	if (surface->opaque && surface_is_unscaled(surface) &&
+	    pixman_image_get_format(target) == PIXMAN_x8r8g8b8 &&
+	    (format == WL_SHM_FORMAT_XRGB8888 || format == WL_SHM_FORMAT_ARGB8888)) {
+		copy_rows(item, shm, target);
+		goto out;
+	}
 	pixman_image_t *source = pixman_image_create_bits_no_clear(
 		pformat, wl_shm_buffer_get_width(shm), wl_shm_buffer_get_height(shm),
 		wl_shm_buffer_get_data(shm), wl_shm_buffer_get_stride(shm));
@@ -111,28 +199,11 @@ void render_output(struct output *output, pixman_image_t *image, pixman_region32
 		return;
 	}
 
-	struct draw_list list = {.output = output};
-	struct view *view;
-	wl_list_for_each (view, &server->views, link) {
-		if (!view->mapped)
-			continue;
-		int x, y, width, height;
-		view_get_geometry(view, &x, &y, &width, &height);
-		(void)width;
-		(void)height;
-		surface_tree_for_each(view->surface, view->x - x, view->y - y, collect_surface,
-				      &list);
-	}
-	struct seat_cursor cursor;
-	bool has_cursor = seat_get_cursor(server->seat, &cursor);
-	if (has_cursor && cursor.surface)
-		surface_tree_for_each(cursor.surface, cursor.x, cursor.y, collect_surface, &list);
-
 	/* Top to bottom: what opaque surfaces cover needs no drawing below them. */
 	pixman_region32_t covered;
 	pixman_region32_init(&covered);
-	for (int i = list.count - 1; i >= 0; i--) {
-		struct draw_item *item = &list.items[i];
+	for (int i = output->draw_count - 1; i >= 0; i--) {
+		struct draw_item *item = &output->draw_items[i];
 		pixman_region32_init_rect(&item->clip, item->x, item->y,
 					  (unsigned)item->surface->width,
 					  (unsigned)item->surface->height);
@@ -162,20 +233,19 @@ void render_output(struct output *output, pixman_image_t *image, pixman_region32
 	}
 	pixman_region32_fini(&background);
 
-	for (int i = 0; i < list.count; i++) {
-		struct draw_item *item = &list.items[i];
+	for (int i = 0; i < output->draw_count; i++) {
+		struct draw_item *item = &output->draw_items[i];
 		if (pixman_region32_not_empty(&item->clip))
 			draw_surface(item, image);
 		presentation_surface_drawn(item->surface, output);
 		pixman_region32_fini(&item->clip);
 	}
-	if (has_cursor && !cursor.surface && cursor.image) {
+	if (output->draw_cursor_image) {
 		pixman_image_set_clip_region32(image, damage);
-		pixman_image_composite32(PIXMAN_OP_OVER, cursor.image, NULL, image, 0, 0, 0, 0,
-					 cursor.x - output->x, cursor.y - output->y,
-					 pixman_image_get_width(cursor.image),
-					 pixman_image_get_height(cursor.image));
+		pixman_image_composite32(PIXMAN_OP_OVER, output->cursor_image, NULL, image, 0, 0, 0,
+					 0, output->cursor_x, output->cursor_y,
+					 pixman_image_get_width(output->cursor_image),
+					 pixman_image_get_height(output->cursor_image));
 	}
 	pixman_image_set_clip_region32(image, NULL);
-	free(list.items);
 }

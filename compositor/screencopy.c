@@ -44,7 +44,8 @@ static void handle_output_frame(struct wl_listener *listener, void *data)
 	struct output *output = frame->output;
 	if (frame->with_damage && !output->frame_had_damage)
 		return; /* copy_with_damage waits for a change */
-	if (!output->last_image || !frame->buffer) {
+	pixman_image_t *source = frame->buffer ? output_snapshot(output) : NULL;
+	if (!source) {
 		frame_fail(frame);
 		return;
 	}
@@ -54,12 +55,13 @@ static void handle_output_frame(struct wl_listener *listener, void *data)
 		PIXMAN_x8r8g8b8, frame->box.width, frame->box.height, wl_shm_buffer_get_data(shm),
 		wl_shm_buffer_get_stride(shm));
 	if (target) {
-		pixman_image_composite32(PIXMAN_OP_SRC, output->last_image, NULL, target,
-					 frame->box.x, frame->box.y, 0, 0, 0, 0, frame->box.width,
+		pixman_image_composite32(PIXMAN_OP_SRC, source, NULL, target, frame->box.x,
+					 frame->box.y, 0, 0, 0, 0, frame->box.width,
 					 frame->box.height);
 		pixman_image_unref(target);
 	}
 	wl_shm_buffer_end_access(shm);
+	pixman_image_unref(source);
 	if (!target) {
 		frame_fail(frame);
 		return;

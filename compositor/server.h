@@ -15,6 +15,7 @@ struct output;
 struct seat;
 struct session;
 struct text_renderer;
+struct draw_item;
 
 /* What a backend does for its outputs; the core calls these, never the hardware. */
 struct backend_impl {
@@ -26,6 +27,9 @@ struct backend_impl {
 	/* Shows what begin_frame returned; the backend calls output_presented() when it is on
 	 * screen. */
 	int (*commit_frame)(struct output *output, const pixman_region32_t *damage);
+	/* Optional: show a client's wl_shm `buffer` as the next frame instead of a composed
+	 * image; 0 when it will (output_presented follows, as after commit_frame). */
+	int (*scanout)(struct output *output, struct wl_resource *buffer);
 	void (*destroy)(struct server *server);
 };
 
@@ -50,8 +54,19 @@ struct output {
 	struct wl_event_source *idle_timer; /* frame callbacks when nothing changed on screen */
 	uint64_t last_present_ns;
 	uint32_t sequence;
-	pixman_image_t *last_image; /* what is on screen now, for screencopy */
-	struct wl_list feedbacks;   /* presentation feedback of surfaces in the frame in flight */
+	pixman_image_t *last_image; /* what is on screen now, for screencopy; see scanout_buffer */
+	/* A client's wl_buffer shown as it is, instead of last_image. Its wl_buffer.release waits
+	 * until the output shows something else (release_pending: the surface has let it go). */
+	struct wl_resource *scanout_buffer;
+	struct wl_listener scanout_buffer_destroy;
+	bool scanout_release_pending;
+	/* render.c: what render_prepare found on this output, bottom to top */
+	struct draw_item *draw_items;
+	int draw_count, draw_capacity;
+	bool draw_cursor_image; /* the built-in arrow, at cursor_x/y */
+	int cursor_x, cursor_y;
+	pixman_image_t *cursor_image;
+	struct wl_list feedbacks; /* presentation feedback of surfaces in the frame in flight */
 	struct wl_signal events_frame; /* after every repaint, data: struct output */
 	struct wl_signal events_destroy;
 };
@@ -187,6 +202,12 @@ struct output *server_output_at(struct server *server, double x, double y);
 struct output *server_primary_output(struct server *server);
 struct output *output_from_resource(struct wl_resource *resource);
 void server_arrange_outputs(struct server *server);
+/* What the output shows now, to read (screencopy); NULL before the first frame. Unref it. */
+pixman_image_t *output_snapshot(struct output *output);
+/* True when the output still shows `buffer`: its release is deferred until it no longer does. */
+bool server_defer_buffer_release(struct server *server, struct wl_resource *buffer);
+/* A surface holds `buffer` again (attached anew before the output let go): it releases it. */
+void server_retake_buffer(struct server *server, struct wl_resource *buffer);
 
 /* surface.c */
 int surface_globals_create(struct server *server);
@@ -207,7 +228,12 @@ bool surface_has_buffer(struct surface *surface);
 bool surface_get_position(struct surface *surface, int *x, int *y);
 
 /* render.c */
+/* Gathers what is on `output` for the next frame; returns the surface that alone covers it,
+ * opaque and unscaled, whose buffer can be shown without composition (else NULL). */
+struct surface *render_prepare(struct output *output);
+/* Draws what render_prepare gathered, within `damage`. */
 void render_output(struct output *output, pixman_image_t *image, pixman_region32_t *damage);
+void render_finish(struct output *output);
 
 /* view.c */
 struct view *view_create(struct server *server, enum view_kind kind, struct xdg_surface *xdg,

@@ -6,10 +6,12 @@
 #include <wayland-server-protocol.h>
 #include <wayland-server.h>
 
+#include "emit.h"
 #include "log.h"
 #include "protocols.h"
 #include "seat.h"
 #include "server.h"
+#include "surface.h"
 
 #define COMPOSITOR_VERSION 4
 #define INFINITE_REGION -(1 << 30), -(1 << 30), 1u << 31, 1u << 31
@@ -65,7 +67,7 @@ static void state_buffer_destroyed(struct wl_listener *listener, void *data)
 	state->buffer = NULL;
 }
 
-static void state_init(struct surface_state *state)
+void surface_state_init(struct surface_state *state)
 {
 	*state = (struct surface_state){.scale = 1};
 	pixman_region32_init(&state->damage);
@@ -93,7 +95,7 @@ static void destroy_resource_list(struct wl_list *list)
 	wl_resource_for_each_safe(resource, tmp, list) wl_resource_destroy(resource);
 }
 
-static void state_finish(struct surface_state *state)
+void surface_state_finish(struct surface_state *state)
 {
 	wl_list_remove(&state->buffer_destroy.link);
 	pixman_region32_fini(&state->damage);
@@ -105,7 +107,7 @@ static void state_finish(struct surface_state *state)
 }
 
 /* Moves what `src` carries into `dst` (pending -> cached, or cached/pending -> current). */
-static void state_move(struct surface_state *dst, struct surface_state *src)
+void surface_state_move(struct surface_state *dst, struct surface_state *src)
 {
 	if (src->committed & SURFACE_STATE_BUFFER) {
 		state_set_buffer(dst, src->buffer);
@@ -132,10 +134,16 @@ static void state_move(struct surface_state *dst, struct surface_state *src)
 	}
 	dst->committed |= src->committed;
 	src->committed = 0;
-	pixman_region32_union(&dst->damage, &dst->damage, &src->damage);
-	pixman_region32_clear(&src->damage);
-	pixman_region32_union(&dst->buffer_damage, &dst->buffer_damage, &src->buffer_damage);
-	pixman_region32_clear(&src->buffer_damage);
+	/* Most commits carry one kind of damage: the other needs no work. */
+	if (pixman_region32_not_empty(&src->damage)) {
+		pixman_region32_union(&dst->damage, &dst->damage, &src->damage);
+		pixman_region32_clear(&src->damage);
+	}
+	if (pixman_region32_not_empty(&src->buffer_damage)) {
+		pixman_region32_union(&dst->buffer_damage, &dst->buffer_damage,
+				      &src->buffer_damage);
+		pixman_region32_clear(&src->buffer_damage);
+	}
 	wl_list_insert_list(dst->frame_callbacks.prev, &src->frame_callbacks);
 	wl_list_init(&src->frame_callbacks);
 	if (!wl_list_empty(&src->feedbacks)) {
@@ -217,7 +225,7 @@ void surface_damage_where_drawn(struct surface *surface)
 		server_damage_box(surface->server, x, y, surface->width, surface->height);
 }
 
-static void damage_tree(struct surface *surface, int x, int y, void *data)
+void surface_damage_at(struct surface *surface, int x, int y, void *data)
 {
 	server_damage_box(surface->server, x, y, surface->width, surface->height);
 }
@@ -236,7 +244,8 @@ static void surface_release_buffer(struct surface *surface)
 {
 	if (!surface->buffer)
 		return;
-	wl_buffer_send_release(surface->buffer);
+	if (!server_defer_buffer_release(surface->server, surface->buffer))
+		wl_buffer_send_release(surface->buffer);
 	wl_list_remove(&surface->buffer_destroy.link);
 	wl_list_init(&surface->buffer_destroy.link);
 	surface->buffer = NULL;
@@ -296,40 +305,14 @@ static bool surface_update_size(struct surface *surface, struct wl_resource *err
 	return true;
 }
 
-static void surface_apply(struct surface *surface, struct surface_state *from);
-
-static void subsurfaces_parent_committed(struct surface *parent)
-{
-	struct wl_list *lists[] = {&parent->subsurfaces_below, &parent->subsurfaces_above};
-	for (int i = 0; i < 2; i++) {
-		struct subsurface *sub;
-		wl_list_for_each (sub, lists[i], parent_link) {
-			if (sub->x != sub->pending_x || sub->y != sub->pending_y) {
-				int x, y;
-				if (surface_get_position(sub->surface, &x, &y))
-					surface_tree_for_each(sub->surface, x, y, damage_tree,
-							      NULL);
-				sub->x = sub->pending_x;
-				sub->y = sub->pending_y;
-				if (surface_get_position(sub->surface, &x, &y))
-					surface_tree_for_each(sub->surface, x, y, damage_tree,
-							      NULL);
-			}
-			if (sub->has_cache) {
-				sub->has_cache = false;
-				surface_apply(sub->surface, &sub->cached);
-			}
-		}
-	}
-}
-
-static void surface_apply(struct surface *surface, struct surface_state *from)
+void surface_apply(struct surface *surface, struct surface_state *from)
 {
 	int old_x = 0, old_y = 0;
 	bool was_placed = surface_get_position(surface, &old_x, &old_y);
 	int old_w = surface->width, old_h = surface->height;
-	bool new_buffer = from->committed & SURFACE_STATE_BUFFER;
-	state_move(&surface->current, from);
+	uint32_t committed = from->committed;
+	bool new_buffer = committed & SURFACE_STATE_BUFFER;
+	surface_state_move(&surface->current, from);
 	struct surface_state *state = &surface->current;
 
 	if (new_buffer) {
@@ -345,13 +328,12 @@ static void surface_apply(struct surface *surface, struct surface_state *from)
 				return;
 			}
 			if (buffer != surface->buffer) {
+				server_retake_buffer(surface->server, buffer);
 				surface->buffer = buffer;
 				wl_resource_add_destroy_listener(buffer, &surface->buffer_destroy);
 			}
 			surface->buffer_width = wl_shm_buffer_get_width(shm);
 			surface->buffer_height = wl_shm_buffer_get_height(shm);
-			uint32_t format = wl_shm_buffer_get_format(shm);
-			surface->opaque = format == WL_SHM_FORMAT_XRGB8888;
 		}
 		state_set_buffer(state, NULL);
 		if (surface->role == SURFACE_ROLE_CURSOR) {
@@ -362,13 +344,15 @@ static void surface_apply(struct surface *surface, struct surface_state *from)
 	}
 	if (!surface_update_size(surface, surface->resource))
 		return;
-	if (!surface->opaque && surface->buffer) {
+	if (committed & (SURFACE_STATE_BUFFER | SURFACE_STATE_OPAQUE | SURFACE_STATE_SCALE |
+			 SURFACE_STATE_VIEWPORT)) {
+		/* XRGB, or an opaque region covering the whole surface. */
+		struct wl_shm_buffer *shm =
+			surface->buffer ? wl_shm_buffer_get(surface->buffer) : NULL;
 		pixman_box32_t whole = {0, 0, surface->width, surface->height};
-		surface->opaque = pixman_region32_contains_rectangle(&state->opaque, &whole) ==
-				  PIXMAN_REGION_IN;
-	} else if (surface->buffer) {
-		struct wl_shm_buffer *shm = wl_shm_buffer_get(surface->buffer);
-		surface->opaque = shm && wl_shm_buffer_get_format(shm) == WL_SHM_FORMAT_XRGB8888;
+		surface->opaque = shm && (wl_shm_buffer_get_format(shm) == WL_SHM_FORMAT_XRGB8888 ||
+					  pixman_region32_contains_rectangle(
+						  &state->opaque, &whole) == PIXMAN_REGION_IN);
 	}
 
 	wl_list_insert_list(surface->frame_callbacks.prev, &state->frame_callbacks);
@@ -388,13 +372,15 @@ static void surface_apply(struct surface *surface, struct surface_state *from)
 			server_damage_box(surface->server, old_x, old_y, old_w, old_h);
 		server_damage_box(surface->server, x, y, surface->width, surface->height);
 	} else if (placed) {
+		/* Buffer damage is exact only without scaling (else it came as surface damage). */
 		pixman_region32_t damage;
 		pixman_region32_init(&damage);
-		pixman_region32_copy(&damage, &state->damage);
-		/* Buffer damage is exact only without scaling. */
-		if (pixman_region32_not_empty(&state->buffer_damage))
-			pixman_region32_union(&damage, &damage, &state->buffer_damage);
-		pixman_region32_intersect_rect(&damage, &damage, 0, 0, (unsigned)surface->width,
+		const pixman_region32_t *source = &state->buffer_damage;
+		if (pixman_region32_not_empty(&state->damage)) {
+			pixman_region32_union(&damage, &state->damage, &state->buffer_damage);
+			source = &damage;
+		}
+		pixman_region32_intersect_rect(&damage, source, 0, 0, (unsigned)surface->width,
 					       (unsigned)surface->height);
 		int n;
 		pixman_box32_t *boxes = pixman_region32_rectangles(&damage, &n);
@@ -409,10 +395,10 @@ static void surface_apply(struct surface *surface, struct surface_state *from)
 		server_schedule_frames(surface->server);
 
 	subsurfaces_parent_committed(surface);
-	wl_signal_emit(&surface->events_commit, surface);
+	signal_emit_mutable(&surface->events_commit, surface);
 }
 
-static bool surface_is_synchronized(struct surface *surface)
+bool surface_is_synchronized(struct surface *surface)
 {
 	while (surface && surface->role == SURFACE_ROLE_SUBSURFACE) {
 		struct subsurface *sub = surface->role_data;
@@ -498,7 +484,7 @@ static void surface_commit(struct wl_client *client, struct wl_resource *resourc
 	struct surface *surface = wl_resource_get_user_data(resource);
 	if (surface->role == SURFACE_ROLE_SUBSURFACE && surface_is_synchronized(surface)) {
 		struct subsurface *sub = surface->role_data;
-		state_move(&sub->cached, &surface->pending);
+		surface_state_move(&sub->cached, &surface->pending);
 		sub->has_cache = true;
 		return;
 	}
@@ -506,7 +492,7 @@ static void surface_commit(struct wl_client *client, struct wl_resource *resourc
 		struct subsurface *sub = surface->role_data;
 		if (sub->has_cache) {
 			/* Desynchronized with a cache: the cache first, then this commit. */
-			state_move(&sub->cached, &surface->pending);
+			surface_state_move(&sub->cached, &surface->pending);
 			sub->has_cache = false;
 			surface_apply(surface, &sub->cached);
 			return;
@@ -571,16 +557,81 @@ static const struct wl_surface_interface surface_impl = {
 	.damage_buffer = surface_damage_buffer,
 };
 
+/* wl_surface request opcodes, in protocol order. */
+enum {
+	SURFACE_REQ_DESTROY,
+	SURFACE_REQ_ATTACH,
+	SURFACE_REQ_DAMAGE,
+	SURFACE_REQ_FRAME,
+	SURFACE_REQ_SET_OPAQUE_REGION,
+	SURFACE_REQ_SET_INPUT_REGION,
+	SURFACE_REQ_COMMIT,
+	SURFACE_REQ_SET_BUFFER_TRANSFORM,
+	SURFACE_REQ_SET_BUFFER_SCALE,
+	SURFACE_REQ_DAMAGE_BUFFER,
+};
+
+/*
+ * Every frame of every client passes through these requests: a direct call per opcode instead
+ * of libwayland's generic libffi call. libwayland has already checked the opcode, the version
+ * and the argument types and objects.
+ */
+static int surface_dispatch(const void *implementation, void *target, uint32_t opcode,
+			    const struct wl_message *message, union wl_argument *args)
+{
+	const struct wl_surface_interface *impl = implementation;
+	struct wl_resource *resource = target;
+	struct wl_client *client = wl_resource_get_client(resource);
+	switch (opcode) {
+	case SURFACE_REQ_DESTROY:
+		impl->destroy(client, resource);
+		break;
+	case SURFACE_REQ_ATTACH:
+		impl->attach(client, resource, (struct wl_resource *)args[0].o, args[1].i,
+			     args[2].i);
+		break;
+	case SURFACE_REQ_DAMAGE:
+		impl->damage(client, resource, args[0].i, args[1].i, args[2].i, args[3].i);
+		break;
+	case SURFACE_REQ_FRAME:
+		impl->frame(client, resource, args[0].n);
+		break;
+	case SURFACE_REQ_SET_OPAQUE_REGION:
+		impl->set_opaque_region(client, resource, (struct wl_resource *)args[0].o);
+		break;
+	case SURFACE_REQ_SET_INPUT_REGION:
+		impl->set_input_region(client, resource, (struct wl_resource *)args[0].o);
+		break;
+	case SURFACE_REQ_COMMIT:
+		impl->commit(client, resource);
+		break;
+	case SURFACE_REQ_SET_BUFFER_TRANSFORM:
+		impl->set_buffer_transform(client, resource, args[0].i);
+		break;
+	case SURFACE_REQ_SET_BUFFER_SCALE:
+		impl->set_buffer_scale(client, resource, args[0].i);
+		break;
+	case SURFACE_REQ_DAMAGE_BUFFER:
+		impl->damage_buffer(client, resource, args[0].i, args[1].i, args[2].i, args[3].i);
+		break;
+	default:
+		wl_resource_post_error(resource, WL_DISPLAY_ERROR_INVALID_METHOD,
+				       "wl_surface has no request %u", opcode);
+		return -1;
+	}
+	return 0;
+}
+
 static void surface_handle_resource_destroy(struct wl_resource *resource)
 {
 	struct surface *surface = wl_resource_get_user_data(resource);
 	surface_damage_where_drawn(surface);
 	/* Sub-surfaces, focus and roles let go of it through this signal. */
-	wl_signal_emit(&surface->events_destroy, surface);
+	signal_emit_mutable(&surface->events_destroy, surface);
 	surface_release_buffer(surface);
 	wl_list_remove(&surface->buffer_destroy.link);
-	state_finish(&surface->pending);
-	state_finish(&surface->current);
+	surface_state_finish(&surface->pending);
+	surface_state_finish(&surface->current);
 	destroy_resource_list(&surface->frame_callbacks);
 	presentation_discard_list(&surface->feedbacks);
 	wl_list_remove(&surface->link);
@@ -604,8 +655,8 @@ static void compositor_create_surface(struct wl_client *client, struct wl_resour
 		return;
 	}
 	surface->server = server;
-	state_init(&surface->pending);
-	state_init(&surface->current);
+	surface_state_init(&surface->pending);
+	surface_state_init(&surface->current);
 	wl_list_init(&surface->subsurfaces_below);
 	wl_list_init(&surface->subsurfaces_above);
 	wl_list_init(&surface->frame_callbacks);
@@ -616,8 +667,8 @@ static void compositor_create_surface(struct wl_client *client, struct wl_resour
 	wl_signal_init(&surface->events_commit);
 	wl_signal_init(&surface->events_destroy);
 	wl_list_insert(&server->surfaces, &surface->link);
-	wl_resource_set_implementation(surface->resource, &surface_impl, surface,
-				       surface_handle_resource_destroy);
+	wl_resource_set_dispatcher(surface->resource, surface_dispatch, &surface_impl, surface,
+				   surface_handle_resource_destroy);
 }
 
 static void compositor_create_region(struct wl_client *client, struct wl_resource *resource,
@@ -709,235 +760,11 @@ struct surface *surface_tree_at(struct surface *surface, int x, int y, double px
 	return NULL;
 }
 
-/* ---- wl_subcompositor ---- */
-
-static void subsurface_detach(struct subsurface *sub)
-{
-	if (!sub->parent)
-		return;
-	int x, y;
-	if (surface_get_position(sub->surface, &x, &y))
-		surface_tree_for_each(sub->surface, x, y, damage_tree, NULL);
-	wl_list_remove(&sub->parent_link);
-	wl_list_init(&sub->parent_link);
-	wl_list_remove(&sub->parent_destroy.link);
-	wl_list_init(&sub->parent_destroy.link);
-	sub->parent = NULL;
-}
-
-static void subsurface_handle_parent_destroy(struct wl_listener *listener, void *data)
-{
-	struct subsurface *sub = wl_container_of(listener, sub, parent_destroy);
-	subsurface_detach(sub);
-}
-
-static void subsurface_handle_resource_destroy(struct wl_resource *resource)
-{
-	struct subsurface *sub = wl_resource_get_user_data(resource);
-	if (!sub)
-		return;
-	subsurface_detach(sub);
-	if (sub->surface) {
-		sub->surface->role_data = NULL;
-		sub->surface->role_resource = NULL;
-	}
-	state_finish(&sub->cached);
-	wl_list_remove(&sub->surface_destroy.link);
-	free(sub);
-}
-
-static void subsurface_destroy_request(struct wl_client *client, struct wl_resource *resource)
-{
-	wl_resource_destroy(resource);
-}
-
-static void subsurface_set_position(struct wl_client *client, struct wl_resource *resource,
-				    int32_t x, int32_t y)
-{
-	struct subsurface *sub = wl_resource_get_user_data(resource);
-	if (!sub)
-		return;
-	sub->pending_x = x;
-	sub->pending_y = y;
-}
-
-static struct subsurface *sibling_of(struct subsurface *sub, struct surface *other)
-{
-	if (other->role != SURFACE_ROLE_SUBSURFACE || !other->role_data)
-		return NULL;
-	struct subsurface *sibling = other->role_data;
-	return sibling->parent == sub->parent ? sibling : NULL;
-}
-
-static void subsurface_restack(struct wl_resource *resource, struct wl_resource *sibling_resource,
-			       bool above)
-{
-	struct subsurface *sub = wl_resource_get_user_data(resource);
-	if (!sub || !sub->parent)
-		return;
-	struct surface *other = surface_from_resource(sibling_resource);
-	struct surface *parent = sub->parent;
-	struct wl_list *where;
-	if (other == parent) {
-		where = above ? &parent->subsurfaces_above : parent->subsurfaces_below.prev;
-	} else {
-		struct subsurface *sibling = sibling_of(sub, other);
-		if (!sibling || sibling == sub) {
-			wl_resource_post_error(
-				resource, WL_SUBSURFACE_ERROR_BAD_SURFACE,
-				"the reference surface is not a sibling or the parent");
-			return;
-		}
-		where = above ? &sibling->parent_link : sibling->parent_link.prev;
-	}
-	wl_list_remove(&sub->parent_link);
-	wl_list_insert(where, &sub->parent_link);
-	int x, y;
-	if (surface_get_position(sub->surface, &x, &y))
-		surface_tree_for_each(sub->surface, x, y, damage_tree, NULL);
-}
-
-static void subsurface_place_above(struct wl_client *client, struct wl_resource *resource,
-				   struct wl_resource *sibling)
-{
-	subsurface_restack(resource, sibling, true);
-}
-
-static void subsurface_place_below(struct wl_client *client, struct wl_resource *resource,
-				   struct wl_resource *sibling)
-{
-	subsurface_restack(resource, sibling, false);
-}
-
-static void subsurface_set_sync(struct wl_client *client, struct wl_resource *resource)
-{
-	struct subsurface *sub = wl_resource_get_user_data(resource);
-	if (sub)
-		sub->synchronized = true;
-}
-
-static void subsurface_set_desync(struct wl_client *client, struct wl_resource *resource)
-{
-	struct subsurface *sub = wl_resource_get_user_data(resource);
-	if (!sub || !sub->synchronized)
-		return;
-	sub->synchronized = false;
-	if (!surface_is_synchronized(sub->surface) && sub->has_cache) {
-		sub->has_cache = false;
-		surface_apply(sub->surface, &sub->cached);
-	}
-}
-
-static const struct wl_subsurface_interface subsurface_impl = {
-	.destroy = subsurface_destroy_request,
-	.set_position = subsurface_set_position,
-	.place_above = subsurface_place_above,
-	.place_below = subsurface_place_below,
-	.set_sync = subsurface_set_sync,
-	.set_desync = subsurface_set_desync,
-};
-
-static void subsurface_handle_surface_destroy(struct wl_listener *listener, void *data)
-{
-	struct subsurface *sub = wl_container_of(listener, sub, surface_destroy);
-	wl_list_remove(&sub->surface_destroy.link);
-	wl_list_init(&sub->surface_destroy.link);
-	subsurface_detach(sub);
-	sub->surface->role_data = NULL;
-	sub->surface = NULL;
-	wl_resource_set_user_data(sub->resource, NULL);
-	state_finish(&sub->cached);
-	free(sub);
-}
-
-static bool is_ancestor(struct surface *candidate, struct surface *surface)
-{
-	for (struct surface *s = candidate; s;) {
-		if (s == surface)
-			return true;
-		if (s->role != SURFACE_ROLE_SUBSURFACE || !s->role_data)
-			return false;
-		s = ((struct subsurface *)s->role_data)->parent;
-	}
-	return false;
-}
-
-static void subcompositor_get_subsurface(struct wl_client *client, struct wl_resource *resource,
-					 uint32_t id, struct wl_resource *surface_resource,
-					 struct wl_resource *parent_resource)
-{
-	struct surface *surface = surface_from_resource(surface_resource);
-	struct surface *parent = surface_from_resource(parent_resource);
-	if (is_ancestor(parent, surface)) {
-		wl_resource_post_error(resource, WL_SUBCOMPOSITOR_ERROR_BAD_SURFACE,
-				       "wl_surface@%u cannot be its own ancestor",
-				       wl_resource_get_id(surface_resource));
-		return;
-	}
-	if (surface->role == SURFACE_ROLE_SUBSURFACE && surface->role_data) {
-		wl_resource_post_error(resource, WL_SUBCOMPOSITOR_ERROR_BAD_SURFACE,
-				       "wl_surface@%u is already a sub-surface",
-				       wl_resource_get_id(surface_resource));
-		return;
-	}
-	struct subsurface *sub = calloc(1, sizeof(*sub));
-	if (!sub) {
-		wl_client_post_no_memory(client);
-		return;
-	}
-	sub->resource = wl_resource_create(client, &wl_subsurface_interface, 1, id);
-	if (!sub->resource) {
-		free(sub);
-		wl_client_post_no_memory(client);
-		return;
-	}
-	if (!surface_set_role(surface, SURFACE_ROLE_SUBSURFACE, sub, sub->resource, resource,
-			      WL_SUBCOMPOSITOR_ERROR_BAD_SURFACE)) {
-		wl_resource_destroy(sub->resource);
-		free(sub);
-		return;
-	}
-	sub->surface = surface;
-	sub->parent = parent;
-	sub->synchronized = true;
-	state_init(&sub->cached);
-	wl_list_insert(parent->subsurfaces_above.prev, &sub->parent_link);
-	sub->parent_destroy.notify = subsurface_handle_parent_destroy;
-	wl_signal_add(&parent->events_destroy, &sub->parent_destroy);
-	sub->surface_destroy.notify = subsurface_handle_surface_destroy;
-	wl_signal_add(&surface->events_destroy, &sub->surface_destroy);
-	wl_resource_set_implementation(sub->resource, &subsurface_impl, sub,
-				       subsurface_handle_resource_destroy);
-}
-
-static void subcompositor_destroy(struct wl_client *client, struct wl_resource *resource)
-{
-	wl_resource_destroy(resource);
-}
-
-static const struct wl_subcompositor_interface subcompositor_impl = {
-	.destroy = subcompositor_destroy,
-	.get_subsurface = subcompositor_get_subsurface,
-};
-
-static void subcompositor_bind(struct wl_client *client, void *data, uint32_t version, uint32_t id)
-{
-	struct wl_resource *resource =
-		wl_resource_create(client, &wl_subcompositor_interface, version, id);
-	if (!resource) {
-		wl_client_post_no_memory(client);
-		return;
-	}
-	wl_resource_set_implementation(resource, &subcompositor_impl, data, NULL);
-}
-
 int surface_globals_create(struct server *server)
 {
 	server->compositor_global = wl_global_create(server->display, &wl_compositor_interface,
 						     COMPOSITOR_VERSION, server, compositor_bind);
-	server->subcompositor_global = wl_global_create(
-		server->display, &wl_subcompositor_interface, 1, server, subcompositor_bind);
-	if (!server->compositor_global || !server->subcompositor_global)
+	if (!server->compositor_global || subcompositor_create(server) < 0)
 		return -1;
 	return 0;
 }

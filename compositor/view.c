@@ -5,6 +5,7 @@
 #include "protocols.h"
 #include "seat.h"
 #include "server.h"
+#include "xdg_popup.h"
 #include "xdg_shell.h"
 
 struct view *view_create(struct server *server, enum view_kind kind, struct xdg_surface *xdg,

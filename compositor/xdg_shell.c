@@ -1,4 +1,4 @@
-/* xdg_wm_base: toplevels and popups, configure/ack, positioners; protocol errors for misuse. */
+/* xdg_wm_base, xdg_surface and xdg_toplevel: configure/ack, window geometry, protocol errors. */
 #include "xdg_shell.h"
 
 #include <stdlib.h>
@@ -11,6 +11,7 @@
 #include "seat.h"
 #include "server.h"
 #include "xdg-shell-server-protocol.h"
+#include "xdg_popup.h"
 
 #define WM_BASE_VERSION 3
 
@@ -23,109 +24,6 @@ struct wm_base {
 static void handle_destroy_request(struct wl_client *client, struct wl_resource *resource)
 {
 	wl_resource_destroy(resource);
-}
-
-/* ---- positioner ---- */
-
-static void positioner_set_size(struct wl_client *client, struct wl_resource *resource,
-				int32_t width, int32_t height)
-{
-	struct positioner *p = wl_resource_get_user_data(resource);
-	if (width < 1 || height < 1) {
-		wl_resource_post_error(resource, XDG_POSITIONER_ERROR_INVALID_INPUT,
-				       "size %dx%d is not positive", width, height);
-		return;
-	}
-	p->width = width;
-	p->height = height;
-	p->has_size = true;
-}
-
-static void positioner_set_anchor_rect(struct wl_client *client, struct wl_resource *resource,
-				       int32_t x, int32_t y, int32_t width, int32_t height)
-{
-	struct positioner *p = wl_resource_get_user_data(resource);
-	if (width < 0 || height < 0) {
-		wl_resource_post_error(resource, XDG_POSITIONER_ERROR_INVALID_INPUT,
-				       "anchor rectangle %dx%d is negative", width, height);
-		return;
-	}
-	p->anchor_rect = (struct box){x, y, width, height};
-	p->has_anchor_rect = true;
-}
-
-static void positioner_set_anchor(struct wl_client *client, struct wl_resource *resource,
-				  uint32_t anchor)
-{
-	struct positioner *p = wl_resource_get_user_data(resource);
-	if (anchor > XDG_POSITIONER_ANCHOR_BOTTOM_RIGHT) {
-		wl_resource_post_error(resource, XDG_POSITIONER_ERROR_INVALID_INPUT,
-				       "anchor %u is not an xdg_positioner.anchor", anchor);
-		return;
-	}
-	p->anchor = anchor;
-}
-
-static void positioner_set_gravity(struct wl_client *client, struct wl_resource *resource,
-				   uint32_t gravity)
-{
-	struct positioner *p = wl_resource_get_user_data(resource);
-	if (gravity > XDG_POSITIONER_GRAVITY_BOTTOM_RIGHT) {
-		wl_resource_post_error(resource, XDG_POSITIONER_ERROR_INVALID_INPUT,
-				       "gravity %u is not an xdg_positioner.gravity", gravity);
-		return;
-	}
-	p->gravity = gravity;
-}
-
-static void positioner_set_constraint_adjustment(struct wl_client *client,
-						 struct wl_resource *resource, uint32_t adjustment)
-{
-	struct positioner *p = wl_resource_get_user_data(resource);
-	p->constraint_adjustment = adjustment;
-}
-
-static void positioner_set_offset(struct wl_client *client, struct wl_resource *resource, int32_t x,
-				  int32_t y)
-{
-	struct positioner *p = wl_resource_get_user_data(resource);
-	p->offset_x = x;
-	p->offset_y = y;
-}
-
-static void positioner_set_reactive(struct wl_client *client, struct wl_resource *resource)
-{
-	struct positioner *p = wl_resource_get_user_data(resource);
-	p->reactive = true;
-}
-
-static void positioner_set_parent_size(struct wl_client *client, struct wl_resource *resource,
-				       int32_t width, int32_t height)
-{
-	/* Only a hint for reactive popups; the parent's real size is known here. */
-}
-
-static void positioner_set_parent_configure(struct wl_client *client, struct wl_resource *resource,
-					    uint32_t serial)
-{
-}
-
-static const struct xdg_positioner_interface positioner_impl = {
-	.destroy = handle_destroy_request,
-	.set_size = positioner_set_size,
-	.set_anchor_rect = positioner_set_anchor_rect,
-	.set_anchor = positioner_set_anchor,
-	.set_gravity = positioner_set_gravity,
-	.set_constraint_adjustment = positioner_set_constraint_adjustment,
-	.set_offset = positioner_set_offset,
-	.set_reactive = positioner_set_reactive,
-	.set_parent_size = positioner_set_parent_size,
-	.set_parent_configure = positioner_set_parent_configure,
-};
-
-static void positioner_handle_destroy(struct wl_resource *resource)
-{
-	free(wl_resource_get_user_data(resource));
 }
 
 /* ---- configure ---- */
@@ -205,92 +103,6 @@ void xdg_note_button_serial(struct server *server, uint32_t serial)
 {
 	server->last_button_serial = serial;
 }
-
-/* ---- popups ---- */
-
-void xdg_popup_unconstrain(struct xdg_surface *popup)
-{
-	struct xdg_surface *parent = popup->popup.parent;
-	struct box bounds = {-(1 << 20), -(1 << 20), 1 << 21, 1 << 21};
-	if (parent && parent->view && parent->view->mapped) {
-		struct output *output =
-			server_output_at(popup->server, parent->view->x, parent->view->y);
-		if (!output)
-			output = server_primary_output(popup->server);
-		if (output)
-			bounds = (struct box){output->x - parent->view->x,
-					      output->y - parent->view->y, output->width,
-					      output->height};
-	}
-	popup->popup.box = placement_popup(&popup->popup.positioner, &bounds);
-	if (popup->view) {
-		view_damage(popup->view);
-		if (parent && parent->view)
-			view_move(popup->view, parent->view->x + popup->popup.box.x,
-				  parent->view->y + popup->popup.box.y);
-	}
-}
-
-void xdg_popup_dismiss(struct xdg_surface *popup)
-{
-	struct xdg_surface *child, *tmp;
-	wl_list_for_each_safe (child, tmp, &popup->popups, popup_link)
-		xdg_popup_dismiss(child);
-	if (popup->popup.dismissed || !popup->role_resource)
-		return;
-	popup->popup.dismissed = true;
-	if (popup->view && popup->view->mapped)
-		view_unmap(popup->view);
-	xdg_popup_send_popup_done(popup->role_resource);
-}
-
-void popup_dismiss_all(struct server *server)
-{
-	struct view *view, *tmp;
-	wl_list_for_each_safe (view, tmp, &server->views, link) {
-		if (view->kind == VIEW_POPUP && view->xdg->popup.grab && view->mapped)
-			xdg_popup_dismiss(view->xdg);
-	}
-}
-
-static void popup_grab(struct wl_client *client, struct wl_resource *resource,
-		       struct wl_resource *seat, uint32_t serial)
-{
-	struct xdg_surface *xdg = wl_resource_get_user_data(resource);
-	if (!xdg)
-		return;
-	if (xdg->view && xdg->view->mapped) {
-		wl_resource_post_error(resource, XDG_POPUP_ERROR_INVALID_GRAB,
-				       "the popup is already mapped");
-		return;
-	}
-	xdg->popup.grab = true;
-}
-
-static void popup_reposition(struct wl_client *client, struct wl_resource *resource,
-			     struct wl_resource *positioner_resource, uint32_t token)
-{
-	struct xdg_surface *xdg = wl_resource_get_user_data(resource);
-	struct positioner *p = wl_resource_get_user_data(positioner_resource);
-	if (!xdg)
-		return;
-	if (!p->has_size || !p->has_anchor_rect) {
-		wl_resource_post_error(xdg->wm_base, XDG_WM_BASE_ERROR_INVALID_POSITIONER,
-				       "the positioner lacks a size or an anchor rectangle");
-		return;
-	}
-	xdg->popup.positioner = *p;
-	xdg->popup.reposition_token = token;
-	xdg->popup.repositioned = true;
-	xdg_popup_unconstrain(xdg);
-	xdg_surface_schedule_configure(xdg);
-}
-
-static const struct xdg_popup_interface popup_impl = {
-	.destroy = handle_destroy_request,
-	.grab = popup_grab,
-	.reposition = popup_reposition,
-};
 
 /* ---- toplevels ---- */
 
@@ -458,19 +270,10 @@ static const struct xdg_toplevel_interface toplevel_impl = {
 	.set_minimized = toplevel_set_minimized,
 };
 
-/* The role object went away: the xdg_surface may get a new role later. */
-static void role_destroyed(struct xdg_surface *xdg)
+void xdg_surface_role_destroyed(struct xdg_surface *xdg)
 {
 	if (xdg->role == XDG_ROLE_POPUP) {
-		struct xdg_surface *child, *tmp;
-		wl_list_for_each_safe (child, tmp, &xdg->popups, popup_link) {
-			wl_list_remove(&child->popup_link);
-			wl_list_init(&child->popup_link);
-			child->popup.parent = NULL;
-		}
-		wl_list_remove(&xdg->popup_link);
-		wl_list_init(&xdg->popup_link);
-		xdg->popup.parent = NULL;
+		xdg_popup_unlink(xdg);
 	} else if (xdg->role == XDG_ROLE_TOPLEVEL) {
 		struct xdg_surface *child, *tmp;
 		wl_list_for_each_safe (child, tmp, &xdg->popups, popup_link)
@@ -495,19 +298,7 @@ static void toplevel_handle_destroy(struct wl_resource *resource)
 	free(xdg->toplevel.title);
 	free(xdg->toplevel.app_id);
 	xdg->toplevel.title = xdg->toplevel.app_id = NULL;
-	role_destroyed(xdg);
-}
-
-static void popup_handle_destroy(struct wl_resource *resource)
-{
-	struct xdg_surface *xdg = wl_resource_get_user_data(resource);
-	if (!xdg)
-		return;
-	if (!wl_list_empty(&xdg->popups)) {
-		wl_resource_post_error(xdg->wm_base, XDG_WM_BASE_ERROR_NOT_THE_TOPMOST_POPUP,
-				       "a popup was destroyed before its child popups");
-	}
-	role_destroyed(xdg);
+	xdg_surface_role_destroyed(xdg);
 }
 
 /* ---- xdg_surface ---- */
@@ -553,41 +344,8 @@ static void xdg_surface_get_popup(struct wl_client *client, struct wl_resource *
 	struct xdg_surface *xdg = wl_resource_get_user_data(resource);
 	if (!xdg || !xdg_check_role_free(xdg))
 		return;
-	struct positioner *p = wl_resource_get_user_data(positioner_resource);
-	if (!p->has_size || !p->has_anchor_rect) {
-		wl_resource_post_error(xdg->wm_base, XDG_WM_BASE_ERROR_INVALID_POSITIONER,
-				       "the positioner lacks a size or an anchor rectangle");
-		return;
-	}
-	struct xdg_surface *parent =
-		parent_resource ? wl_resource_get_user_data(parent_resource) : NULL;
-	if (!parent || parent->role == XDG_ROLE_NONE) {
-		wl_resource_post_error(xdg->wm_base, XDG_WM_BASE_ERROR_INVALID_POPUP_PARENT,
-				       "popups need a parent xdg_surface with a role");
-		return;
-	}
-	struct wl_resource *popup = wl_resource_create(client, &xdg_popup_interface,
-						       wl_resource_get_version(resource), id);
-	if (!popup) {
-		wl_client_post_no_memory(client);
-		return;
-	}
-	xdg->view = view_create(xdg->server, VIEW_POPUP, xdg, xdg->surface);
-	if (!xdg->view) {
-		wl_resource_destroy(popup);
-		wl_client_post_no_memory(client);
-		return;
-	}
-	xdg->view->parent = parent->view;
-	xdg->role = XDG_ROLE_POPUP;
-	xdg->role_resource = popup;
-	xdg->popup.parent = parent;
-	xdg->popup.positioner = *p;
-	xdg->popup.dismissed = false;
-	xdg->popup.grab = false;
-	wl_list_insert(parent->popups.prev, &xdg->popup_link);
-	wl_resource_set_implementation(popup, &popup_impl, xdg, popup_handle_destroy);
-	xdg_popup_unconstrain(xdg);
+	xdg_popup_create_role(xdg, client, wl_resource_get_version(resource), id, parent_resource,
+			      positioner_resource);
 }
 
 static void xdg_surface_set_window_geometry(struct wl_client *client, struct wl_resource *resource,
@@ -719,7 +477,7 @@ static void xdg_surface_release(struct xdg_surface *xdg)
 {
 	if (xdg->role != XDG_ROLE_NONE && xdg->role_resource) {
 		wl_resource_set_user_data(xdg->role_resource, NULL);
-		role_destroyed(xdg);
+		xdg_surface_role_destroyed(xdg);
 	}
 	if (xdg->configure_idle)
 		wl_event_source_remove(xdg->configure_idle);
@@ -760,19 +518,7 @@ static void xdg_surface_handle_destroy(struct wl_resource *resource)
 static void wm_base_create_positioner(struct wl_client *client, struct wl_resource *resource,
 				      uint32_t id)
 {
-	struct positioner *p = calloc(1, sizeof(*p));
-	if (!p) {
-		wl_client_post_no_memory(client);
-		return;
-	}
-	struct wl_resource *positioner = wl_resource_create(client, &xdg_positioner_interface,
-							    wl_resource_get_version(resource), id);
-	if (!positioner) {
-		free(p);
-		wl_client_post_no_memory(client);
-		return;
-	}
-	wl_resource_set_implementation(positioner, &positioner_impl, p, positioner_handle_destroy);
+	xdg_positioner_create_resource(client, wl_resource_get_version(resource), id);
 }
 
 static void wm_base_get_xdg_surface(struct wl_client *client, struct wl_resource *resource,

@@ -61,8 +61,7 @@ struct xdg_surface {
 void xdg_surface_schedule_configure(struct xdg_surface *xdg);
 /* The window geometry: what the client set, or the surface's size. */
 struct box xdg_surface_geometry(struct xdg_surface *xdg);
-void xdg_popup_unconstrain(struct xdg_surface *popup);
-/* Sends popup_done to the popup and its children, topmost first. */
-void xdg_popup_dismiss(struct xdg_surface *popup);
+/* The role object went away: the xdg_surface may get a new role later. */
+void xdg_surface_role_destroyed(struct xdg_surface *xdg);
 
 #endif

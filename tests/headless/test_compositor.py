@@ -10,7 +10,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from wayland_helpers import Checks, Compositor, RawClient  # noqa: E402
+from wayland_helpers import BENCH_CLIENT, Checks, Compositor, RawClient  # noqa: E402
 
 check = Checks("headless compositor")
 SIZE = "1280x720"
@@ -149,6 +149,33 @@ def test_kiosk():
         sanitizers(c, "kiosk")
 
 
+def test_direct_scanout():
+    """A fullscreen opaque client's buffer is the frame itself (no composition); the output
+    composes again, all of it, as soon as something else shows."""
+    blue = (0x20, 0x50, 0x80)  # multiseat-bench-client --idle fills its window with this
+    with Compositor("--headless", SIZE, "--kiosk", name="scanout") as c:
+        c.client(BENCH_CLIENT, "--idle", "--fullscreen")
+        whole = 1280 * 720
+        shot = c.wait_for(lambda: (s := c.screenshot("a")).count_colour(blue) == whole and s)
+        check(bool(shot), "scanout: grim reads the fullscreen client's own buffer, every pixel")
+        shm = c.client("weston-simple-shm")
+        mixed = c.wait_for(lambda: (s := c.screenshot("b")) and
+                           whole - 250 * 250 <= s.count_colour(blue) < whole and s)
+        check(bool(mixed), "scanout: a smaller window on top is composed over the client, and "
+                           "the rest of the output is repainted from it, not left stale")
+        shm.terminate()
+        shm.wait(10)
+        back = c.wait_for(lambda: (s := c.screenshot("c")).count_colour(blue) == whole and s)
+        check(bool(back), "scanout: when the window goes, the client's buffer is shown again")
+        # A client that redraws every frame from four buffers gets each back (wl_buffer.release)
+        # once the output shows another: it never runs out and its frames keep coming.
+        r = c.run(BENCH_CLIENT, "--full", "--fullscreen", "--frames", "120", timeout=60)
+        check(r.returncode == 0, f"scanout: 120 full-screen frames from 4 buffers (status "
+                                 f"{r.returncode}, {r.stderr.strip()[-300:]})")
+        check(c.alive(), "scanout: the compositor is still running")
+        sanitizers(c, "direct scanout")
+
+
 def test_identify():
     with Compositor("--headless", SIZE, "--identify", "Press F3 to use this screen",
                     session=["foot"], name="ident") as c:
@@ -240,7 +267,7 @@ def test_misbehaving_clients():
 
 def main():
     for test in [test_wayland_info, test_simple_shm, test_foot_wtype, test_weston_terminal,
-                 test_gtk, test_clipboard, test_kiosk, test_identify, test_restart_and_exit,
+                 test_gtk, test_clipboard, test_kiosk, test_direct_scanout, test_identify, test_restart_and_exit,
                  test_misbehaving_clients]:
         try:
             test()

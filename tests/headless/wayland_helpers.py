@@ -14,6 +14,7 @@ import time
 BUILD = os.environ.get("MULTISEAT_BUILD_DIR") or os.path.join(
     os.path.dirname(__file__), "..", "..", "build")
 COMPOSITOR = os.path.join(BUILD, "compositor", "multiseat-compositor")
+BENCH_CLIENT = os.path.join(BUILD, "bench", "multiseat-bench-client")
 SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
 
 

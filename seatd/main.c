@@ -10,6 +10,7 @@
 #include "config.h"
 #include "devices.h"
 #include "log.h"
+#include "policy.h"
 #include "probe.h"
 
 static const char usage[] =
@@ -19,12 +20,15 @@ static const char usage[] =
 	"  -p, --probe            print the seat hardware found (cards, monitors, input\n"
 	"                         devices and sound cards by USB hub) and exit\n"
 	"  -j, --json             with --probe: print JSON instead of a table\n"
+	"      --check-config FILE  report every error in FILE with its line, print\n"
+	"                         a summary of its seats and exit (0: no errors)\n"
 	"  -l, --log-level LEVEL  silent, error, info (default) or debug\n"
 	"  -h, --help             show this help and exit\n"
 	"  -V, --version          show the version and exit\n";
 
 struct options {
 	bool probe;
+	const char *check_config;
 	bool json;
 	enum log_level log_level;
 };
@@ -37,6 +41,7 @@ static int parse_options(int argc, char *argv[], struct options *opts)
 	static const struct option long_options[] = {
 		{"probe", no_argument, NULL, 'p'},
 		{"json", no_argument, NULL, 'j'},
+		{"check-config", required_argument, NULL, 'C'},
 		{"log-level", required_argument, NULL, 'l'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -52,6 +57,9 @@ static int parse_options(int argc, char *argv[], struct options *opts)
 			break;
 		case 'j':
 			opts->json = true;
+			break;
+		case 'C':
+			opts->check_config = optarg;
 			break;
 		case 'l':
 			if (log_level_parse(optarg, &opts->log_level) < 0) {
@@ -87,9 +95,14 @@ static int parse_options(int argc, char *argv[], struct options *opts)
 		fprintf(stderr, "multiseatd: --json only applies to --probe\n");
 		return 2;
 	}
-	if (!opts->probe) {
+	if (opts->probe && opts->check_config) {
+		fprintf(stderr, "multiseatd: --probe and --check-config do not go together\n");
+		return 2;
+	}
+	if (!opts->probe && !opts->check_config) {
 		/* The seat manager proper (seats, leases, control socket) is not built yet. */
-		fprintf(stderr, "multiseatd: only --probe is available in this version\n");
+		fprintf(stderr, "multiseatd: only --probe and --check-config are available in this "
+				"version\n");
 		return 2;
 	}
 	return -1;
@@ -127,6 +140,44 @@ static int run_probe(const struct options *opts)
 	return status;
 }
 
+static const char *mode_name(int mode)
+{
+	return mode == POLICY_MODE_DESKTOP ? "desktop" : mode == POLICY_MODE_KIOSK ? "kiosk" : NULL;
+}
+
+/* Every error on stderr, one a line; on success a short summary on stdout. */
+static int run_check_config(const char *path)
+{
+	struct policy_config config;
+	struct policy_errors errors = {0};
+	int ret = policy_config_load(&config, path, &errors);
+	for (size_t i = 0; i < errors.count; i++)
+		fprintf(stderr, "%s\n", errors.lines[i] ? errors.lines[i] : "(out of memory)");
+	if (errors.dropped)
+		fprintf(stderr, "%s: %zu more errors (out of memory to list them)\n", path,
+			errors.dropped);
+	size_t count = errors.count + errors.dropped;
+	policy_errors_finish(&errors);
+	if (ret < 0) {
+		if (ret == -EINVAL)
+			fprintf(stderr, "%s: %zu error%s\n", path, count, count == 1 ? "" : "s");
+		return 1;
+	}
+	printf("%s: no errors; %zu seat%s configured, autoseat %s\n", path, config.seat_count,
+	       config.seat_count == 1 ? "" : "s", config.autoseat ? "on" : "off");
+	for (size_t i = 0; i < config.seat_count; i++) {
+		const struct policy_seat *seat = &config.seats[i];
+		const char *mode = mode_name(seat->settings.mode);
+		if (!mode)
+			mode = mode_name(config.defaults.mode);
+		printf("  %s: %zu output%s, %zu device rule%s, %s mode\n", seat->name,
+		       seat->output_count, seat->output_count == 1 ? "" : "s", seat->device_count,
+		       seat->device_count == 1 ? "" : "s", mode ? mode : "kiosk");
+	}
+	policy_config_finish(&config);
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
 int main(int argc, char *argv[])
 {
 	struct options opts = {.log_level = LOG_LEVEL_INFO};
@@ -135,5 +186,7 @@ int main(int argc, char *argv[])
 		return status;
 	}
 	log_init(opts.log_level, "multiseatd");
+	if (opts.check_config)
+		return run_check_config(opts.check_config);
 	return run_probe(&opts);
 }

@@ -24,6 +24,34 @@ def run(*args):
     return p.returncode, p.stdout, p.stderr
 
 
+def check_config():
+    """--check-config on the shipped default and on a file with mistakes."""
+    shipped = os.path.join(os.path.dirname(__file__), "..", "..", "data", "multiseat.conf")
+    rc, out, err = run(MULTISEATD, "--check-config", shipped)
+    check(rc == 0 and "no errors; 0 seats configured, autoseat on" in out and not err,
+          f"the shipped multiseat.conf has no errors (rc {rc}, {out.strip()!r}, {err.strip()!r})")
+    import tempfile
+    with tempfile.NamedTemporaryFile("w", suffix=".conf", delete=False) as f:
+        f.write("[daemon]\nautoseat = sometimes\n[seat.a]\noutputs = card0\nwrong = 1\n"
+                "[seat.b]\noutputs = card0\n")
+    try:
+        rc, out, err = run(MULTISEATD, "--check-config", f.name)
+        lines = err.splitlines()
+        check(rc == 1 and lines == [
+            f"{f.name}:2: autoseat = sometimes: expected true or false",
+            f"{f.name}:5: unknown key 'wrong' in [seat.a] (known: outputs, devices, user, session, "
+            "mode, keyboard-layout, keyboard-variant, keyboard-options and the caps cpu.weight, "
+            "cpu.max, memory.max, memory.high, memory.swap.max, pids.max, io.weight, cpuset)",
+            f"{f.name}:7: output card0 is also in [seat.a] on line 4",
+            f"{f.name}: 3 errors"] and not out,
+            f"--check-config lists every error with file:line and exits 1 (rc {rc}, {lines})")
+        rc, out, err = run(MULTISEATD, "--check-config", f.name + ".missing")
+        check(rc == 1 and err.strip() == f"{f.name}.missing: cannot read: No such file or directory",
+              f"--check-config on a missing file says so (rc {rc}, {err.strip()!r})")
+    finally:
+        os.unlink(f.name)
+
+
 def main():
     rc, out, err = run(MULTISEATD, "--probe", "--json")
     check(rc == 0, f"multiseatd --probe --json exits 0 (got {rc}, stderr {err!r})")
@@ -49,12 +77,15 @@ def main():
         (["--log-level", "loud"], "'loud' is not one of silent, error, info, debug"),
         (["--json"], "--json only applies to --probe"),
         (["--probe", "extra"], "unexpected argument 'extra'"),
-        ([], "only --probe is available"),
+        ([], "only --probe and --check-config are available"),
+        (["--check-config"], "--check-config needs a value"),
     ]:
         rc, out, err = run(MULTISEATD, *args)
         check(rc == 2 and needle in err and err.count("\n") == 1,
               f"multiseatd {' '.join(args) or '(no arguments)'}: exit 2 and one line naming the problem "
               f"(rc {rc}, {err.strip()!r})")
+
+    check_config()
 
     for prog, name in [(MULTISEATD, "multiseatd"), (MULTISEATCTL, "multiseatctl"), (COMPOSITOR, "multiseat-compositor")]:
         rc, out, err = run(prog, "--version")

@@ -7,6 +7,7 @@
 
 #include <wayland-server-protocol.h>
 
+#include "resource.h"
 #include "seat.h"
 #include "server.h"
 
@@ -138,17 +139,15 @@ static void manager_create_data_source(struct wl_client *client, struct wl_resou
 		wl_client_post_no_memory(client);
 		return;
 	}
-	source->resource = wl_resource_create(client, &wl_data_source_interface,
-					      wl_resource_get_version(resource), id);
+	source->resource = resource_create(client, &wl_data_source_interface,
+					   wl_resource_get_version(resource), id, &source_impl,
+					   source, source_handle_destroy);
 	if (!source->resource) {
 		free(source);
-		wl_client_post_no_memory(client);
 		return;
 	}
 	wl_array_init(&source->mime_types);
 	wl_list_init(&source->offers);
-	wl_resource_set_implementation(source->resource, &source_impl, source,
-				       source_handle_destroy);
 }
 
 /* ---- devices ---- */
@@ -160,14 +159,11 @@ static void send_selection_to_device(struct seat *seat, struct wl_resource *devi
 		wl_data_device_send_selection(device, NULL);
 		return;
 	}
-	struct wl_resource *offer =
-		wl_resource_create(wl_resource_get_client(device), &wl_data_offer_interface,
-				   wl_resource_get_version(device), 0);
-	if (!offer) {
-		wl_client_post_no_memory(wl_resource_get_client(device));
+	struct wl_resource *offer = resource_create(
+		wl_resource_get_client(device), &wl_data_offer_interface,
+		wl_resource_get_version(device), 0, &offer_impl, source, offer_handle_destroy);
+	if (!offer)
 		return;
-	}
-	wl_resource_set_implementation(offer, &offer_impl, source, offer_handle_destroy);
 	wl_list_insert(&source->offers, wl_resource_get_link(offer));
 	wl_data_device_send_data_offer(device, offer);
 	char **mime;
@@ -248,13 +244,11 @@ static void manager_get_data_device(struct wl_client *client, struct wl_resource
 				    uint32_t id, struct wl_resource *seat_resource)
 {
 	struct seat *seat = seat_from_resource(seat_resource);
-	struct wl_resource *device = wl_resource_create(client, &wl_data_device_interface,
-							wl_resource_get_version(resource), id);
-	if (!device) {
-		wl_client_post_no_memory(client);
+	struct wl_resource *device = resource_create(client, &wl_data_device_interface,
+						     wl_resource_get_version(resource), id,
+						     &device_impl, seat, device_handle_destroy);
+	if (!device)
 		return;
-	}
-	wl_resource_set_implementation(device, &device_impl, seat, device_handle_destroy);
 	wl_list_insert(&seat->data_devices, wl_resource_get_link(device));
 	if (seat->keyboard_focus &&
 	    wl_resource_get_client(seat->keyboard_focus->resource) == client)
@@ -268,13 +262,8 @@ static const struct wl_data_device_manager_interface manager_impl = {
 
 static void manager_bind(struct wl_client *client, void *data, uint32_t version, uint32_t id)
 {
-	struct wl_resource *resource =
-		wl_resource_create(client, &wl_data_device_manager_interface, version, id);
-	if (!resource) {
-		wl_client_post_no_memory(client);
-		return;
-	}
-	wl_resource_set_implementation(resource, &manager_impl, data, NULL);
+	resource_create(client, &wl_data_device_manager_interface, version, id, &manager_impl, data,
+			NULL);
 }
 
 int data_device_manager_create(struct server *server)

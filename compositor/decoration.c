@@ -1,5 +1,6 @@
 /* zxdg_decoration_manager_v1: clients draw their own decorations (desktop) or none (kiosk). */
 #include "protocols.h"
+#include "resource.h"
 #include "server.h"
 #include "xdg-decoration-unstable-v1-server-protocol.h"
 
@@ -48,15 +49,11 @@ static void manager_destroy(struct wl_client *client, struct wl_resource *resour
 static void manager_get_toplevel_decoration(struct wl_client *client, struct wl_resource *resource,
 					    uint32_t id, struct wl_resource *toplevel)
 {
-	struct wl_resource *decoration =
-		wl_resource_create(client, &zxdg_toplevel_decoration_v1_interface,
-				   wl_resource_get_version(resource), id);
-	if (!decoration) {
-		wl_client_post_no_memory(client);
+	struct wl_resource *decoration = resource_create(
+		client, &zxdg_toplevel_decoration_v1_interface, wl_resource_get_version(resource),
+		id, &decoration_impl, wl_resource_get_user_data(resource), NULL);
+	if (!decoration)
 		return;
-	}
-	wl_resource_set_implementation(decoration, &decoration_impl,
-				       wl_resource_get_user_data(resource), NULL);
 	zxdg_toplevel_decoration_v1_send_configure(decoration, policy_mode(decoration));
 }
 
@@ -67,13 +64,8 @@ static const struct zxdg_decoration_manager_v1_interface manager_impl = {
 
 static void manager_bind(struct wl_client *client, void *data, uint32_t version, uint32_t id)
 {
-	struct wl_resource *resource =
-		wl_resource_create(client, &zxdg_decoration_manager_v1_interface, version, id);
-	if (!resource) {
-		wl_client_post_no_memory(client);
-		return;
-	}
-	wl_resource_set_implementation(resource, &manager_impl, data, NULL);
+	resource_create(client, &zxdg_decoration_manager_v1_interface, version, id, &manager_impl,
+			data, NULL);
 }
 
 int decoration_manager_create(struct server *server)

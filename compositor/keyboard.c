@@ -14,6 +14,7 @@
 
 #include "data_device.h"
 #include "log.h"
+#include "resource.h"
 #include "seat.h"
 #include "server.h"
 #include "session.h"
@@ -346,13 +347,10 @@ bool seat_keyboard_alt_held(struct seat *seat)
 void seat_keyboard_create_resource(struct seat *seat, struct wl_client *client, uint32_t version,
 				   uint32_t id)
 {
-	struct wl_resource *keyboard =
-		wl_resource_create(client, &wl_keyboard_interface, version, id);
-	if (!keyboard) {
-		wl_client_post_no_memory(client);
+	struct wl_resource *keyboard = resource_create(client, &wl_keyboard_interface, version, id,
+						       &keyboard_impl, seat, seat_resource_unlink);
+	if (!keyboard)
 		return;
-	}
-	wl_resource_set_implementation(keyboard, &keyboard_impl, seat, seat_resource_unlink);
 	wl_list_insert(&seat->keyboards, wl_resource_get_link(keyboard));
 	keyboard_send_keymap(seat, keyboard);
 	if (wl_resource_get_version(keyboard) >= WL_KEYBOARD_REPEAT_INFO_SINCE_VERSION)

@@ -11,6 +11,7 @@
 #include "emit.h"
 #include "log.h"
 #include "protocols.h"
+#include "resource.h"
 #include "server.h"
 
 static void output_handle_release(struct wl_client *client, struct wl_resource *resource)
@@ -49,12 +50,10 @@ static void output_bind(struct wl_client *client, void *data, uint32_t version, 
 {
 	struct output *output = data;
 	struct wl_resource *resource =
-		wl_resource_create(client, &wl_output_interface, version, id);
-	if (!resource) {
-		wl_client_post_no_memory(client);
+		resource_create(client, &wl_output_interface, version, id, &output_impl, output,
+				handle_resource_destroy);
+	if (!resource)
 		return;
-	}
-	wl_resource_set_implementation(resource, &output_impl, output, handle_resource_destroy);
 	wl_list_insert(&output->resources, wl_resource_get_link(resource));
 	output_send_state(output, resource);
 }

@@ -7,6 +7,7 @@
 #include <wayland-server-protocol.h>
 
 #include "protocols.h"
+#include "resource.h"
 #include "seat.h"
 #include "server.h"
 
@@ -482,13 +483,10 @@ void seat_view_unmapped(struct seat *seat, struct view *view)
 void seat_pointer_create_resource(struct seat *seat, struct wl_client *client, uint32_t version,
 				  uint32_t id)
 {
-	struct wl_resource *pointer =
-		wl_resource_create(client, &wl_pointer_interface, version, id);
-	if (!pointer) {
-		wl_client_post_no_memory(client);
+	struct wl_resource *pointer = resource_create(client, &wl_pointer_interface, version, id,
+						      &pointer_impl, seat, seat_resource_unlink);
+	if (!pointer)
 		return;
-	}
-	wl_resource_set_implementation(pointer, &pointer_impl, seat, seat_resource_unlink);
 	wl_list_insert(&seat->pointers, wl_resource_get_link(pointer));
 	if (seat->pointer_focus && seat_resource_is_focused(pointer, seat->pointer_focus)) {
 		int fx = 0, fy = 0;
@@ -503,12 +501,10 @@ void seat_pointer_create_resource(struct seat *seat, struct wl_client *client, u
 void seat_touch_create_resource(struct seat *seat, struct wl_client *client, uint32_t version,
 				uint32_t id)
 {
-	struct wl_resource *touch = wl_resource_create(client, &wl_touch_interface, version, id);
-	if (!touch) {
-		wl_client_post_no_memory(client);
+	struct wl_resource *touch = resource_create(client, &wl_touch_interface, version, id,
+						    &touch_impl, seat, seat_resource_unlink);
+	if (!touch)
 		return;
-	}
-	wl_resource_set_implementation(touch, &touch_impl, seat, seat_resource_unlink);
 	wl_list_insert(&seat->touches, wl_resource_get_link(touch));
 }
 

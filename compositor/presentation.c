@@ -5,6 +5,7 @@
 
 #include "presentation-time-server-protocol.h"
 #include "protocols.h"
+#include "resource.h"
 #include "server.h"
 
 static void feedback_handle_destroy(struct wl_resource *resource)
@@ -70,13 +71,10 @@ static void presentation_feedback(struct wl_client *client, struct wl_resource *
 				  struct wl_resource *surface_resource, uint32_t id)
 {
 	struct surface *surface = surface_from_resource(surface_resource);
-	struct wl_resource *feedback =
-		wl_resource_create(client, &wp_presentation_feedback_interface, 1, id);
-	if (!feedback) {
-		wl_client_post_no_memory(client);
+	struct wl_resource *feedback = resource_create(client, &wp_presentation_feedback_interface,
+						       1, id, NULL, NULL, feedback_handle_destroy);
+	if (!feedback)
 		return;
-	}
-	wl_resource_set_implementation(feedback, NULL, NULL, feedback_handle_destroy);
 	wl_list_insert(surface->pending.feedbacks.prev, wl_resource_get_link(feedback));
 }
 
@@ -87,13 +85,10 @@ static const struct wp_presentation_interface presentation_impl = {
 
 static void presentation_bind(struct wl_client *client, void *data, uint32_t version, uint32_t id)
 {
-	struct wl_resource *resource =
-		wl_resource_create(client, &wp_presentation_interface, version, id);
-	if (!resource) {
-		wl_client_post_no_memory(client);
+	struct wl_resource *resource = resource_create(client, &wp_presentation_interface, version,
+						       id, &presentation_impl, data, NULL);
+	if (!resource)
 		return;
-	}
-	wl_resource_set_implementation(resource, &presentation_impl, data, NULL);
 	wp_presentation_send_clock_id(resource, CLOCK_MONOTONIC);
 }
 

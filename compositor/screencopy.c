@@ -4,6 +4,7 @@
 #include <wayland-server-protocol.h>
 
 #include "protocols.h"
+#include "resource.h"
 #include "server.h"
 #include "wlr-screencopy-unstable-v1-server-protocol.h"
 
@@ -161,14 +162,13 @@ static void capture(struct wl_client *client, struct wl_resource *manager, uint3
 		wl_client_post_no_memory(client);
 		return;
 	}
-	frame->resource = wl_resource_create(client, &zwlr_screencopy_frame_v1_interface,
-					     wl_resource_get_version(manager), id);
+	frame->resource = resource_create(client, &zwlr_screencopy_frame_v1_interface,
+					  wl_resource_get_version(manager), id, &frame_impl, frame,
+					  frame_handle_destroy);
 	if (!frame->resource) {
 		free(frame);
-		wl_client_post_no_memory(client);
 		return;
 	}
-	wl_resource_set_implementation(frame->resource, &frame_impl, frame, frame_handle_destroy);
 	wl_list_init(&frame->output_frame.link);
 	wl_list_init(&frame->output_destroy.link);
 	wl_list_init(&frame->buffer_destroy.link);
@@ -246,13 +246,8 @@ static const struct zwlr_screencopy_manager_v1_interface manager_impl = {
 
 static void manager_bind(struct wl_client *client, void *data, uint32_t version, uint32_t id)
 {
-	struct wl_resource *resource =
-		wl_resource_create(client, &zwlr_screencopy_manager_v1_interface, version, id);
-	if (!resource) {
-		wl_client_post_no_memory(client);
-		return;
-	}
-	wl_resource_set_implementation(resource, &manager_impl, data, NULL);
+	resource_create(client, &zwlr_screencopy_manager_v1_interface, version, id, &manager_impl,
+			data, NULL);
 }
 
 int screencopy_manager_create(struct server *server)

@@ -5,6 +5,7 @@
 
 #include <wayland-server-protocol.h>
 
+#include "resource.h"
 #include "server.h"
 
 #define SEAT_VERSION 7
@@ -59,12 +60,10 @@ struct seat *seat_from_resource(struct wl_resource *resource)
 static void seat_bind(struct wl_client *client, void *data, uint32_t version, uint32_t id)
 {
 	struct seat *seat = data;
-	struct wl_resource *resource = wl_resource_create(client, &wl_seat_interface, version, id);
-	if (!resource) {
-		wl_client_post_no_memory(client);
+	struct wl_resource *resource = resource_create(client, &wl_seat_interface, version, id,
+						       &seat_impl, seat, seat_resource_unlink);
+	if (!resource)
 		return;
-	}
-	wl_resource_set_implementation(resource, &seat_impl, seat, seat_resource_unlink);
 	wl_list_insert(&seat->resources, wl_resource_get_link(resource));
 	wl_seat_send_capabilities(resource, WL_SEAT_CAPABILITY_KEYBOARD |
 						    WL_SEAT_CAPABILITY_POINTER |

@@ -4,6 +4,7 @@
 #include <wayland-server-protocol.h>
 #include <wayland-server.h>
 
+#include "resource.h"
 #include "server.h"
 #include "surface.h"
 
@@ -243,13 +244,8 @@ static const struct wl_subcompositor_interface subcompositor_impl = {
 
 static void subcompositor_bind(struct wl_client *client, void *data, uint32_t version, uint32_t id)
 {
-	struct wl_resource *resource =
-		wl_resource_create(client, &wl_subcompositor_interface, version, id);
-	if (!resource) {
-		wl_client_post_no_memory(client);
-		return;
-	}
-	wl_resource_set_implementation(resource, &subcompositor_impl, data, NULL);
+	resource_create(client, &wl_subcompositor_interface, version, id, &subcompositor_impl, data,
+			NULL);
 }
 
 int subcompositor_create(struct server *server)

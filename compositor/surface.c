@@ -9,6 +9,7 @@
 #include "emit.h"
 #include "log.h"
 #include "protocols.h"
+#include "resource.h"
 #include "seat.h"
 #include "server.h"
 #include "surface.h"
@@ -444,12 +445,10 @@ static void callback_handle_destroy(struct wl_resource *resource)
 static void surface_frame(struct wl_client *client, struct wl_resource *resource, uint32_t id)
 {
 	struct surface *surface = wl_resource_get_user_data(resource);
-	struct wl_resource *callback = wl_resource_create(client, &wl_callback_interface, 1, id);
-	if (!callback) {
-		wl_client_post_no_memory(client);
+	struct wl_resource *callback = resource_create(client, &wl_callback_interface, 1, id, NULL,
+						       NULL, callback_handle_destroy);
+	if (!callback)
 		return;
-	}
-	wl_resource_set_implementation(callback, NULL, NULL, callback_handle_destroy);
 	wl_list_insert(surface->pending.frame_callbacks.prev, wl_resource_get_link(callback));
 }
 
@@ -679,16 +678,13 @@ static void compositor_create_region(struct wl_client *client, struct wl_resourc
 		wl_client_post_no_memory(client);
 		return;
 	}
-	struct wl_resource *region_resource =
-		wl_resource_create(client, &wl_region_interface, 1, id);
+	struct wl_resource *region_resource = resource_create(
+		client, &wl_region_interface, 1, id, &region_impl, region, region_handle_destroy);
 	if (!region_resource) {
 		free(region);
-		wl_client_post_no_memory(client);
 		return;
 	}
 	pixman_region32_init(region);
-	wl_resource_set_implementation(region_resource, &region_impl, region,
-				       region_handle_destroy);
 }
 
 static const struct wl_compositor_interface compositor_impl = {
@@ -698,13 +694,8 @@ static const struct wl_compositor_interface compositor_impl = {
 
 static void compositor_bind(struct wl_client *client, void *data, uint32_t version, uint32_t id)
 {
-	struct wl_resource *resource =
-		wl_resource_create(client, &wl_compositor_interface, version, id);
-	if (!resource) {
-		wl_client_post_no_memory(client);
-		return;
-	}
-	wl_resource_set_implementation(resource, &compositor_impl, data, NULL);
+	resource_create(client, &wl_compositor_interface, version, id, &compositor_impl, data,
+			NULL);
 }
 
 /* ---- tree walks ---- */

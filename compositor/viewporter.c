@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "protocols.h"
+#include "resource.h"
 #include "server.h"
 
 static void viewport_destroy(struct wl_client *client, struct wl_resource *resource)
@@ -112,12 +113,11 @@ static void viewporter_get_viewport(struct wl_client *client, struct wl_resource
 				       wl_resource_get_id(surface_resource));
 		return;
 	}
-	struct wl_resource *viewport = wl_resource_create(client, &wp_viewport_interface, 1, id);
-	if (!viewport) {
-		wl_client_post_no_memory(client);
+	struct wl_resource *viewport =
+		resource_create(client, &wp_viewport_interface, 1, id, &viewport_impl, surface,
+				viewport_handle_destroy);
+	if (!viewport)
 		return;
-	}
-	wl_resource_set_implementation(viewport, &viewport_impl, surface, viewport_handle_destroy);
 	surface->viewport = viewport;
 	surface->viewport_destroy.notify = handle_surface_destroy;
 	wl_signal_add(&surface->events_destroy, &surface->viewport_destroy);
@@ -130,13 +130,8 @@ static const struct wp_viewporter_interface viewporter_impl = {
 
 static void viewporter_bind(struct wl_client *client, void *data, uint32_t version, uint32_t id)
 {
-	struct wl_resource *resource =
-		wl_resource_create(client, &wp_viewporter_interface, version, id);
-	if (!resource) {
-		wl_client_post_no_memory(client);
-		return;
-	}
-	wl_resource_set_implementation(resource, &viewporter_impl, data, NULL);
+	resource_create(client, &wp_viewporter_interface, version, id, &viewporter_impl, data,
+			NULL);
 }
 
 int viewporter_create(struct server *server)

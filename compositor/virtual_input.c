@@ -10,6 +10,7 @@
 
 #include "log.h"
 #include "protocols.h"
+#include "resource.h"
 #include "seat.h"
 #include "server.h"
 #include "virtual-keyboard-unstable-v1-server-protocol.h"
@@ -150,13 +151,12 @@ static void keyboard_manager_create(struct wl_client *client, struct wl_resource
 	vk->keymap.fd = -1;
 	wl_array_init(&vk->pressed);
 	struct wl_resource *keyboard =
-		wl_resource_create(client, &zwp_virtual_keyboard_v1_interface, 1, id);
+		resource_create(client, &zwp_virtual_keyboard_v1_interface, 1, id, &keyboard_impl,
+				vk, keyboard_handle_destroy);
 	if (!keyboard) {
 		free(vk);
-		wl_client_post_no_memory(client);
 		return;
 	}
-	wl_resource_set_implementation(keyboard, &keyboard_impl, vk, keyboard_handle_destroy);
 }
 
 static const struct zwp_virtual_keyboard_manager_v1_interface keyboard_manager_impl = {
@@ -166,13 +166,8 @@ static const struct zwp_virtual_keyboard_manager_v1_interface keyboard_manager_i
 static void keyboard_manager_bind(struct wl_client *client, void *data, uint32_t version,
 				  uint32_t id)
 {
-	struct wl_resource *resource =
-		wl_resource_create(client, &zwp_virtual_keyboard_manager_v1_interface, version, id);
-	if (!resource) {
-		wl_client_post_no_memory(client);
-		return;
-	}
-	wl_resource_set_implementation(resource, &keyboard_manager_impl, data, NULL);
+	resource_create(client, &zwp_virtual_keyboard_manager_v1_interface, version, id,
+			&keyboard_manager_impl, data, NULL);
 }
 
 /* ---- pointer ---- */
@@ -326,14 +321,13 @@ static void create_pointer(struct wl_client *client, struct wl_resource *manager
 	vp->axis_source = WL_POINTER_AXIS_SOURCE_WHEEL;
 	wl_list_init(&vp->output_destroy.link);
 	vp->output_destroy.notify = handle_output_destroy;
-	struct wl_resource *resource = wl_resource_create(
-		client, &zwlr_virtual_pointer_v1_interface, wl_resource_get_version(manager), id);
+	struct wl_resource *resource = resource_create(client, &zwlr_virtual_pointer_v1_interface,
+						       wl_resource_get_version(manager), id,
+						       &pointer_impl, vp, pointer_handle_destroy);
 	if (!resource) {
 		free(vp);
-		wl_client_post_no_memory(client);
 		return;
 	}
-	wl_resource_set_implementation(resource, &pointer_impl, vp, pointer_handle_destroy);
 	vp->output = output_resource ? output_from_resource(output_resource) : NULL;
 	if (vp->output)
 		wl_signal_add(&vp->output->events_destroy, &vp->output_destroy);
@@ -367,13 +361,8 @@ static const struct zwlr_virtual_pointer_manager_v1_interface pointer_manager_im
 static void pointer_manager_bind(struct wl_client *client, void *data, uint32_t version,
 				 uint32_t id)
 {
-	struct wl_resource *resource =
-		wl_resource_create(client, &zwlr_virtual_pointer_manager_v1_interface, version, id);
-	if (!resource) {
-		wl_client_post_no_memory(client);
-		return;
-	}
-	wl_resource_set_implementation(resource, &pointer_manager_impl, data, NULL);
+	resource_create(client, &zwlr_virtual_pointer_manager_v1_interface, version, id,
+			&pointer_manager_impl, data, NULL);
 }
 
 int virtual_input_create(struct server *server)

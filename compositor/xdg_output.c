@@ -1,5 +1,6 @@
 /* zxdg_output_manager_v1: each output's logical position, size and name. */
 #include "protocols.h"
+#include "resource.h"
 #include "server.h"
 #include "xdg-output-unstable-v1-server-protocol.h"
 
@@ -44,14 +45,11 @@ static void manager_get_xdg_output(struct wl_client *client, struct wl_resource 
 				   uint32_t id, struct wl_resource *output_resource)
 {
 	struct output *output = output_from_resource(output_resource);
-	struct wl_resource *xdg_output = wl_resource_create(client, &zxdg_output_v1_interface,
-							    wl_resource_get_version(resource), id);
-	if (!xdg_output) {
-		wl_client_post_no_memory(client);
+	struct wl_resource *xdg_output = resource_create(
+		client, &zxdg_output_v1_interface, wl_resource_get_version(resource), id,
+		&xdg_output_impl, output, xdg_output_handle_destroy);
+	if (!xdg_output)
 		return;
-	}
-	wl_resource_set_implementation(xdg_output, &xdg_output_impl, output,
-				       xdg_output_handle_destroy);
 	if (!output) {
 		/* The output is gone: an inert object. */
 		wl_list_init(wl_resource_get_link(xdg_output));
@@ -77,13 +75,8 @@ static const struct zxdg_output_manager_v1_interface manager_impl = {
 
 static void manager_bind(struct wl_client *client, void *data, uint32_t version, uint32_t id)
 {
-	struct wl_resource *resource =
-		wl_resource_create(client, &zxdg_output_manager_v1_interface, version, id);
-	if (!resource) {
-		wl_client_post_no_memory(client);
-		return;
-	}
-	wl_resource_set_implementation(resource, &manager_impl, data, NULL);
+	resource_create(client, &zxdg_output_manager_v1_interface, version, id, &manager_impl, data,
+			NULL);
 }
 
 int xdg_output_manager_create(struct server *server)

@@ -6,6 +6,7 @@
 #include <wayland-server-protocol.h>
 
 #include "protocols.h"
+#include "resource.h"
 #include "server.h"
 #include "xdg-shell-server-protocol.h"
 #include "xdg_shell.h"
@@ -126,13 +127,12 @@ void xdg_positioner_create_resource(struct wl_client *client, uint32_t version, 
 		return;
 	}
 	struct wl_resource *positioner =
-		wl_resource_create(client, &xdg_positioner_interface, version, id);
+		resource_create(client, &xdg_positioner_interface, version, id, &positioner_impl, p,
+				positioner_handle_destroy);
 	if (!positioner) {
 		free(p);
-		wl_client_post_no_memory(client);
 		return;
 	}
-	wl_resource_set_implementation(positioner, &positioner_impl, p, positioner_handle_destroy);
 }
 
 /* ---- popups ---- */

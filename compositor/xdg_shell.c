@@ -8,6 +8,7 @@
 
 #include "log.h"
 #include "protocols.h"
+#include "resource.h"
 #include "seat.h"
 #include "server.h"
 #include "xdg-shell-server-protocol.h"
@@ -607,13 +608,12 @@ static void wm_base_bind(struct wl_client *client, void *data, uint32_t version,
 	}
 	base->server = data;
 	wl_list_init(&base->surfaces);
-	base->resource = wl_resource_create(client, &xdg_wm_base_interface, version, id);
+	base->resource = resource_create(client, &xdg_wm_base_interface, version, id, &wm_base_impl,
+					 base, wm_base_handle_destroy);
 	if (!base->resource) {
 		free(base);
-		wl_client_post_no_memory(client);
 		return;
 	}
-	wl_resource_set_implementation(base->resource, &wm_base_impl, base, wm_base_handle_destroy);
 }
 
 int xdg_shell_create(struct server *server)

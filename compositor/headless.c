@@ -11,7 +11,8 @@ struct headless_output {
 	struct output *output;
 	pixman_image_t *image;
 	struct wl_event_source *timer;
-	uint64_t next_ns;
+	struct wl_event_source *idle; /* a frame due now: the output was idle */
+	uint64_t next_ns;	      /* when the next frame is due */
 	uint64_t period_ns;
 	bool drawn;
 };
@@ -32,25 +33,41 @@ static int handle_vblank(void *data)
 {
 	struct headless_output *ho = data;
 	struct output *output = ho->output;
+	/* This frame is shown at its due time; the one after is due a period later. */
+	uint64_t shown = ho->next_ns;
+	ho->next_ns = shown + ho->period_ns;
 	int ret = output_repaint(output);
 	if (ret == 0) {
 		/* Nothing to draw: this tick still answers frame callbacks. */
 		wl_event_source_timer_update(output->idle_timer, 0);
-		output_presented(output, ho->next_ns, output->sequence + 1);
+		output_presented(output, shown, output->sequence + 1);
 	} else if (ret > 0) {
-		output_presented(output, ho->next_ns, output->sequence + 1);
+		output_presented(output, shown, output->sequence + 1);
 	}
 	return 0;
+}
+
+static void handle_idle_vblank(void *data)
+{
+	struct headless_output *ho = data;
+	ho->idle = NULL;
+	handle_vblank(ho);
 }
 
 static void headless_schedule_frame(struct output *output)
 {
 	struct headless_output *ho = output->backend_data;
+	if (ho->idle)
+		return;
 	uint64_t now = now_ns();
-	/* The next tick on this output's own grid, at least a little in the future. */
 	if (ho->next_ns <= now) {
-		uint64_t behind = (now - ho->next_ns) / ho->period_ns + 1;
-		ho->next_ns += behind * ho->period_ns;
+		/* Idle for a period or more: no vblank to wait for, so the frame goes out now
+		 * (as a monitor's next vblank would come at most a period later) and the
+		 * refresh grid starts again from here. */
+		ho->next_ns = now;
+		ho->idle = wl_event_loop_add_idle(output->server->loop, handle_idle_vblank, ho);
+		if (ho->idle)
+			return;
 	}
 	uint64_t wait_ms = (ho->next_ns - now + 999999u) / 1000000u;
 	wl_event_source_timer_update(ho->timer, wait_ms > 0 ? (int)wait_ms : 1);
@@ -87,6 +104,8 @@ static void headless_destroy(struct server *server)
 	for (int i = 0; i < headless->count; i++) {
 		struct headless_output *ho = &headless->outputs[i];
 		output_destroy(ho->output);
+		if (ho->idle)
+			wl_event_source_remove(ho->idle);
 		wl_event_source_remove(ho->timer);
 		pixman_image_unref(ho->image);
 	}

@@ -83,6 +83,10 @@ int main(int argc, char *argv[])
 		wl_event_loop_add_signal(server.loop, SIGINT, handle_terminate, &server);
 	/* A client closing its socket mid-write must not kill us. */
 	signal(SIGPIPE, SIG_IGN);
+	if (!sigterm || !sigint) {
+		log_error("SIGTERM and SIGINT could not be routed through the event loop");
+		goto out_display;
+	}
 
 	if (options.identify) {
 		server.identify_text = strdup(options.identify);
@@ -142,8 +146,10 @@ out_seat:
 out_display:
 	text_renderer_destroy(server.text);
 	free(server.identify_text);
-	wl_event_source_remove(sigterm);
-	wl_event_source_remove(sigint);
+	if (sigterm)
+		wl_event_source_remove(sigterm);
+	if (sigint)
+		wl_event_source_remove(sigint);
 	wl_display_destroy(server.display);
 	return ret;
 }

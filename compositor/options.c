@@ -223,6 +223,11 @@ int options_parse(struct options *options, int argc, char **argv, char *error, s
 		case OPT_IDENTIFY:
 			if (optarg[0] == '\0')
 				return fail(error, error_size, "--identify: the text is empty");
+			/* "--identify -- foot": the text was forgotten. */
+			if (strcmp(optarg, "--") == 0)
+				return fail(error, error_size,
+					    "--identify needs a TEXT before '--' (quote it: "
+					    "--identify 'Press F1')");
 			options->identify = optarg;
 			break;
 		case OPT_LAYOUT:

@@ -265,7 +265,7 @@ static bool output_scanout(struct output *output, struct surface *surface)
 	output_begin_scanout(output, surface->buffer);
 	output->last_image = NULL;
 	output->frame_had_damage = true;
-	presentation_surface_drawn(surface, output);
+	render_mark_drawn(output);
 	damage_history_push(&output->history, &output->damage);
 	pixman_region32_clear(&output->damage);
 	output->frame_scheduled = true; /* until output_presented */

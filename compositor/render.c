@@ -92,6 +92,12 @@ struct surface *render_prepare(struct output *output)
 	return wl_shm_buffer_get(surface->buffer) ? surface : NULL;
 }
 
+void render_mark_drawn(struct output *output)
+{
+	for (int i = 0; i < output->draw_count; i++)
+		presentation_surface_drawn(output->draw_items[i].surface, output);
+}
+
 void render_finish(struct output *output)
 {
 	free(output->draw_items);

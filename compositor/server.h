@@ -233,6 +233,9 @@ bool surface_get_position(struct surface *surface, int *x, int *y);
 struct surface *render_prepare(struct output *output);
 /* Draws what render_prepare gathered, within `damage`. */
 void render_output(struct output *output, pixman_image_t *image, pixman_region32_t *damage);
+/* The frame shows what render_prepare gathered without render_output (scan-out): presentation
+ * feedback of every surface on it follows this frame, as render_output does for its own. */
+void render_mark_drawn(struct output *output);
 void render_finish(struct output *output);
 
 /* view.c */

@@ -341,6 +341,8 @@ static void test_value_errors(void **state)
 	struct args a;
 	assert_int_equal(parse(&a, "--headless", "1x1", "--identify", "", NULL), -EINVAL);
 	assert_error_contains(&a, "--identify");
+	assert_int_equal(parse(&a, "--headless", "1x1", "--identify", "--", "foot", NULL), -EINVAL);
+	assert_error_contains(&a, "needs a TEXT before '--'");
 
 	assert_int_equal(parse(&a, "--headless", "1x1", "--socket", "", NULL), -EINVAL);
 	assert_error_contains(&a, "--socket");

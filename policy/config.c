@@ -546,6 +546,12 @@ static char *read_line(char *buffer, int size, void *data)
 		char *close = memchr(start, ']', (size_t)(end - start));
 		if (!close || close + 1 != end) {
 			error(p, "expected a section header such as [seat.NAME]");
+			/* Its keys belong to no section we know: skip them, not the section before.
+			 */
+			p->in_section = true;
+			p->section_ok = false;
+			p->seat = NULL;
+			p->in_defaults = false;
 		} else {
 			*close = '\0';
 			begin_section(p, start + 1);

@@ -218,16 +218,19 @@ static void test_long_line_and_orphan_indent(void **state)
 	char text[600];
 	int n = snprintf(text, sizeof(text), "  indented = first\n[seat.x]\noutputs = ");
 	memset(text + n, 'a', 300);
-	snprintf(text + n + 300, sizeof(text) - (size_t)n - 300, "\nuser = ok\n");
+	/* The keys after a broken header are skipped, not given to [seat.x]. */
+	snprintf(text + n + 300, sizeof(text) - (size_t)n - 300,
+		 "\nuser = ok\n[broken\nuser = root\n");
 	struct policy_config config;
 	struct policy_errors errors;
 	assert_int_equal(load(text, &config, &errors), -EINVAL);
 	static const char *const expected[] = {
 		"1: an indented line continues a list",
 		"3: line longer than",
+		"5: expected a section header",
 		"2: [seat.x] has no outputs",
 	};
-	assert_errors(&errors, expected, 3);
+	assert_errors(&errors, expected, 4);
 	policy_errors_finish(&errors);
 }
 

@@ -107,6 +107,20 @@ void surface_state_finish(struct surface_state *state)
 	presentation_discard_list(&state->feedbacks);
 }
 
+/* Frame callbacks and presentation feedback move on with the content they were asked for. */
+static void take_frame_requests(struct wl_list *callbacks, struct wl_list *feedbacks,
+				struct surface_state *src)
+{
+	wl_list_insert_list(callbacks->prev, &src->frame_callbacks);
+	wl_list_init(&src->frame_callbacks);
+	if (!wl_list_empty(&src->feedbacks)) {
+		/* Newer content supersedes feedback that was never shown. */
+		presentation_discard_list(feedbacks);
+		wl_list_insert_list(feedbacks, &src->feedbacks);
+		wl_list_init(&src->feedbacks);
+	}
+}
+
 /* Moves what `src` carries into `dst` (pending -> cached, or cached/pending -> current). */
 void surface_state_move(struct surface_state *dst, struct surface_state *src)
 {
@@ -145,14 +159,7 @@ void surface_state_move(struct surface_state *dst, struct surface_state *src)
 				      &src->buffer_damage);
 		pixman_region32_clear(&src->buffer_damage);
 	}
-	wl_list_insert_list(dst->frame_callbacks.prev, &src->frame_callbacks);
-	wl_list_init(&src->frame_callbacks);
-	if (!wl_list_empty(&src->feedbacks)) {
-		/* Newer content supersedes feedback that was never shown. */
-		presentation_discard_list(&dst->feedbacks);
-		wl_list_insert_list(&dst->feedbacks, &src->feedbacks);
-		wl_list_init(&src->feedbacks);
-	}
+	take_frame_requests(&dst->frame_callbacks, &dst->feedbacks, src);
 }
 
 /* ---- surface ---- */
@@ -356,13 +363,7 @@ void surface_apply(struct surface *surface, struct surface_state *from)
 						  &state->opaque, &whole) == PIXMAN_REGION_IN);
 	}
 
-	wl_list_insert_list(surface->frame_callbacks.prev, &state->frame_callbacks);
-	wl_list_init(&state->frame_callbacks);
-	if (!wl_list_empty(&state->feedbacks)) {
-		presentation_discard_list(&surface->feedbacks);
-		wl_list_insert_list(&surface->feedbacks, &state->feedbacks);
-		wl_list_init(&state->feedbacks);
-	}
+	take_frame_requests(&surface->frame_callbacks, &surface->feedbacks, state);
 
 	/* Damage, in global coordinates, where the surface was and where it is. */
 	int x, y;

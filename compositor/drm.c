@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include "backend.h"
-#include "evdev.h"
 #include "gpu.h"
 #include "log.h"
 #include "server.h"
@@ -34,7 +33,8 @@ struct drm {
 	struct udev *udev;
 	struct udev_monitor *monitor;
 	struct wl_event_source *monitor_source;
-	struct evdev *evdev;
+	/* Under multiseatd: the fd is a lease from the seat link, and -1 between leases. */
+	bool leased;
 };
 
 static void handle_idle_repaint(void *data)
@@ -154,10 +154,18 @@ static const struct gpu_kms_listener kms_listener = {
 	.output_removed = handle_output_removed,
 };
 
+static void drm_stop(struct drm *drm);
+
 static int handle_kms_readable(int fd, uint32_t mask, void *data)
 {
 	struct drm *drm = data;
 	if (mask & (WL_EVENT_HANGUP | WL_EVENT_ERROR)) {
+		if (drm->leased) {
+			/* The daemon sends a new lease when there is one. */
+			log_error("the DRM lease hung up; waiting for another");
+			drm_stop(drm);
+			return 0;
+		}
 		log_error("the DRM device hung up");
 		wl_display_terminate(drm->server->display);
 		return 0;
@@ -186,23 +194,57 @@ static int handle_udev(int fd, uint32_t mask, void *data)
 	return 0;
 }
 
+/* Lets go of the card or lease: its outputs disappear, the fd is closed. */
+static void drm_stop(struct drm *drm)
+{
+	struct output *output, *tmp;
+	wl_list_for_each_safe (output, tmp, &drm->server->outputs, link)
+		drm_output_free(output->backend_data);
+	if (drm->kms_source)
+		wl_event_source_remove(drm->kms_source);
+	drm->kms_source = NULL;
+	gpu_kms_destroy(drm->kms);
+	drm->kms = NULL;
+	if (drm->fd >= 0)
+		close(drm->fd);
+	drm->fd = -1;
+}
+
+/* Drives every connected connector of `fd` (taken; closed on failure). 0 or -errno. */
+static int drm_start(struct drm *drm, int fd, const char *what)
+{
+	struct server *server = drm->server;
+	drm->fd = fd;
+	drm->kms = gpu_kms_create(drm->fd, &kms_listener, drm);
+	if (!drm->kms) {
+		int err = errno;
+		log_error("%s cannot be driven: %s", what, strerror(err));
+		drm_stop(drm);
+		return -err;
+	}
+	if (wl_list_empty(&server->outputs))
+		log_info("%s has no connected monitor yet; waiting for one", what);
+	drm->kms_source = wl_event_loop_add_fd(server->loop, gpu_kms_get_fd(drm->kms),
+					       WL_EVENT_READABLE, handle_kms_readable, drm);
+	if (!drm->kms_source) {
+		drm_stop(drm);
+		return -ENOMEM;
+	}
+	log_info("%s: %s KMS", what, gpu_kms_is_atomic(drm->kms) ? "atomic" : "legacy");
+	server_damage_whole(server);
+	return 0;
+}
+
 static void drm_destroy(struct server *server)
 {
 	struct drm *drm = server->backend_data;
 	if (!drm)
 		return;
-	evdev_destroy(drm->evdev);
 	if (drm->monitor_source)
 		wl_event_source_remove(drm->monitor_source);
 	udev_monitor_unref(drm->monitor);
 	udev_unref(drm->udev);
-	struct output *output, *tmp;
-	wl_list_for_each_safe (output, tmp, &server->outputs, link)
-		drm_output_free(output->backend_data);
-	if (drm->kms_source)
-		wl_event_source_remove(drm->kms_source);
-	gpu_kms_destroy(drm->kms);
-	close(drm->fd);
+	drm_stop(drm);
 	free(drm);
 	server->backend_data = NULL;
 }
@@ -242,8 +284,8 @@ int drm_backend_create(struct server *server, const char *path)
 	if (!drm)
 		return -ENOMEM;
 	drm->server = server;
-	drm->fd = open(path, O_RDWR | O_CLOEXEC | O_NONBLOCK);
-	if (drm->fd < 0) {
+	int fd = open(path, O_RDWR | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
 		int err = errno;
 		log_error("%s could not be opened: %s", path, strerror(err));
 		free(drm);
@@ -251,27 +293,62 @@ int drm_backend_create(struct server *server, const char *path)
 	}
 	server->backend = &drm_impl;
 	server->backend_data = drm;
-	drm->kms = gpu_kms_create(drm->fd, &kms_listener, drm);
-	if (!drm->kms) {
-		int err = errno;
-		log_error("%s cannot be driven: %s", path, strerror(err));
+	int ret = drm_start(drm, fd, path);
+	if (ret < 0) {
 		drm_destroy(server);
-		return -err;
-	}
-	if (wl_list_empty(&server->outputs))
-		log_info("%s has no connected monitor yet; waiting for one", path);
-	drm->kms_source = wl_event_loop_add_fd(server->loop, gpu_kms_get_fd(drm->kms),
-					       WL_EVENT_READABLE, handle_kms_readable, drm);
-	if (!drm->kms_source) {
-		drm_destroy(server);
-		return -ENOMEM;
+		return ret;
 	}
 	watch_hotplug(drm);
-	drm->evdev = evdev_create(server, server->options->inputs, server->options->input_count);
-	if (!drm->evdev) {
-		drm_destroy(server);
-		return -ENODEV;
-	}
-	log_info("%s: %s KMS", path, gpu_kms_is_atomic(drm->kms) ? "atomic" : "legacy");
 	return 0;
+}
+
+int drm_backend_create_leased(struct server *server)
+{
+	struct drm *drm = calloc(1, sizeof(*drm));
+	if (!drm)
+		return -ENOMEM;
+	drm->server = server;
+	drm->fd = -1;
+	drm->leased = true;
+	server->backend = &drm_impl;
+	server->backend_data = drm;
+	log_info("waiting for a DRM lease on the seat link");
+	return 0;
+}
+
+static struct drm *leased_drm(struct server *server)
+{
+	struct drm *drm = server->backend == &drm_impl ? server->backend_data : NULL;
+	return drm && drm->leased ? drm : NULL;
+}
+
+int drm_backend_set_lease(struct server *server, int fd, const char *what)
+{
+	struct drm *drm = leased_drm(server);
+	if (!drm) {
+		close(fd);
+		log_error("a DRM lease came, but this compositor does not drive DRM");
+		return -EINVAL;
+	}
+	drm_stop(drm);
+	return drm_start(drm, fd, what);
+}
+
+void drm_backend_revoke(struct server *server)
+{
+	struct drm *drm = leased_drm(server);
+	if (drm && drm->fd >= 0) {
+		log_info("the DRM lease was revoked; waiting for another");
+		drm_stop(drm);
+	}
+}
+
+void drm_backend_rescan(struct server *server)
+{
+	struct drm *drm = leased_drm(server);
+	if (!drm || !drm->kms)
+		return;
+	if (gpu_kms_rescan(drm->kms) < 0)
+		log_error("the leased connectors could not be re-read");
+	server_damage_whole(server);
 }

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libinput.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,14 +15,39 @@
 #include "seat.h"
 #include "server.h"
 
+/* A device the seat link handed over. */
+struct evdev_device {
+	struct wl_list link;
+	uint32_t id;
+	char devnode[64];
+	int fd; /* until libinput takes it in open_restricted; then -1 */
+	struct libinput_device *device;
+};
+
 struct evdev {
 	struct server *server;
 	struct libinput *libinput;
 	struct wl_event_source *source;
+	/* Under multiseatd no path is ever opened here: only fds from the seat link are used. */
+	bool restricted;
+	struct wl_list devices; /* evdev_device */
 };
 
 static int open_restricted(const char *path, int flags, void *data)
 {
+	struct evdev *evdev = data;
+	if (evdev->restricted) {
+		struct evdev_device *dev;
+		wl_list_for_each (dev, &evdev->devices, link) {
+			if (dev->fd >= 0 && strcmp(dev->devnode, path) == 0) {
+				int fd = dev->fd;
+				dev->fd = -1;
+				return fd;
+			}
+		}
+		log_error("%s: no fd for it came over the seat link; not opening it", path);
+		return -EPERM;
+	}
 	int fd = open(path, flags | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
 }
@@ -93,10 +119,17 @@ static void handle_event(struct evdev *evdev, struct libinput_event *event)
 		}
 		break;
 	}
-	case LIBINPUT_EVENT_DEVICE_REMOVED:
-		log_info("input device '%s' removed",
-			 libinput_device_get_name(libinput_event_get_device(event)));
+	case LIBINPUT_EVENT_DEVICE_REMOVED: {
+		struct libinput_device *device = libinput_event_get_device(event);
+		log_info("input device '%s' removed", libinput_device_get_name(device));
+		/* A revoked fd reads ENODEV and libinput drops the device by itself. */
+		struct evdev_device *dev;
+		wl_list_for_each (dev, &evdev->devices, link) {
+			if (dev->device == device)
+				dev->device = NULL;
+		}
 		break;
+	}
 	case LIBINPUT_EVENT_KEYBOARD_KEY: {
 		struct libinput_event_keyboard *key = libinput_event_get_keyboard_event(event);
 		seat_keyboard_key(seat, &seat->keymap, libinput_event_keyboard_get_time(key),
@@ -186,6 +219,8 @@ struct evdev *evdev_create(struct server *server, const char *const *paths, int 
 	if (!evdev)
 		return NULL;
 	evdev->server = server;
+	evdev->restricted = server->options->seat_fd >= 0;
+	wl_list_init(&evdev->devices);
 	evdev->libinput = libinput_path_create_context(&libinput_impl, evdev);
 	if (!evdev->libinput) {
 		log_error("libinput could not start");
@@ -210,11 +245,72 @@ err_free:
 	return NULL;
 }
 
+static void device_free(struct evdev_device *dev)
+{
+	if (dev->fd >= 0)
+		close(dev->fd);
+	wl_list_remove(&dev->link);
+	free(dev);
+}
+
+static struct evdev_device *find_device(struct evdev *evdev, uint32_t id)
+{
+	struct evdev_device *dev;
+	wl_list_for_each (dev, &evdev->devices, link) {
+		if (dev->id == id)
+			return dev;
+	}
+	return NULL;
+}
+
+int evdev_add_fd(struct evdev *evdev, uint32_t id, const char *devnode, int fd)
+{
+	if (find_device(evdev, id)) {
+		close(fd);
+		log_error("input device %u (%s) was already added", id, devnode);
+		return -EEXIST;
+	}
+	struct evdev_device *dev = calloc(1, sizeof(*dev));
+	if (!dev) {
+		close(fd);
+		return -ENOMEM;
+	}
+	dev->id = id;
+	dev->fd = fd;
+	snprintf(dev->devnode, sizeof(dev->devnode), "%s", devnode);
+	wl_list_insert(evdev->devices.prev, &dev->link);
+	/* libinput looks the node up in udev, then asks open_restricted for it: our fd. */
+	dev->device = libinput_path_add_device(evdev->libinput, devnode);
+	if (!dev->device) {
+		log_error("input device %u (%s) could not be used; going on without it", id,
+			  devnode);
+		device_free(dev);
+		return -ENODEV;
+	}
+	handle_readable(0, 0, evdev);
+	return 0;
+}
+
+int evdev_remove(struct evdev *evdev, uint32_t id)
+{
+	struct evdev_device *dev = find_device(evdev, id);
+	if (!dev)
+		return -ENOENT;
+	if (dev->device)
+		libinput_path_remove_device(dev->device);
+	device_free(dev);
+	handle_readable(0, 0, evdev);
+	return 0;
+}
+
 void evdev_destroy(struct evdev *evdev)
 {
 	if (!evdev)
 		return;
 	wl_event_source_remove(evdev->source);
 	libinput_unref(evdev->libinput);
+	struct evdev_device *dev, *tmp;
+	wl_list_for_each_safe (dev, tmp, &evdev->devices, link)
+		device_free(dev);
 	free(evdev);
 }

@@ -2,6 +2,8 @@
 #ifndef MULTISEAT_COMPOSITOR_EVDEV_H
 #define MULTISEAT_COMPOSITOR_EVDEV_H
 
+#include <stdint.h>
+
 struct server;
 struct evdev;
 
@@ -13,5 +15,13 @@ struct evdev;
  */
 struct evdev *evdev_create(struct server *server, const char *const *paths, int count);
 void evdev_destroy(struct evdev *evdev);
+
+/*
+ * A device from the seat link: takes `fd` (closed on failure too). libinput finds
+ * `devnode` in udev and gets `fd` from open_restricted. 0 or -errno.
+ */
+int evdev_add_fd(struct evdev *evdev, uint32_t id, const char *devnode, int fd);
+/* The device has left the seat (its fd is already revoked). -ENOENT for an unknown id. */
+int evdev_remove(struct evdev *evdev, uint32_t id);
 
 #endif

@@ -173,6 +173,9 @@ static void handle_keyboard_focus_destroy(struct wl_listener *listener, void *da
 
 void seat_set_keyboard_focus(struct seat *seat, struct surface *surface)
 {
+	/* While the identify screen shows, no client may read the keyboard. */
+	if (seat->server->identify_text)
+		surface = NULL;
 	if (seat->keyboard_focus == surface)
 		return;
 	struct wl_resource *keyboard;

@@ -10,15 +10,16 @@
 #include "backend.h"
 #include "config.h"
 #include "data_device.h"
+#include "evdev.h"
 #include "log.h"
 #include "options.h"
+#include "protocol.h"
 #include "protocols.h"
 #include "seat.h"
+#include "seat_link.h"
 #include "server.h"
 #include "session.h"
 #include "text.h"
-
-#define IDENTIFY_FONT "DejaVu Sans"
 
 static int handle_terminate(int signal, void *data)
 {
@@ -88,15 +89,20 @@ int main(int argc, char *argv[])
 		goto out_display;
 	}
 
-	if (options.identify) {
-		server.identify_text = strdup(options.identify);
-		server.text = text_renderer_create(IDENTIFY_FONT);
-		if (!server.identify_text || !server.text) {
-			log_error("the identify screen's font '%s' is not available",
-				  IDENTIFY_FONT);
+	if (options.seat_fd >= 0) {
+		server.link = seat_link_create(&server, options.seat_fd);
+		if (!server.link)
 			goto out_display;
-		}
+		/* The daemon's layout for this seat wins over the command line's. */
+		const struct link_keymap *keymap = seat_link_keymap(server.link);
+		snprintf(options.keyboard_layout, sizeof(options.keyboard_layout), "%s",
+			 keymap->layout);
+		snprintf(options.keyboard_variant, sizeof(options.keyboard_variant), "%s",
+			 keymap->variant);
+		options.keyboard_options = keymap->options[0] ? keymap->options : NULL;
 	}
+	if (options.identify && server_set_identify(&server, options.identify) < 0)
+		goto out_display;
 	if (create_globals(&server) < 0) {
 		log_error("the Wayland globals could not be created");
 		goto out_display;
@@ -121,11 +127,23 @@ int main(int argc, char *argv[])
 		}
 	}
 
-	int backend_ret = options.drm_path ? drm_backend_create(&server, options.drm_path)
-					   : headless_backend_create(&server);
+	int backend_ret;
+	if (options.drm_path)
+		backend_ret = drm_backend_create(&server, options.drm_path);
+	else if (options.headless_count > 0)
+		backend_ret = headless_backend_create(&server);
+	else
+		backend_ret = drm_backend_create_leased(&server);
 	if (backend_ret < 0)
 		goto out_seat;
+	if (options.input_count > 0 || server.link) {
+		server.evdev = evdev_create(&server, options.inputs, options.input_count);
+		if (!server.evdev)
+			goto out_backend;
+	}
 	log_info("listening on WAYLAND_DISPLAY=%s", server.socket);
+	if (server.link && seat_link_start(server.link) < 0)
+		goto out_backend;
 
 	if (options.session || options.restart || options.terminal) {
 		server.session = session_create(&server, options.session, options.restart);
@@ -138,12 +156,14 @@ int main(int argc, char *argv[])
 	session_destroy(server.session);
 out_backend:
 	wl_display_destroy_clients(server.display);
+	evdev_destroy(server.evdev);
 	if (server.backend)
 		server.backend->destroy(&server);
 out_seat:
 	wl_display_destroy_clients(server.display);
 	seat_destroy(server.seat);
 out_display:
+	seat_link_destroy(server.link);
 	text_renderer_destroy(server.text);
 	free(server.identify_text);
 	if (sigterm)

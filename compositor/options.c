@@ -17,6 +17,8 @@ const char options_usage[] =
 	"      --drm PATH             drive every connected monitor of the DRM card (or lease) "
 	"PATH\n"
 	"      --headless WxH[@HZ]    an output without hardware; repeat for several outputs\n"
+	"      --seat-fd N            under multiseatd: the seat link on fd N brings the DRM\n"
+	"                             lease, the input devices and the keyboard layout\n"
 	"\n"
 	"Options:\n"
 	"      --input PATH           read this evdev device (--drm only; repeatable)\n"
@@ -54,6 +56,7 @@ enum {
 	OPT_SOCKET,
 	OPT_BACKGROUND,
 	OPT_LOG_LEVEL,
+	OPT_SEAT_FD,
 };
 
 static const struct option long_options[] = {
@@ -72,6 +75,7 @@ static const struct option long_options[] = {
 	{"socket", required_argument, NULL, OPT_SOCKET},
 	{"background", required_argument, NULL, OPT_BACKGROUND},
 	{"log-level", required_argument, NULL, OPT_LOG_LEVEL},
+	{"seat-fd", required_argument, NULL, OPT_SEAT_FD},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{0},
@@ -178,6 +182,7 @@ int options_parse(struct options *options, int argc, char **argv, char *error, s
 		.repeat_delay = 600,
 		.background = 0xff303030,
 		.log_level = LOG_LEVEL_INFO,
+		.seat_fd = -1,
 	};
 	error[0] = '\0';
 	opterr = 0;
@@ -281,6 +286,12 @@ int options_parse(struct options *options, int argc, char **argv, char *error, s
 					"--log-level '%s': expected silent, error, info or debug",
 					optarg);
 			break;
+		case OPT_SEAT_FD:
+			if (parse_int(optarg, 0, INT_MAX, &options->seat_fd))
+				return fail(error, error_size,
+					    "--seat-fd '%s': expected a file descriptor number",
+					    optarg);
+			break;
 		case ':':
 			return fail(error, error_size, "%s needs a value", argv[optind - 1]);
 		default:
@@ -297,8 +308,17 @@ int options_parse(struct options *options, int argc, char **argv, char *error, s
 				    argv[optind]);
 		options->session = &argv[optind];
 	}
-	if (!options->drm_path && options->headless_count == 0)
-		return fail(error, error_size, "no backend: give --drm PATH or --headless WxH");
+	if (options->seat_fd >= 0 && options->drm_path)
+		return fail(error, error_size,
+			    "--seat-fd and --drm exclude each other (the lease comes over the "
+			    "seat link)");
+	if (options->seat_fd >= 0 && options->input_count > 0)
+		return fail(error, error_size,
+			    "--seat-fd and --input exclude each other (input devices come over "
+			    "the seat link)");
+	if (!options->drm_path && options->headless_count == 0 && options->seat_fd < 0)
+		return fail(error, error_size,
+			    "no backend: give --drm PATH, --headless WxH or --seat-fd N");
 	if (options->drm_path && options->headless_count > 0)
 		return fail(error, error_size, "--drm and --headless exclude each other");
 	if (options->input_count > 0 && !options->drm_path)

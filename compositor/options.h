@@ -25,6 +25,7 @@ struct headless_mode {
 struct options {
 	enum options_action action;
 	const char *drm_path;
+	int seat_fd; /* -1 when not under multiseatd */
 	int headless_count;
 	struct headless_mode headless[OPTIONS_MAX_OUTPUTS];
 	int input_count;

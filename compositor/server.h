@@ -174,6 +174,8 @@ struct server {
 	struct wl_list surfaces;
 	struct wl_list views; /* bottom to top */
 	struct seat *seat;
+	struct evdev *evdev;	/* NULL when the seat has no input devices (headless) */
+	struct seat_link *link; /* under multiseatd */
 	struct session *session;
 	struct text_renderer *text;
 	uint32_t background; /* a8r8g8b8 */
@@ -184,6 +186,16 @@ struct server {
 	struct wl_global *compositor_global, *subcompositor_global;
 	struct wl_signal events_new_output;
 };
+
+/* The identify screen's font (fonts-dejavu-core). */
+#define IDENTIFY_FONT "DejaVu Sans"
+
+/* view.c */
+/*
+ * Shows `text` on every output instead of the session (NULL or "": the session again).
+ * Clients lose keyboard and pointer focus meanwhile. -ENOENT when the font is missing.
+ */
+int server_set_identify(struct server *server, const char *text);
 
 /* output.c */
 struct output *output_create(struct server *server, const char *name, int width, int height,

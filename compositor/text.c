@@ -64,13 +64,10 @@ size_t text_utf8_decode(const char *utf8, size_t length, uint32_t *out, size_t o
 	return n;
 }
 
+static int renderers;
+
 struct text_renderer *text_renderer_create(const char *font_name)
 {
-	static bool initialised;
-	if (!initialised) {
-		fcft_init(FCFT_LOG_COLORIZE_NEVER, false, FCFT_LOG_CLASS_ERROR);
-		initialised = true;
-	}
 	struct text_renderer *text = calloc(1, sizeof(*text));
 	if (!text)
 		return NULL;
@@ -80,6 +77,9 @@ struct text_renderer *text_renderer_create(const char *font_name)
 		errno = ENOMEM;
 		return NULL;
 	}
+	/* fcft keeps a font cache and fontconfig's state: held while any renderer lives. */
+	if (renderers++ == 0)
+		fcft_init(FCFT_LOG_COLORIZE_NEVER, false, FCFT_LOG_CLASS_ERROR);
 	return text;
 }
 
@@ -90,6 +90,8 @@ void text_renderer_destroy(struct text_renderer *text)
 	fcft_destroy(text->font);
 	free(text->font_name);
 	free(text);
+	if (--renderers == 0)
+		fcft_fini();
 }
 
 static struct fcft_font *font_for_size(struct text_renderer *text, int pixel_size)

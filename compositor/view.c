@@ -1,10 +1,16 @@
 /* Window policy: kiosk (every toplevel fullscreen, newest on top) or a plain stacking desktop. */
+#include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "keyboard.h"
+#include "log.h"
 #include "placement.h"
+#include "pointer.h"
 #include "protocols.h"
 #include "seat.h"
 #include "server.h"
+#include "text.h"
 #include "xdg_popup.h"
 #include "xdg_shell.h"
 
@@ -309,4 +315,38 @@ void server_cycle_focus(struct server *server)
 			return;
 		}
 	}
+}
+
+int server_set_identify(struct server *server, const char *text)
+{
+	char *copy = NULL;
+	if (text && *text) {
+		if (!server->text) {
+			server->text = text_renderer_create(IDENTIFY_FONT);
+			if (!server->text) {
+				log_error("the identify screen's font '%s' is not available",
+					  IDENTIFY_FONT);
+				return -ENOENT;
+			}
+		}
+		copy = strdup(text);
+		if (!copy)
+			return -ENOMEM;
+	}
+	free(server->identify_text);
+	server->identify_text = copy;
+	if (!server->seat) /* at start-up, before any client */
+		return 0;
+	if (copy) {
+		log_info("identify screen: %s", copy);
+		seat_set_keyboard_focus(server->seat, NULL);
+	} else {
+		log_info("identify screen off");
+		struct view *top = server_top_toplevel(server);
+		if (top)
+			view_focus(top);
+	}
+	seat_pointer_refocus(server->seat);
+	server_damage_whole(server);
+	return 0;
 }

@@ -68,7 +68,7 @@ class Screenshot:
 class Compositor:
     """multiseat-compositor --headless in a private XDG_RUNTIME_DIR."""
 
-    def __init__(self, *args, session=None, name="t"):
+    def __init__(self, *args, session=None, name="t", pass_fds=(), wait_socket=True):
         self.runtime = tempfile.mkdtemp(prefix="ms-headless-")
         os.chmod(self.runtime, 0o700)
         self.socket = f"wayland-{name}"
@@ -80,11 +80,16 @@ class Compositor:
         self.log_path = os.path.join(self.runtime, "compositor.log")
         self.proc = None
         self.clients = []
+        self.pass_fds = tuple(pass_fds)
+        self.wait_socket = wait_socket
 
     def __enter__(self):
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen(self.args, env=self.env, stdout=self.log,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+                                     stderr=subprocess.STDOUT, start_new_session=True,
+                                     pass_fds=self.pass_fds)
+        if not self.wait_socket:
+            return self
         path = os.path.join(self.runtime, self.socket)
         deadline = time.monotonic() + 20
         while not os.path.exists(path):

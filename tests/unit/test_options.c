@@ -171,6 +171,31 @@ static void test_backend_errors(void **state)
 	assert_error_contains(&a, "--drm given twice");
 }
 
+static void test_seat_fd(void **state)
+{
+	struct args a;
+	assert_int_equal(parse(&a, "--seat-fd", "3", "--kiosk", "--", "foot", NULL), 0);
+	assert_int_equal(a.options.seat_fd, 3);
+	assert_null(a.options.drm_path);
+	assert_int_equal(a.options.headless_count, 0);
+	/* Tests drive the seat link on a headless output. */
+	assert_int_equal(parse(&a, "--seat-fd", "5", "--headless", "64x64", NULL), 0);
+	assert_int_equal(a.options.seat_fd, 5);
+	assert_int_equal(parse(&a, "--headless", "64x64", NULL), 0);
+	assert_int_equal(a.options.seat_fd, -1);
+
+	assert_int_equal(parse(&a, "--seat-fd", "three", NULL), -EINVAL);
+	assert_error_contains(&a, "--seat-fd 'three': expected a file descriptor number");
+	assert_int_equal(parse(&a, "--seat-fd", "-1", NULL), -EINVAL);
+	assert_error_contains(&a, "--seat-fd '-1'");
+	assert_int_equal(parse(&a, "--seat-fd", "3", "--drm", "/dev/dri/card0", NULL), -EINVAL);
+	assert_error_contains(&a, "--seat-fd and --drm exclude each other");
+	assert_int_equal(parse(&a, "--seat-fd", "3", "--headless", "64x64", "--input",
+			       "/dev/input/event0", NULL),
+			 -EINVAL);
+	assert_error_contains(&a, "--seat-fd and --input exclude each other");
+}
+
 static void test_input_needs_drm(void **state)
 {
 	struct args a;
@@ -507,6 +532,7 @@ int main(void)
 		cmocka_unit_test(test_headless_up_to_max),
 		cmocka_unit_test(test_headless_bad_mode),
 		cmocka_unit_test(test_backend_errors),
+		cmocka_unit_test(test_seat_fd),
 		cmocka_unit_test(test_input_needs_drm),
 		cmocka_unit_test(test_input_limit),
 		cmocka_unit_test(test_session_keeps_its_options),

@@ -1,0 +1,264 @@
+/* The seat link's wire format: one checked message per SOCK_SEQPACKET packet, fds as SCM_RIGHTS. */
+#include "protocol.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* Room for a few fds: a sender that attaches more than one gets a protocol error, not a leak. */
+#define LINK_MAX_FDS 4
+
+struct link_string {
+	uint16_t offset, size;
+};
+
+struct link_spec {
+	const char *name;
+	uint16_t size;
+	bool fd;
+	struct link_string strings[4];
+};
+
+#define STR(type, field)                                                                           \
+	{                                                                                          \
+		(uint16_t) offsetof(type, field), (uint16_t)sizeof(((type *)0)->field)             \
+	}
+
+static const struct link_spec specs[] = {
+	[LINK_HELLO] = {"LINK_HELLO",
+			sizeof(struct link_hello),
+			false,
+			{STR(struct link_hello, seat), STR(struct link_hello, keymap.layout),
+			 STR(struct link_hello, keymap.variant),
+			 STR(struct link_hello, keymap.options)}},
+	[LINK_DRM_LEASE] = {"LINK_DRM_LEASE",
+			    sizeof(struct link_drm_lease),
+			    true,
+			    {STR(struct link_drm_lease, card)}},
+	[LINK_DRM_REVOKED] = {"LINK_DRM_REVOKED", 0, false, {{0, 0}}},
+	[LINK_DRM_RESCAN] = {"LINK_DRM_RESCAN", 0, false, {{0, 0}}},
+	[LINK_INPUT_ADD] = {"LINK_INPUT_ADD",
+			    sizeof(struct link_input_add),
+			    true,
+			    {STR(struct link_input_add, devnode),
+			     STR(struct link_input_add, name)}},
+	[LINK_INPUT_REMOVE] = {"LINK_INPUT_REMOVE",
+			       sizeof(struct link_input_remove),
+			       false,
+			       {{0, 0}}},
+	[LINK_IDENTIFY] = {"LINK_IDENTIFY",
+			   sizeof(struct link_identify),
+			   false,
+			   {STR(struct link_identify, text)}},
+	[LINK_KEYMAP] = {"LINK_KEYMAP",
+			 sizeof(struct link_keymap),
+			 false,
+			 {STR(struct link_keymap, layout), STR(struct link_keymap, variant),
+			  STR(struct link_keymap, options)}},
+	[LINK_READY] = {"LINK_READY",
+			sizeof(struct link_ready),
+			false,
+			{STR(struct link_ready, socket)}},
+	[LINK_ERROR] = {"LINK_ERROR",
+			sizeof(struct link_error),
+			false,
+			{STR(struct link_error, message)}},
+};
+
+_Static_assert(sizeof(struct link_header) + sizeof(struct link_input_add) <= LINK_MAX_MESSAGE,
+	       "LINK_MAX_MESSAGE is too small");
+_Static_assert(sizeof(struct link_header) + sizeof(struct link_hello) <= LINK_MAX_MESSAGE,
+	       "LINK_MAX_MESSAGE is too small");
+_Static_assert(sizeof(struct link_header) + sizeof(struct link_error) <= LINK_MAX_MESSAGE,
+	       "LINK_MAX_MESSAGE is too small");
+
+static const struct link_spec *spec_of(uint16_t opcode)
+{
+	if (opcode >= sizeof(specs) / sizeof(specs[0]) || !specs[opcode].name)
+		return NULL;
+	return &specs[opcode];
+}
+
+const char *link_opcode_name(uint16_t opcode)
+{
+	const struct link_spec *spec = spec_of(opcode);
+	return spec ? spec->name : NULL;
+}
+
+void link_copy_string(char *field, size_t size, const char *text)
+{
+	if (size == 0)
+		return;
+	size_t n = text ? strnlen(text, size - 1) : 0;
+	memcpy(field, text ? text : "", n);
+	memset(field + n, 0, size - n);
+}
+
+static int fail(char *error, size_t error_size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int fail(char *error, size_t error_size, const char *fmt, ...)
+{
+	if (error && error_size > 0) {
+		va_list args;
+		va_start(args, fmt);
+		vsnprintf(error, error_size, fmt, args);
+		va_end(args);
+	}
+	return -EPROTO;
+}
+
+/* The checks both ends make: size, fd, strings. 0 or -EPROTO with the reason. */
+static int check(uint16_t opcode, const void *body, size_t size, bool has_fd, char *error,
+		 size_t error_size)
+{
+	const struct link_spec *spec = spec_of(opcode);
+	if (!spec)
+		return fail(error, error_size, "unknown opcode %u", (unsigned)opcode);
+	if (size != spec->size)
+		return fail(error, error_size, "%s: body of %zu bytes, expected %u", spec->name,
+			    size, (unsigned)spec->size);
+	if (has_fd != spec->fd)
+		return fail(error, error_size,
+			    spec->fd ? "%s: the fd is missing"
+				     : "%s: carries an fd it must not have",
+			    spec->name);
+	for (size_t i = 0; i < sizeof(spec->strings) / sizeof(spec->strings[0]); i++) {
+		const struct link_string *s = &spec->strings[i];
+		if (s->size == 0)
+			break;
+		if (!memchr((const char *)body + s->offset, '\0', s->size))
+			return fail(error, error_size,
+				    "%s: a string at byte %u is not terminated in its %u bytes",
+				    spec->name, (unsigned)s->offset, (unsigned)s->size);
+	}
+	return 0;
+}
+
+int link_send(int sock, uint16_t opcode, const void *body, size_t size, int fd)
+{
+	if ((size > 0 && !body) || size > LINK_MAX_MESSAGE - sizeof(struct link_header))
+		return -EINVAL;
+	if (check(opcode, body, size, fd >= 0, NULL, 0) < 0)
+		return -EINVAL;
+
+	struct link_header header = {.opcode = opcode, .size = (uint16_t)size};
+	struct iovec iov[2] = {
+		{.iov_base = &header, .iov_len = sizeof(header)},
+		{.iov_base = (void *)body, .iov_len = size},
+	};
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} control;
+	struct msghdr msg = {.msg_iov = iov, .msg_iovlen = size > 0 ? 2 : 1};
+	if (fd >= 0) {
+		memset(&control, 0, sizeof(control));
+		msg.msg_control = control.buf;
+		msg.msg_controllen = sizeof(control.buf);
+		struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+		cmsg->cmsg_level = SOL_SOCKET;
+		cmsg->cmsg_type = SCM_RIGHTS;
+		cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+	}
+	ssize_t n;
+	do {
+		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	/* SOCK_SEQPACKET sends all of a packet or nothing. */
+	return (size_t)n == sizeof(header) + size ? 0 : -EIO;
+}
+
+/* Collects the fds a packet carried; returns how many (at most max). */
+static int collect_fds(struct msghdr *msg, int *fds, int max)
+{
+	int count = 0;
+	for (struct cmsghdr *cmsg = CMSG_FIRSTHDR(msg); cmsg; cmsg = CMSG_NXTHDR(msg, cmsg)) {
+		if (cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS)
+			continue;
+		size_t n = (cmsg->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < n; i++) {
+			int fd;
+			memcpy(&fd, CMSG_DATA(cmsg) + i * sizeof(int), sizeof(int));
+			if (count < max)
+				fds[count++] = fd;
+			else
+				close(fd);
+		}
+	}
+	return count;
+}
+
+int link_receive(int sock, struct link_message *message, char *error, size_t error_size)
+{
+	/* One byte more than the largest message, so that a longer one shows as truncated. */
+	unsigned char buf[LINK_MAX_MESSAGE + 1];
+	union {
+		char buf[CMSG_SPACE(LINK_MAX_FDS * sizeof(int))];
+		struct cmsghdr align;
+	} control;
+	struct iovec iov = {.iov_base = buf, .iov_len = sizeof(buf)};
+	struct msghdr msg = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = control.buf,
+		.msg_controllen = sizeof(control.buf),
+	};
+	ssize_t n;
+	do {
+		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+
+	int fds[LINK_MAX_FDS];
+	int n_fds = collect_fds(&msg, fds, LINK_MAX_FDS);
+	int ret;
+	if (n == 0 && n_fds == 0)
+		return 0;
+	if (msg.msg_flags & MSG_CTRUNC) {
+		ret = fail(error, error_size, "too many fds in one message");
+		goto err;
+	}
+	if (n_fds > 1) {
+		ret = fail(error, error_size, "%d fds in one message, at most 1 allowed", n_fds);
+		goto err;
+	}
+	if ((msg.msg_flags & MSG_TRUNC) || (size_t)n > LINK_MAX_MESSAGE) {
+		ret = fail(error, error_size, "a message longer than %d bytes", LINK_MAX_MESSAGE);
+		goto err;
+	}
+	struct link_header header;
+	if ((size_t)n < sizeof(header)) {
+		ret = fail(error, error_size, "a message of %zd bytes, shorter than its header", n);
+		goto err;
+	}
+	memcpy(&header, buf, sizeof(header));
+	size_t size = (size_t)n - sizeof(header);
+	if (header.size != size) {
+		ret = fail(error, error_size, "the header says %u bytes, the message has %zu",
+			   (unsigned)header.size, size);
+		goto err;
+	}
+	ret = check(header.opcode, buf + sizeof(header), size, n_fds == 1, error, error_size);
+	if (ret < 0)
+		goto err;
+
+	memset(message, 0, sizeof(*message));
+	message->opcode = header.opcode;
+	message->size = header.size;
+	memcpy(message->body.bytes, buf + sizeof(header), size);
+	message->fd = n_fds == 1 ? fds[0] : -1;
+	return 1;
+
+err:
+	for (int i = 0; i < n_fds; i++)
+		close(fds[i]);
+	return ret;
+}

@@ -1,0 +1,25 @@
+/* The compositor's end of the seat link (under multiseatd): see include/protocol.h. */
+#ifndef MULTISEAT_COMPOSITOR_SEAT_LINK_H
+#define MULTISEAT_COMPOSITOR_SEAT_LINK_H
+
+struct server;
+struct seat_link;
+struct link_keymap;
+
+/*
+ * Takes the link on `fd` and waits (10 s at most) for multiseatd's hello. Returns NULL,
+ * having logged why, when fd is not a seat link or the hello does not come or is wrong.
+ */
+struct seat_link *seat_link_create(struct server *server, int fd);
+void seat_link_destroy(struct seat_link *link);
+/* The seat's keyboard layout from the hello. */
+const struct link_keymap *seat_link_keymap(const struct seat_link *link);
+/*
+ * Once the Wayland socket listens: tells multiseatd (LINK_READY) and handles its messages
+ * from then on. A closed or broken link ends the compositor with exit code 1.
+ */
+int seat_link_start(struct seat_link *link);
+void seat_link_send_error(struct seat_link *link, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif

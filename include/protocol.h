@@ -1,0 +1,129 @@
+/* The seat link: messages between multiseatd and one seat's compositor over a socketpair. */
+#ifndef MULTISEAT_PROTOCOL_H
+#define MULTISEAT_PROTOCOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * The daemon creates a SOCK_SEQPACKET socketpair per compositor and passes one end as
+ * `--seat-fd N`. Every packet is one message: a header, then exactly `size` bytes of the
+ * body struct its opcode names, and at most one fd (SCM_RIGHTS) where the opcode carries one.
+ * Strings are NUL-terminated inside their arrays. Anything else is a protocol error: the
+ * receiver reports it and closes the link; it never aborts.
+ *
+ * The daemon speaks first with LINK_HELLO; the compositor answers LINK_READY once it listens.
+ */
+
+#define LINK_VERSION 1
+/* The largest message: the header and the largest body below. */
+#define LINK_MAX_MESSAGE 512
+
+enum link_opcode {
+	/* daemon -> compositor */
+	LINK_HELLO = 1,	      /* struct link_hello: first message, once */
+	LINK_DRM_LEASE = 2,   /* struct link_drm_lease + the lessee fd: drive these outputs */
+	LINK_DRM_REVOKED = 3, /* no body: the lease is gone (monitor unplugged); wait for another */
+	LINK_DRM_RESCAN = 4,  /* no body: a leased connector changed (new mode): re-read it */
+	LINK_INPUT_ADD = 5,   /* struct link_input_add + the device fd */
+	LINK_INPUT_REMOVE = 6, /* struct link_input_remove: already revoked; forget it */
+	LINK_IDENTIFY = 7, /* struct link_identify: show text instead of the session, "" = stop */
+	LINK_KEYMAP = 8,   /* struct link_keymap: the seat's keyboard layout changed */
+	/* compositor -> daemon */
+	LINK_READY = 64, /* struct link_ready: listening, the session may be started */
+	LINK_ERROR = 65, /* struct link_error: something the administrator should read */
+};
+
+struct link_header {
+	uint16_t opcode;
+	uint16_t size; /* of the body that follows */
+};
+
+struct link_keymap {
+	char layout[64];
+	char variant[64];
+	char options[128];
+};
+
+struct link_hello {
+	uint32_t version; /* LINK_VERSION */
+	uint32_t number;  /* the seat's number: "Press F<number>" */
+	char seat[32];
+	struct link_keymap keymap;
+};
+
+struct link_drm_lease {
+	uint32_t lessee_id;
+	char card[96]; /* the card's ID_PATH, for messages */
+};
+
+#define LINK_INPUT_KEYBOARD (1u << 0)
+#define LINK_INPUT_POINTER (1u << 1)
+#define LINK_INPUT_TOUCH (1u << 2)
+#define LINK_INPUT_TABLET (1u << 3)
+
+struct link_input_add {
+	uint32_t id;	  /* the daemon's number for the device, unique in this link */
+	uint32_t caps;	  /* LINK_INPUT_* */
+	char devnode[64]; /* /dev/input/eventN: libinput looks it up in udev */
+	char name[128];
+};
+
+struct link_input_remove {
+	uint32_t id;
+};
+
+struct link_identify {
+	char text[256];
+};
+
+struct link_ready {
+	char socket[108]; /* WAYLAND_DISPLAY */
+};
+
+struct link_error {
+	int32_t code; /* negative errno */
+	char message[256];
+};
+
+/* A message as received: its body, and the fd it carried or -1 (the receiver owns it). */
+struct link_message {
+	uint16_t opcode;
+	uint16_t size;
+	int fd;
+	union {
+		struct link_hello hello;
+		struct link_drm_lease drm_lease;
+		struct link_input_add input_add;
+		struct link_input_remove input_remove;
+		struct link_identify identify;
+		struct link_keymap keymap;
+		struct link_ready ready;
+		struct link_error error;
+		unsigned char bytes[LINK_MAX_MESSAGE];
+	} body;
+};
+
+/* "LINK_HELLO" etc., or NULL for an unknown opcode. */
+const char *link_opcode_name(uint16_t opcode);
+
+/*
+ * Sends one message (body may be NULL when size is 0; fd -1 for none). Refuses what the
+ * receiver would refuse (wrong size, missing or extra fd, unterminated string): -EINVAL.
+ * Returns 0 or a negative errno (-EAGAIN on a full non-blocking socket, -EPIPE when the
+ * peer is gone).
+ */
+int link_send(int sock, uint16_t opcode, const void *body, size_t size, int fd);
+
+/*
+ * Receives one message. Returns 1 with `message` filled, 0 when the peer has closed the
+ * link, -EAGAIN when nothing is waiting on a non-blocking socket, -EPROTO for a malformed
+ * message (with the reason in `error`; any fd it carried is closed), or another negative
+ * errno.
+ */
+int link_receive(int sock, struct link_message *message, char *error, size_t error_size);
+
+/* Copies `text` into a fixed string field, truncating; always NUL-terminates. */
+void link_copy_string(char *field, size_t size, const char *text);
+
+#endif

@@ -1,0 +1,72 @@
+"""The seat link's wire format (include/protocol.h) in Python, to play multiseatd's part
+against a real compositor: one message per SOCK_SEQPACKET packet, header {opcode, size},
+fixed-size NUL-terminated strings, fds as SCM_RIGHTS."""
+
+import array
+import socket
+import struct
+
+VERSION = 1
+HELLO, DRM_LEASE, DRM_REVOKED, DRM_RESCAN = 1, 2, 3, 4
+INPUT_ADD, INPUT_REMOVE, IDENTIFY, KEYMAP = 5, 6, 7, 8
+READY, ERROR = 64, 65
+KEYBOARD, POINTER = 1, 2
+
+
+def _s(text, size):
+    raw = text.encode()
+    if len(raw) >= size:
+        raise ValueError(f"{text!r} does not fit in {size} bytes")
+    return raw.ljust(size, b"\0")
+
+
+def keymap(layout="us", variant="", options=""):
+    return _s(layout, 64) + _s(variant, 64) + _s(options, 128)
+
+
+def hello(seat, number, layout="us", variant="", options=""):
+    return struct.pack("<II", VERSION, number) + _s(seat, 32) + keymap(layout, variant, options)
+
+
+def identify(text):
+    return _s(text, 256)
+
+
+def input_add(dev_id, caps, devnode, name):
+    return struct.pack("<II", dev_id, caps) + _s(devnode, 64) + _s(name, 128)
+
+
+def drm_lease(lessee_id, card):
+    return struct.pack("<I", lessee_id) + _s(card, 96)
+
+
+def pair():
+    """(daemon end, compositor end): give the second to the compositor as --seat-fd."""
+    a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    b.set_inheritable(True)
+    return a, b
+
+
+def send(sock, opcode, body=b"", fd=None, claimed_size=None):
+    size = len(body) if claimed_size is None else claimed_size
+    data = struct.pack("<HH", opcode, size) + body
+    if fd is None:
+        sock.sendmsg([data])
+    else:
+        sock.sendmsg([data], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [fd]))])
+
+
+def receive(sock, timeout=10):
+    """(opcode, fields) of the next message, or None when the link closed."""
+    sock.settimeout(timeout)
+    data, _, _, _ = sock.recvmsg(1024, socket.CMSG_SPACE(16))
+    if not data:
+        return None
+    opcode, size = struct.unpack_from("<HH", data)
+    body = data[4:4 + size]
+    if opcode == READY:
+        return opcode, {"socket": body.split(b"\0")[0].decode()}
+    if opcode == ERROR:
+        code, = struct.unpack_from("<i", body)
+        return opcode, {"code": code, "message": body[4:].split(b"\0")[0].decode()}
+    return opcode, {"raw": body}

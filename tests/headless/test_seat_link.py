@@ -1,0 +1,169 @@
+"""multiseat-compositor --seat-fd on a headless output: this script plays multiseatd's end of
+the seat link (hello, identify on and off, keymaps, devices it cannot use, malformed
+messages) and checks what the compositor answers, draws and logs."""
+
+import os
+import socket
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+import seat_link as sl  # noqa: E402
+from wayland_helpers import Checks, Compositor  # noqa: E402
+
+check = Checks("headless seat link")
+SIZE = "640x360"
+
+
+def sanitizers(c, what):
+    check(c.sanitizer_clean(), f"{what}: no sanitizer reports")
+
+
+def linked(name, *args, session=None, first=None):
+    """A compositor on a fresh link; `first` messages are queued before it starts."""
+    daemon, theirs = sl.pair()
+    for opcode, body in first if first is not None else [(sl.HELLO, sl.hello("seat-2", 2))]:
+        sl.send(daemon, opcode, body)
+    c = Compositor("--headless", SIZE, "--seat-fd", str(theirs.fileno()), *args,
+                   session=session, name=name, pass_fds=[theirs.fileno()], wait_socket=False)
+    return c, daemon, theirs
+
+
+def wait_exit(c, timeout=15):
+    try:
+        return c.proc.wait(timeout=timeout)
+    except Exception:
+        return None
+
+
+def test_hello_ready_identify():
+    c, daemon, theirs = linked("link", session=["sleep", "60"])
+    with c:
+        theirs.close()
+        msg = sl.receive(daemon)
+        check(msg is not None and msg[0] == sl.READY and msg[1]["socket"] == c.socket,
+              f"the compositor answers the hello with LINK_READY and its socket ({msg})")
+        plain = c.screenshot("plain")
+
+        sl.send(daemon, sl.IDENTIFY, sl.identify("Press F2 to use this screen"))
+        shot = c.wait_for(lambda: (s := c.screenshot("ident")) and s.distinct_colours() > 4 and s)
+        check(bool(shot) and shot.differing_pixels(plain) > 1000,
+              "LINK_IDENTIFY draws the text over the session")
+        sl.send(daemon, sl.IDENTIFY, sl.identify(""))
+        back = c.wait_for(lambda: (s := c.screenshot("back")) and s.differing_pixels(plain) == 0)
+        check(bool(back), "LINK_IDENTIFY with empty text shows the session again")
+
+        sl.send(daemon, sl.KEYMAP, sl.keymap("nosuchlayout"))
+        msg = sl.receive(daemon)
+        check(msg is not None and msg[0] == sl.ERROR and "nosuchlayout" in msg[1]["message"],
+              f"an unknown layout is reported back with LINK_ERROR ({msg})")
+        sl.send(daemon, sl.KEYMAP, sl.keymap("de", "nodeadkeys"))
+
+        with open("/dev/null", "rb") as null:
+            sl.send(daemon, sl.INPUT_ADD, sl.input_add(1, sl.KEYBOARD, "/dev/null", "not evdev"),
+                    fd=null.fileno())
+        msg = sl.receive(daemon)
+        check(msg is not None and msg[0] == sl.ERROR and "/dev/null" in msg[1]["message"],
+              f"a device libinput cannot use is reported back ({msg})")
+        sl.send(daemon, sl.INPUT_REMOVE, (7).to_bytes(4, "little"))
+        with open("/dev/null", "rb") as null:
+            sl.send(daemon, sl.DRM_LEASE, sl.drm_lease(3, "pci-0000:00:02.0"), fd=null.fileno())
+        msg = sl.receive(daemon)
+        check(msg is not None and msg[0] == sl.ERROR and "lease" in msg[1]["message"],
+              f"a lease sent to a headless compositor is refused with LINK_ERROR ({msg})")
+        sl.send(daemon, sl.DRM_REVOKED)
+        time.sleep(0.3)
+        check(c.alive() and c.screenshot("after").width == 640,
+              "after refused messages the compositor still runs and draws")
+        log = c.log_text()
+        check("seat link: this is seat-2 (F2)" in log, "the hello's seat name is logged")
+
+        # The daemon going away ends the seat: nothing would hand it devices any more.
+        daemon.close()
+        code = wait_exit(c)
+        check(code == 1, f"when multiseatd closes the link the compositor exits 1 (got {code})")
+        check("the seat link was closed by multiseatd" in c.log_text(),
+              "the closed link is logged")
+        sanitizers(c, "seat link")
+
+
+def test_malformed_closes_the_link():
+    cases = [
+        ("unknown opcode", lambda d: sl.send(d, 999), "unknown opcode 999"),
+        ("short body", lambda d: sl.send(d, sl.IDENTIFY, b"hi"),
+         "LINK_IDENTIFY: body of 2 bytes, expected 256"),
+        ("lying header", lambda d: sl.send(d, sl.IDENTIFY, sl.identify("x"), claimed_size=9),
+         "the header says 9 bytes"),
+        ("unterminated", lambda d: sl.send(d, sl.IDENTIFY, b"A" * 256), "is not terminated"),
+        ("missing fd", lambda d: sl.send(d, sl.INPUT_ADD, sl.input_add(1, 1, "/dev/x", "x")),
+         "LINK_INPUT_ADD: the fd is missing"),
+        ("second hello", lambda d: sl.send(d, sl.HELLO, sl.hello("seat-9", 9)),
+         "unexpected LINK_HELLO"),
+        ("compositor's message", lambda d: sl.send(d, sl.READY, b"\0" * 108),
+         "unexpected LINK_READY"),
+    ]
+    for i, (what, action, words) in enumerate(cases):
+        c, daemon, theirs = linked(f"bad{i}")
+        with c:
+            theirs.close()
+            msg = sl.receive(daemon)
+            action(daemon)
+            code = wait_exit(c)
+            log = c.log_text()
+            check(msg and msg[0] == sl.READY and code == 1 and words in log,
+                  f"malformed message ({what}): logged ('{words}') and exit 1 (got {code})")
+            sanitizers(c, f"malformed {what}")
+            daemon.close()
+
+
+def test_bad_start():
+    c, daemon, theirs = linked("nohello", first=[(sl.IDENTIFY, sl.identify("x"))])
+    with c:
+        theirs.close()
+        code = wait_exit(c)
+        check(code == 1 and "the first message is LINK_IDENTIFY, expected LINK_HELLO"
+              in c.log_text(), f"a link that does not start with a hello is refused (got {code})")
+    daemon.close()
+
+    c, daemon, theirs = linked("oldhello", first=[(sl.HELLO, b"\x07\0\0\0" + sl.hello("s", 1)[4:])])
+    with c:
+        theirs.close()
+        code = wait_exit(c)
+        check(code == 1 and "multiseatd speaks version 7" in c.log_text(),
+              f"a hello of another version is refused (got {code})")
+    daemon.close()
+
+    r, w = os.pipe()
+    c = Compositor("--headless", SIZE, "--seat-fd", str(r), name="pipe", pass_fds=[r],
+                   wait_socket=False)
+    with c:
+        code = wait_exit(c)
+        check(code == 1 and f"--seat-fd {r} is not a seat link" in c.log_text(),
+              f"--seat-fd on something else than a seat link is refused (got {code})")
+    os.close(r)
+    os.close(w)
+
+    # The stream socket: a plain socketpair is not the seat link either.
+    a, b = socket.socketpair()
+    b.set_inheritable(True)
+    c = Compositor("--headless", SIZE, "--seat-fd", str(b.fileno()), name="stream",
+                   pass_fds=[b.fileno()], wait_socket=False)
+    with c:
+        code = wait_exit(c)
+        check(code == 1 and "is not a seat link" in c.log_text(),
+              f"--seat-fd on a stream socket is refused (got {code})")
+    a.close()
+    b.close()
+
+
+def main():
+    for test in [test_hello_ready_identify, test_malformed_closes_the_link, test_bad_start]:
+        try:
+            test()
+        except Exception as e:  # a broken case is a failure, not the end of the run
+            check(False, f"{test.__name__} raised {type(e).__name__}: {e}")
+    return check.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,295 @@
+/* Unit tests for the seat link's wire format, over a real SOCK_SEQPACKET socketpair. */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "protocol.h"
+
+struct pair {
+	int send, receive;
+};
+
+static int setup(void **state)
+{
+	static struct pair pair;
+	int fds[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, fds) < 0)
+		return -1;
+	pair.send = fds[0];
+	pair.receive = fds[1];
+	*state = &pair;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct pair *pair = *state;
+	if (pair->send >= 0)
+		close(pair->send);
+	close(pair->receive);
+	return 0;
+}
+
+/* Sends raw bytes and fds as one packet, bypassing link_send's own checks. */
+static void send_raw(int sock, const void *data, size_t size, const int *fds, int n_fds)
+{
+	struct iovec iov = {.iov_base = (void *)data, .iov_len = size};
+	union {
+		char buf[CMSG_SPACE(8 * sizeof(int))];
+		struct cmsghdr align;
+	} control;
+	memset(&control, 0, sizeof(control));
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+	if (n_fds > 0) {
+		msg.msg_control = control.buf;
+		msg.msg_controllen = CMSG_SPACE((size_t)n_fds * sizeof(int));
+		struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+		cmsg->cmsg_level = SOL_SOCKET;
+		cmsg->cmsg_type = SCM_RIGHTS;
+		cmsg->cmsg_len = CMSG_LEN((size_t)n_fds * sizeof(int));
+		memcpy(CMSG_DATA(cmsg), fds, (size_t)n_fds * sizeof(int));
+	}
+	assert_int_equal(sendmsg(sock, &msg, 0), (ssize_t)size);
+}
+
+/* A packet of header + body as given. */
+static void send_message_raw(int sock, uint16_t opcode, uint16_t claimed_size, const void *body,
+			     size_t size, const int *fds, int n_fds)
+{
+	unsigned char buf[1024];
+	struct link_header header = {.opcode = opcode, .size = claimed_size};
+	memcpy(buf, &header, sizeof(header));
+	if (size > 0)
+		memcpy(buf + sizeof(header), body, size);
+	send_raw(sock, buf, sizeof(header) + size, fds, n_fds);
+}
+
+static int open_fds(void)
+{
+	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	return fd;
+}
+
+static int count_open_fds(void)
+{
+	int count = 0;
+	for (int fd = 0; fd < 256; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0)
+			count++;
+	}
+	return count;
+}
+
+/* Receives and expects a protocol error whose reason contains `words`. */
+static void expect_error(int sock, const char *words)
+{
+	struct link_message message;
+	char error[256] = "";
+	assert_int_equal(link_receive(sock, &message, error, sizeof(error)), -EPROTO);
+	if (!strstr(error, words))
+		fail_msg("the error is '%s', expected it to contain '%s'", error, words);
+}
+
+static void test_round_trip_every_message(void **state)
+{
+	struct pair *pair = *state;
+	struct link_hello hello = {.version = LINK_VERSION, .number = 3};
+	link_copy_string(hello.seat, sizeof(hello.seat), "seat-3");
+	link_copy_string(hello.keymap.layout, sizeof(hello.keymap.layout), "de");
+	link_copy_string(hello.keymap.variant, sizeof(hello.keymap.variant), "nodeadkeys");
+	assert_int_equal(link_send(pair->send, LINK_HELLO, &hello, sizeof(hello), -1), 0);
+
+	struct link_identify identify;
+	link_copy_string(identify.text, sizeof(identify.text), "Press F3");
+	assert_int_equal(link_send(pair->send, LINK_IDENTIFY, &identify, sizeof(identify), -1), 0);
+	assert_int_equal(link_send(pair->send, LINK_DRM_REVOKED, NULL, 0, -1), 0);
+	struct link_input_remove removal = {.id = 42};
+	assert_int_equal(link_send(pair->send, LINK_INPUT_REMOVE, &removal, sizeof(removal), -1),
+			 0);
+
+	struct link_message message;
+	char error[256];
+	assert_int_equal(link_receive(pair->receive, &message, error, sizeof(error)), 1);
+	assert_int_equal(message.opcode, LINK_HELLO);
+	assert_int_equal(message.fd, -1);
+	assert_int_equal(message.body.hello.number, 3);
+	assert_string_equal(message.body.hello.seat, "seat-3");
+	assert_string_equal(message.body.hello.keymap.layout, "de");
+	assert_string_equal(message.body.hello.keymap.variant, "nodeadkeys");
+	assert_string_equal(message.body.hello.keymap.options, "");
+
+	assert_int_equal(link_receive(pair->receive, &message, error, sizeof(error)), 1);
+	assert_int_equal(message.opcode, LINK_IDENTIFY);
+	assert_string_equal(message.body.identify.text, "Press F3");
+	assert_int_equal(link_receive(pair->receive, &message, error, sizeof(error)), 1);
+	assert_int_equal(message.opcode, LINK_DRM_REVOKED);
+	assert_int_equal(message.size, 0);
+	assert_int_equal(link_receive(pair->receive, &message, error, sizeof(error)), 1);
+	assert_int_equal(message.opcode, LINK_INPUT_REMOVE);
+	assert_int_equal(message.body.input_remove.id, 42);
+	assert_int_equal(link_receive(pair->receive, &message, error, sizeof(error)), -EAGAIN);
+}
+
+static void test_fd_passes_and_works(void **state)
+{
+	struct pair *pair = *state;
+	int pipe_fds[2];
+	assert_int_equal(pipe2(pipe_fds, O_CLOEXEC), 0);
+	struct link_input_add add = {.id = 7, .caps = LINK_INPUT_KEYBOARD};
+	link_copy_string(add.devnode, sizeof(add.devnode), "/dev/input/event3");
+	link_copy_string(add.name, sizeof(add.name), "QEMU USB Keyboard");
+	assert_int_equal(link_send(pair->send, LINK_INPUT_ADD, &add, sizeof(add), pipe_fds[1]), 0);
+	close(pipe_fds[1]);
+
+	struct link_message message;
+	char error[256];
+	assert_int_equal(link_receive(pair->receive, &message, error, sizeof(error)), 1);
+	assert_int_equal(message.opcode, LINK_INPUT_ADD);
+	assert_true(message.fd >= 0);
+	assert_int_equal(message.body.input_add.id, 7);
+	assert_string_equal(message.body.input_add.devnode, "/dev/input/event3");
+	/* The received fd is the pipe's write end, close-on-exec. */
+	assert_true(fcntl(message.fd, F_GETFD) & FD_CLOEXEC);
+	assert_int_equal(write(message.fd, "x", 1), 1);
+	char c = 0;
+	assert_int_equal(read(pipe_fds[0], &c, 1), 1);
+	assert_int_equal(c, 'x');
+	close(message.fd);
+	close(pipe_fds[0]);
+}
+
+static void test_send_refuses_what_the_receiver_would(void **state)
+{
+	struct pair *pair = *state;
+	struct link_identify identify;
+	memset(identify.text, 'a', sizeof(identify.text)); /* unterminated */
+	assert_int_equal(link_send(pair->send, LINK_IDENTIFY, &identify, sizeof(identify), -1),
+			 -EINVAL);
+	struct link_input_add add = {0};
+	assert_int_equal(link_send(pair->send, LINK_INPUT_ADD, &add, sizeof(add), -1), -EINVAL);
+	assert_int_equal(link_send(pair->send, LINK_INPUT_ADD, &add, sizeof(add) - 1, 0), -EINVAL);
+	assert_int_equal(link_send(pair->send, LINK_DRM_REVOKED, NULL, 0, 0), -EINVAL);
+	assert_int_equal(link_send(pair->send, 999, NULL, 0, -1), -EINVAL);
+	assert_int_equal(link_send(pair->send, 0, NULL, 0, -1), -EINVAL);
+	struct link_message message;
+	assert_int_equal(link_receive(pair->receive, &message, NULL, 0), -EAGAIN);
+}
+
+static void test_malformed_messages_are_refused_and_fds_closed(void **state)
+{
+	struct pair *pair = *state;
+	int before = count_open_fds();
+	struct link_input_add add = {.id = 1};
+	struct link_identify identify = {.text = "hi"};
+
+	send_message_raw(pair->send, 999, 0, NULL, 0, NULL, 0);
+	expect_error(pair->receive, "unknown opcode 999");
+
+	send_message_raw(pair->send, LINK_IDENTIFY, sizeof(identify) - 1, &identify,
+			 sizeof(identify) - 1, NULL, 0);
+	expect_error(pair->receive, "LINK_IDENTIFY: body of 255 bytes, expected 256");
+
+	send_message_raw(pair->send, LINK_IDENTIFY, 10, &identify, sizeof(identify), NULL, 0);
+	expect_error(pair->receive, "the header says 10 bytes, the message has 256");
+
+	send_message_raw(pair->send, LINK_INPUT_ADD, sizeof(add), &add, sizeof(add), NULL, 0);
+	expect_error(pair->receive, "LINK_INPUT_ADD: the fd is missing");
+
+	int fd = open_fds();
+	send_message_raw(pair->send, LINK_IDENTIFY, sizeof(identify), &identify, sizeof(identify),
+			 &fd, 1);
+	expect_error(pair->receive, "LINK_IDENTIFY: carries an fd it must not have");
+
+	int two[2] = {fd, fd};
+	send_message_raw(pair->send, LINK_INPUT_ADD, sizeof(add), &add, sizeof(add), two, 2);
+	expect_error(pair->receive, "2 fds in one message");
+
+	int many[8] = {fd, fd, fd, fd, fd, fd, fd, fd};
+	send_message_raw(pair->send, LINK_INPUT_ADD, sizeof(add), &add, sizeof(add), many, 8);
+	expect_error(pair->receive, "too many fds");
+
+	memset(add.name, 'n', sizeof(add.name));
+	send_message_raw(pair->send, LINK_INPUT_ADD, sizeof(add), &add, sizeof(add), &fd, 1);
+	expect_error(pair->receive, "LINK_INPUT_ADD: a string at byte 72 is not terminated");
+	close(fd);
+
+	send_raw(pair->send, "ab", 2, NULL, 0);
+	expect_error(pair->receive, "a message of 2 bytes, shorter than its header");
+
+	unsigned char big[LINK_MAX_MESSAGE + 100];
+	memset(big, 0, sizeof(big));
+	send_raw(pair->send, big, sizeof(big), NULL, 0);
+	expect_error(pair->receive, "longer than 512 bytes");
+
+	/* Every fd that came with a refused message is closed again. */
+	assert_int_equal(count_open_fds(), before);
+
+	/* The link itself still works: the receiver decides whether to close it. */
+	assert_int_equal(link_send(pair->send, LINK_DRM_RESCAN, NULL, 0, -1), 0);
+	struct link_message message;
+	assert_int_equal(link_receive(pair->receive, &message, NULL, 0), 1);
+	assert_int_equal(message.opcode, LINK_DRM_RESCAN);
+}
+
+static void test_peer_closing_reads_as_end(void **state)
+{
+	struct pair *pair = *state;
+	struct link_ready ready;
+	link_copy_string(ready.socket, sizeof(ready.socket), "wayland-1");
+	assert_int_equal(link_send(pair->send, LINK_READY, &ready, sizeof(ready), -1), 0);
+	close(pair->send);
+	pair->send = -1;
+	struct link_message message;
+	assert_int_equal(link_receive(pair->receive, &message, NULL, 0), 1);
+	assert_string_equal(message.body.ready.socket, "wayland-1");
+	assert_int_equal(link_receive(pair->receive, &message, NULL, 0), 0);
+}
+
+static void test_send_to_a_closed_peer_is_epipe(void **state)
+{
+	struct pair *pair = *state;
+	close(pair->receive);
+	pair->receive = open_fds(); /* teardown closes something */
+	assert_int_equal(link_send(pair->send, LINK_DRM_RESCAN, NULL, 0, -1), -EPIPE);
+}
+
+static void test_copy_string_truncates_and_terminates(void **state)
+{
+	(void)state;
+	char field[4];
+	memset(field, 'x', sizeof(field));
+	link_copy_string(field, sizeof(field), "abcdef");
+	assert_string_equal(field, "abc");
+	link_copy_string(field, sizeof(field), NULL);
+	assert_string_equal(field, "");
+	assert_string_equal(link_opcode_name(LINK_KEYMAP), "LINK_KEYMAP");
+	assert_null(link_opcode_name(0));
+	assert_null(link_opcode_name(63));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_round_trip_every_message, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fd_passes_and_works, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_send_refuses_what_the_receiver_would, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_malformed_messages_are_refused_and_fds_closed,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_peer_closing_reads_as_end, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_send_to_a_closed_peer_is_epipe, setup,
+						teardown),
+		cmocka_unit_test(test_copy_string_truncates_and_terminates),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,6 +1,6 @@
-/* How long to wait before restarting a session that keeps exiting. */
-#ifndef MULTISEAT_COMPOSITOR_BACKOFF_H
-#define MULTISEAT_COMPOSITOR_BACKOFF_H
+/* How long to wait before restarting something that keeps exiting (a session, a compositor). */
+#ifndef MULTISEAT_BACKOFF_H
+#define MULTISEAT_BACKOFF_H
 
 #include <stdint.h>
 

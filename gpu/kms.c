@@ -2,6 +2,7 @@
  * flips. */
 #include "gpu.h"
 #include "log.h"
+#include "query.h"
 
 #include <drm_fourcc.h>
 #include <errno.h>
@@ -69,50 +70,9 @@ struct gpu_kms {
 	uint64_t last_serial;
 };
 
-static int neg_errno(void)
-{
-	return errno > 0 ? -errno : -EIO;
-}
-
 static struct kms_output *output_from_pub(struct gpu_kms_output *pub)
 {
 	return (struct kms_output *)pub;
-}
-
-struct prop_want {
-	const char *name;
-	uint32_t *id;
-	uint64_t *value;
-};
-
-/* Reads the ids and values of named properties of a KMS object; those it lacks are left alone. */
-static int object_props(int fd, uint32_t obj_id, uint32_t obj_type, const struct prop_want *want,
-			size_t count)
-{
-	drmModeObjectProperties *props = drmModeObjectGetProperties(fd, obj_id, obj_type);
-	if (props == NULL) {
-		return neg_errno();
-	}
-	for (uint32_t i = 0; i < props->count_props; i++) {
-		drmModePropertyRes *prop = drmModeGetProperty(fd, props->props[i]);
-		if (prop == NULL) {
-			continue;
-		}
-		for (size_t j = 0; j < count; j++) {
-			if (strncmp(prop->name, want[j].name, DRM_PROP_NAME_LEN) != 0) {
-				continue;
-			}
-			if (want[j].id != NULL) {
-				*want[j].id = prop->prop_id;
-			}
-			if (want[j].value != NULL) {
-				*want[j].value = props->prop_values[i];
-			}
-		}
-		drmModeFreeProperty(prop);
-	}
-	drmModeFreeObjectProperties(props);
-	return 0;
 }
 
 static void atomic_add(drmModeAtomicReq *req, uint32_t object, uint32_t prop, uint64_t value,
@@ -149,8 +109,8 @@ static bool connector_usable(int fd, const drmModeConnector *conn)
 	}
 	/* Head-mounted displays are for the programs that lease them, not for a desktop. */
 	uint64_t non_desktop = 0;
-	object_props(fd, conn->connector_id, DRM_MODE_OBJECT_CONNECTOR,
-		     &(struct prop_want){"non-desktop", NULL, &non_desktop}, 1);
+	gpu_object_get_props(fd, conn->connector_id, DRM_MODE_OBJECT_CONNECTOR,
+			     &(struct gpu_prop_want){"non-desktop", NULL, &non_desktop}, 1);
 	return non_desktop == 0;
 }
 
@@ -192,34 +152,20 @@ static bool plane_taken(const struct gpu_kms *kms, uint32_t plane_id)
 static int pick_crtc(const struct gpu_kms *kms, const drmModeRes *res, const drmModeConnector *conn,
 		     bool current_only)
 {
-	int found = -1;
-	if (conn->encoder_id != 0) {
-		drmModeEncoder *enc = drmModeGetEncoder(kms->fd, conn->encoder_id);
-		if (enc != NULL) {
-			for (int i = 0; i < res->count_crtcs && enc->crtc_id != 0; i++) {
-				if (res->crtcs[i] == enc->crtc_id &&
-				    !crtc_taken(kms, enc->crtc_id)) {
-					found = i;
-				}
-			}
-			drmModeFreeEncoder(enc);
+	int current = gpu_connector_get_current_crtc(kms->fd, res, conn);
+	if (current >= 0 && !crtc_taken(kms, res->crtcs[current])) {
+		return current;
+	}
+	if (current_only) {
+		return -1;
+	}
+	uint32_t mask = gpu_connector_get_crtc_mask(kms->fd, conn);
+	for (int i = 0; i < res->count_crtcs && i < 32; i++) {
+		if ((mask & (1u << i)) && !crtc_taken(kms, res->crtcs[i])) {
+			return i;
 		}
 	}
-	for (int e = 0; found < 0 && !current_only && e < conn->count_encoders; e++) {
-		drmModeEncoder *enc = drmModeGetEncoder(kms->fd, conn->encoders[e]);
-		if (enc == NULL) {
-			continue;
-		}
-		/* possible_crtcs is a mask of indices into res->crtcs (renumbered for a lease). */
-		for (int i = 0; i < res->count_crtcs && i < 32; i++) {
-			if ((enc->possible_crtcs & (1u << i)) && !crtc_taken(kms, res->crtcs[i])) {
-				found = i;
-				break;
-			}
-		}
-		drmModeFreeEncoder(enc);
-	}
-	return found;
+	return -1;
 }
 
 static bool plane_has_xrgb8888(const drmModePlane *plane)
@@ -245,14 +191,10 @@ static uint32_t pick_primary_plane(const struct gpu_kms *kms, int crtc_index, ui
 		if (plane == NULL) {
 			continue;
 		}
-		uint64_t type = DRM_PLANE_TYPE_OVERLAY;
 		bool usable = (plane->possible_crtcs & (1u << crtc_index)) &&
 			      !plane_taken(kms, plane->plane_id) && plane_has_xrgb8888(plane);
-		if (usable) {
-			object_props(kms->fd, plane->plane_id, DRM_MODE_OBJECT_PLANE,
-				     &(struct prop_want){"type", NULL, &type}, 1);
-		}
-		if (usable && type == DRM_PLANE_TYPE_PRIMARY &&
+		if (usable &&
+		    gpu_plane_get_type(kms->fd, plane->plane_id) == DRM_PLANE_TYPE_PRIMARY &&
 		    (found == 0 || plane->crtc_id == crtc_id)) {
 			found = plane->plane_id;
 		}
@@ -315,10 +257,10 @@ static int output_props(struct kms_output *out)
 {
 	int fd = out->kms->fd;
 	struct kms_props *p = &out->prop;
-	struct prop_want conn[] = {{"CRTC_ID", &p->conn_crtc_id, NULL}};
-	struct prop_want crtc[] = {{"MODE_ID", &p->crtc_mode_id, NULL},
-				   {"ACTIVE", &p->crtc_active, NULL}};
-	struct prop_want plane[] = {
+	struct gpu_prop_want conn[] = {{"CRTC_ID", &p->conn_crtc_id, NULL}};
+	struct gpu_prop_want crtc[] = {{"MODE_ID", &p->crtc_mode_id, NULL},
+				       {"ACTIVE", &p->crtc_active, NULL}};
+	struct gpu_prop_want plane[] = {
 		{"FB_ID", &p->fb_id, NULL},
 		{"CRTC_ID", &p->crtc_id, NULL},
 		{"SRC_X", &p->src_x, NULL},
@@ -331,13 +273,14 @@ static int output_props(struct kms_output *out)
 		{"CRTC_H", &p->crtc_h, NULL},
 		{"FB_DAMAGE_CLIPS", &p->fb_damage_clips, NULL},
 	};
-	int ret = object_props(fd, out->pub.connector_id, DRM_MODE_OBJECT_CONNECTOR, conn, 1);
+	int ret =
+		gpu_object_get_props(fd, out->pub.connector_id, DRM_MODE_OBJECT_CONNECTOR, conn, 1);
 	if (ret == 0) {
-		ret = object_props(fd, out->pub.crtc_id, DRM_MODE_OBJECT_CRTC, crtc, 2);
+		ret = gpu_object_get_props(fd, out->pub.crtc_id, DRM_MODE_OBJECT_CRTC, crtc, 2);
 	}
 	if (ret == 0) {
-		ret = object_props(fd, out->plane_id, DRM_MODE_OBJECT_PLANE, plane,
-				   sizeof(plane) / sizeof(plane[0]));
+		ret = gpu_object_get_props(fd, out->plane_id, DRM_MODE_OBJECT_PLANE, plane,
+					   sizeof(plane) / sizeof(plane[0]));
 	}
 	if (ret < 0) {
 		return ret;
@@ -786,8 +729,8 @@ static int detach_other_connectors(const struct kms_output *out, drmModeAtomicRe
 		}
 		uint32_t prop = 0;
 		uint64_t crtc = 0;
-		object_props(fd, res->connectors[i], DRM_MODE_OBJECT_CONNECTOR,
-			     &(struct prop_want){"CRTC_ID", &prop, &crtc}, 1);
+		gpu_object_get_props(fd, res->connectors[i], DRM_MODE_OBJECT_CONNECTOR,
+				     &(struct gpu_prop_want){"CRTC_ID", &prop, &crtc}, 1);
 		if (prop != 0 && crtc == out->pub.crtc_id) {
 			atomic_add(req, res->connectors[i], prop, 0, ok);
 		}

@@ -1,4 +1,4 @@
-/* GPU library: what a DRM card offers (connectors, modes, planes) and, later, leases of it. */
+/* GPU library: what a DRM card offers (connectors, modes, planes), leases of it, KMS output. */
 #ifndef MULTISEAT_GPU_H
 #define MULTISEAT_GPU_H
 
@@ -45,6 +45,84 @@ const char *gpu_connector_status_name(enum gpu_connector_status status);
 /* Formats "<type>-<index>" into `buf`; returns -ENOSPC when it does not fit. */
 int gpu_connector_format_name(char *buf, size_t size, uint32_t connector_type,
 			      uint32_t connector_type_id);
+
+/*
+ * DRM leases: the master of a card hands a connector, a CRTC for it and that
+ * CRTC's planes to another file (the lessee fd), which can then modeset them
+ * and nothing else. One gpu_lessor per card fd keeps track of what its live
+ * leases hold, because the kernel tells a lessor neither which objects it has
+ * leased out nor which CRTC would be free for a connector.
+ */
+
+struct gpu_lessor;
+struct gpu_lease;
+
+/* What a lease holds for one of its connectors. */
+struct gpu_lease_output {
+	/* As the kernel names the connector in sysfs, e.g. "Virtual-2". */
+	char name[32];
+	uint32_t connector_id;
+	uint32_t crtc_id;
+	uint32_t primary_plane_id;
+	/* 0 when no cursor plane was free for the CRTC. */
+	uint32_t cursor_plane_id;
+};
+
+/*
+ * Keeps the books of leases made from `card_fd`, a card node on which the
+ * caller is (and stays) DRM master. The fd stays the caller's: it is not
+ * closed, and must outlive the lessor. Use one lessor per card: two would not
+ * know each other's leases. Returns NULL with errno set (ENOMEM) on failure.
+ */
+struct gpu_lessor *gpu_lessor_create(int card_fd);
+/* Destroys the leases still on it (see gpu_lease_destroy), then itself. */
+void gpu_lessor_destroy(struct gpu_lessor *lessor);
+
+/*
+ * Leases `connector_ids` (ids on the lessor's fd), each with a CRTC it can
+ * drive, that CRTC's primary plane and, when one is free, its cursor plane.
+ * CRTCs and planes held by live leases of this lessor are never picked; a
+ * connector keeps the CRTC lighting it when that one is free, and a CRTC
+ * lighting some other connector is turned off before it is leased. A lease
+ * whose lessee fds have all been closed has ended in the kernel: this asks the
+ * kernel which lessees remain, and the objects of ended leases are free again.
+ * `flags` are those of the lessee fd: O_CLOEXEC, O_NONBLOCK.
+ *
+ * Returns NULL with errno set (and logs why): EINVAL for no connectors or one
+ * named twice, ENOENT for an unknown connector, EBUSY for a connector that a
+ * live lease holds, ENOSPC when no free CRTC or primary plane is left for a
+ * connector, EACCES when the caller is not DRM master, or what the kernel said.
+ */
+struct gpu_lease *gpu_lease_create(struct gpu_lessor *lessor, const uint32_t *connector_ids,
+				   size_t n_connectors, int flags);
+/*
+ * Takes the objects away from the lessee (drmModeRevokeLease) and turns its
+ * CRTCs off, so that nothing the lessee drew stays on screen. The lessee fd
+ * stays open but can no longer see or touch any KMS object; the objects are
+ * free for new leases. Revoking twice returns 0 and does nothing; so does
+ * revoking a lease that ended because all its fds were closed, but for turning
+ * its CRTCs off. Returns 0 or -errno (logged); failing to turn a CRTC off is
+ * logged but not an error: the revoke took place.
+ */
+int gpu_lease_revoke(struct gpu_lease *lease);
+/* Revokes the lease if it is live, closes its fd unless taken, frees it. NULL: nothing. */
+void gpu_lease_destroy(struct gpu_lease *lease);
+
+/*
+ * The lessee fd, still owned by the lease: valid until gpu_lease_destroy.
+ * Send it over a Unix socket as it is (SCM_RIGHTS duplicates it). -1 once
+ * taken.
+ */
+int gpu_lease_get_fd(const struct gpu_lease *lease);
+/*
+ * Hands the lessee fd over to the caller, who closes it; the lease then has
+ * none (-1). The kernel ends the lease when every copy of the fd is closed.
+ */
+int gpu_lease_take_fd(struct gpu_lease *lease);
+/* The kernel's id of the lessee, as drmModeListLessees reports it. */
+uint32_t gpu_lease_get_lessee_id(const struct gpu_lease *lease);
+/* The outputs of the lease, one per connector in the order asked for; *count is set. */
+const struct gpu_lease_output *gpu_lease_get_outputs(const struct gpu_lease *lease, size_t *count);
 
 /*
  * KMS output: every connected connector of a card or a DRM lease driven with two

@@ -1,4 +1,4 @@
-/* Policy library: the configuration file (multiseat.conf) and the values it holds. */
+/* Policy library: multiseat.conf, its values, and the rules that give outputs and devices seats. */
 #ifndef MULTISEAT_POLICY_H
 #define MULTISEAT_POLICY_H
 
@@ -120,5 +120,169 @@ int policy_parse_cpu_percent(const char *text, int64_t *value, const char **why)
 int policy_parse_cpuset(const char *text, const char **why);
 /* Seat names: 1..32 of a-z, 0-9, '-' and '_', starting with a letter or digit. */
 bool policy_seat_name_valid(const char *name);
+
+/* ---- Assignment rules (rules.c): which seat gets which output and device ---- */
+
+/* What a device is, as the daemon classified it; the rules do not look at it. */
+enum policy_device_kind {
+	POLICY_DEVICE_KEYBOARD,
+	POLICY_DEVICE_POINTER,
+	POLICY_DEVICE_TOUCH,
+	POLICY_DEVICE_TABLET,
+	POLICY_DEVICE_SOUND,
+	POLICY_DEVICE_OTHER,
+};
+
+/* A connector present on a card; its key is "<card>-<name>". */
+struct policy_connector {
+	const char *card; /* the card's ID_PATH */
+	const char *name; /* e.g. "HDMI-A-1" */
+	bool connected;
+};
+
+/* An input or sound device present. */
+struct policy_device {
+	const char *key; /* its ID_PATH */
+	enum policy_device_kind kind;
+	const char *const *hubs; /* ID_PATHs of the USB hubs above it, nearest first */
+	size_t hub_count;
+	const char *const *properties; /* its udev properties, "NAME=VALUE" */
+	size_t property_count;
+};
+
+/* What the daemon sees now. Every string is borrowed. */
+struct policy_hardware {
+	const struct policy_connector *outputs;
+	size_t output_count;
+	const struct policy_device *devices;
+	size_t device_count;
+};
+
+struct policy_state_entry {
+	const char *key;
+	const char *seat;
+};
+
+/* The saved assignments (read and written by the daemon). Every string is borrowed. */
+struct policy_state {
+	/* A device's or a hub's ID_PATH -> seat name; a hub stands for every device below it. */
+	const struct policy_state_entry *devices;
+	size_t device_count;
+	/* An output key -> the name of the autoseat it had, so names survive restarts. */
+	const struct policy_state_entry *outputs;
+	size_t output_count;
+};
+
+enum policy_reason {
+	POLICY_REASON_NONE,	/* unassigned: nothing matches */
+	POLICY_REASON_CONFIG,	/* a [seat.NAME] rule or outputs entry */
+	POLICY_REASON_STATE,	/* the saved state */
+	POLICY_REASON_CONFLICT, /* rules of two or more seats match: unassigned */
+	POLICY_REASON_AUTOSEAT, /* outputs only: a connected output no [seat.NAME] names */
+};
+
+/* A seat's claim on an output or device: the first of its entries that matches. */
+struct policy_claim {
+	int seat;			    /* index in policy_assignment.seats */
+	const struct policy_rule *rule;	    /* devices */
+	const struct policy_output *output; /* outputs */
+};
+
+/*
+ * Where one output or device went, and why. An output a [seat.NAME] names has that seat here
+ * even while it is disconnected; the seat lists only its connected outputs.
+ */
+struct policy_verdict {
+	int seat; /* index in policy_assignment.seats, or -1 */
+	enum policy_reason reason;
+	/* CONFIG: claims[0]; CONFLICT: the first two of the claim_count seats that match. */
+	struct policy_claim claims[2];
+	size_t claim_count;
+	/*
+	 * STATE: the key whose entry decided (the device's own, or one of its hubs);
+	 * AUTOSEAT: the output's key when the name came from the saved state, else NULL.
+	 * Borrowed from the hardware or from output_keys.
+	 */
+	const char *state_key;
+};
+
+enum policy_seat_status {
+	POLICY_SEAT_READY,
+	/* A configured seat none of whose outputs is connected: "waiting for output". */
+	POLICY_SEAT_WAITING_FOR_OUTPUT,
+};
+
+struct policy_assigned_seat {
+	char *name;
+	int number; /* configured seats 1..k in file order; an autoseat seat-<n> has n */
+	const struct policy_seat *config; /* NULL for an autoseat */
+	enum policy_seat_status status;
+	size_t *outputs; /* indices in the hardware's outputs, connected ones, by key */
+	size_t output_count;
+	size_t *devices; /* indices in the hardware's devices, ascending */
+	size_t device_count;
+};
+
+/*
+ * The outcome of the rules. It points into the config and the hardware (keep both while
+ * it is used); the state may go once it is made.
+ */
+struct policy_assignment {
+	/* Configured seats in file order, then autoseats by number. */
+	struct policy_assigned_seat *seats;
+	size_t seat_count;
+	struct policy_verdict *outputs; /* one per hardware output */
+	char **output_keys;		/* one per hardware output: "<card>-<connector>" */
+	size_t output_count;
+	struct policy_verdict *devices; /* one per hardware device */
+	size_t device_count;
+	/* Outputs and devices claimed by more than one seat, "FILE:LINE: ...". */
+	struct policy_errors errors;
+	/* Borrowed, for the explanations. */
+	const struct policy_config *config;
+	struct policy_hardware hardware;
+};
+
+/*
+ * Decides every seat, output and device; `state` may be NULL. Returns 0 (conflicts are in
+ * assignment->errors, not failures), -EINVAL when a string the hardware or state needs is
+ * NULL, or -ENOMEM. On failure the assignment holds nothing and needs no finish.
+ */
+int policy_assignment_init(struct policy_assignment *assignment, const struct policy_config *config,
+			   const struct policy_hardware *hardware,
+			   const struct policy_state *state);
+void policy_assignment_finish(struct policy_assignment *assignment);
+
+/* The index of the seat called `name`, or -1. */
+int policy_assignment_find_seat(const struct policy_assignment *assignment, const char *name);
+
+/*
+ * One line for people, e.g. "KEY: seat2 by FILE:14 (hub:ID_PATH)"; the caller frees it.
+ * NULL with errno EINVAL (no such index) or ENOMEM.
+ */
+char *policy_assignment_explain_device(const struct policy_assignment *assignment, size_t index);
+char *policy_assignment_explain_output(const struct policy_assignment *assignment, size_t index);
+
+/* A seat's settings with every default applied. */
+struct policy_effective_settings {
+	char *user;    /* %n and %s expanded; NULL: none is set, the seat must not start */
+	char *session; /* NULL: the daemon's built-in terminal */
+	enum policy_seat_mode mode;
+	char *keyboard_layout;			   /* never NULL */
+	char *keyboard_variant, *keyboard_options; /* NULL when unset */
+	struct policy_caps caps;		   /* POLICY_UNSET where nothing sets a cap */
+};
+
+/*
+ * Built-in defaults <- [seat-defaults] <- [seat.NAME] (`seat`; NULL for an autoseat), with
+ * the seat's `name` and `number` put into the user name. Returns 0; -EINVAL, reported in
+ * `errors` (may be NULL), when the user name comes out as root or not a valid user name;
+ * or -ENOMEM. On failure `settings` holds nothing and needs no finish.
+ */
+int policy_effective_settings_init(struct policy_effective_settings *settings,
+				   const struct policy_config *config,
+				   const struct policy_seat *seat, const char *name, int number,
+				   struct policy_errors *errors);
+void policy_effective_settings_finish(struct policy_effective_settings *settings);
 
 #endif

@@ -1,27 +1,690 @@
 /* multiseatctl: command line client of multiseatd's control socket. */
+#include <errno.h>
+#include <getopt.h>
+#include <json-c/json.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "config.h"
+#include "control.h"
 
-static const char usage[] = "Usage: multiseatctl [--json] COMMAND [ARG]...\n"
-			    "Show and change the seats of multiseatd.\n"
-			    "\n"
-			    "  -h, --help     show this help and exit\n"
-			    "  -V, --version  show the version and exit\n";
+/* A daemon that does not answer in this time is stuck; better an error than a hung shell. */
+#define REPLY_TIMEOUT_S 30
+/* Far above any real reply; keeps a broken daemon from eating all memory. */
+#define REPLY_MAX (64u << 20)
+
+struct options {
+	bool json;
+	const char *socket;
+	const struct control_command *command;
+	const char *const *args;
+	size_t arg_count;
+};
+
+static void print_usage(FILE *out)
+{
+	fputs("Usage: multiseatctl [--json] [--socket PATH] COMMAND [ARG]...\n"
+	      "Show and change the seats of multiseatd.\n"
+	      "\n"
+	      "Commands:\n",
+	      out);
+	const struct control_command *command;
+	for (size_t i = 0; (command = control_command_at(i)) != NULL; i++) {
+		char synopsis[64];
+		snprintf(synopsis, sizeof(synopsis), "%s%s%s", command->name,
+			 command->args[0] ? " " : "", command->args);
+		fprintf(out, "  %-22s %s\n", synopsis, command->summary);
+	}
+	fputs("\n"
+	      "Options:\n"
+	      "  -j, --json         print the daemon's answer as JSON\n"
+	      "  -s, --socket PATH  the control socket (default " CONTROL_SOCKET_PATH ")\n"
+	      "  -h, --help         show this help and exit\n"
+	      "  -V, --version      show the version and exit\n"
+	      "\n"
+	      "Changing commands need root or the " CONTROL_GROUP " group.\n"
+	      "Exit status: 0 done, 1 failed, 2 wrong command, seat or device.\n",
+	      out);
+}
+
+static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void fail(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("multiseatctl: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+/* Returns -1 to go on, or the exit status to leave with. */
+static int parse_options(int argc, char *argv[], struct options *opts)
+{
+	/* One option a line reads better than the packed table clang-format makes. */
+	/* clang-format off */
+	static const struct option long_options[] = {
+		{"json", no_argument, NULL, 'j'},
+		{"socket", required_argument, NULL, 's'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{0},
+	};
+	/* clang-format on */
+	opterr = 0;
+	int c;
+	/* '+': options end at the command, so its arguments are never taken for options. */
+	while ((c = getopt_long(argc, argv, "+:js:hV", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			opts->json = true;
+			break;
+		case 's':
+			opts->socket = optarg;
+			break;
+		case 'h':
+			print_usage(stdout);
+			return 0;
+		case 'V':
+			printf("multiseatctl %s\n", MULTISEAT_VERSION);
+			return 0;
+		case ':':
+			fail("%s needs a value (see --help)", argv[optind - 1]);
+			return 2;
+		default:
+			fail("unknown option '%s' (see --help)", argv[optind - 1]);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		fail("no command given (see --help)");
+		return 2;
+	}
+	opts->command = control_command_find(argv[optind]);
+	if (opts->command == NULL) {
+		fail("unknown command '%s' (see --help)", argv[optind]);
+		return 2;
+	}
+	opts->args = (const char *const *)&argv[optind + 1];
+	opts->arg_count = (size_t)(argc - optind - 1);
+	char error[256];
+	if (control_command_check_args(opts->command, opts->arg_count, opts->args, error,
+				       sizeof(error)) != 0) {
+		fail("%s (usage: multiseatctl %s%s%s)", error, opts->command->name,
+		     opts->command->args[0] ? " " : "", opts->command->args);
+		return 2;
+	}
+	struct sockaddr_un addr;
+	if (opts->socket[0] == '\0' || strlen(opts->socket) >= sizeof(addr.sun_path)) {
+		fail("--socket: '%s' is not a usable socket path (1 to %zu bytes)", opts->socket,
+		     sizeof(addr.sun_path) - 1);
+		return 2;
+	}
+	return -1;
+}
+
+/* A connected socket, or -1 after saying why. */
+static int connect_daemon(const char *path)
+{
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	memcpy(addr.sun_path, path, strlen(path) + 1);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		fail("cannot create a socket: %s", strerror(errno));
+		return -1;
+	}
+	struct timeval timeout = {.tv_sec = REPLY_TIMEOUT_S};
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
+	if (connect(fd, (const struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		if (errno == ENOENT || errno == ECONNREFUSED)
+			fail("multiseatd is not running (no control socket at %s)", path);
+		else
+			fail("cannot connect to %s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int send_all(int fd, const char *data, size_t size)
+{
+	while (size > 0) {
+		ssize_t n = send(fd, data, size, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			fail("cannot send the request: %s",
+			     errno == EAGAIN ? "multiseatd does not read it" : strerror(errno));
+			return -1;
+		}
+		data += n;
+		size -= (size_t)n;
+	}
+	return 0;
+}
+
+/* The first line the daemon sends, without its newline; NULL after saying why. */
+static char *receive_line(int fd, size_t *length)
+{
+	size_t size = 0, capacity = 4096;
+	char *buffer = malloc(capacity);
+	while (buffer != NULL) {
+		char *newline = memchr(buffer, '\n', size);
+		if (newline != NULL) {
+			*length = (size_t)(newline - buffer);
+			return buffer;
+		}
+		if (size == capacity) {
+			char *bigger = capacity < REPLY_MAX ? realloc(buffer, capacity * 2) : NULL;
+			if (bigger == NULL) {
+				fail("the reply from multiseatd is too long");
+				free(buffer);
+				return NULL;
+			}
+			buffer = bigger;
+			capacity *= 2;
+		}
+		ssize_t n = recv(fd, buffer + size, capacity - size, 0);
+		if (n > 0) {
+			size += (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			fail("no reply from multiseatd within %d seconds", REPLY_TIMEOUT_S);
+		else if (n < 0 && size == 0)
+			fail("cannot read the reply: %s", strerror(errno));
+		else if (size == 0)
+			fail("multiseatd closed the connection without replying");
+		else
+			fail("the reply from multiseatd is truncated (%zu bytes, no end of line)",
+			     size);
+		free(buffer);
+		return NULL;
+	}
+	fail("out of memory");
+	return NULL;
+}
+
+/* Bytes in the UTF-8 sequence that starts with `c`; 0 for a byte no sequence starts with. */
+static size_t utf8_length(unsigned char c)
+{
+	if (c < 0x80)
+		return 1;
+	if ((c & 0xe0) == 0xc0)
+		return 2;
+	if ((c & 0xf0) == 0xe0)
+		return 3;
+	if ((c & 0xf8) == 0xf0)
+		return 4;
+	return 0;
+}
+
+/* Text from the daemon as the terminal may show it: control characters become '?'. */
+static char *printable(const char *text)
+{
+	size_t length = strlen(text);
+	char *out = malloc(length + 1);
+	if (out == NULL)
+		return NULL;
+	const unsigned char *s = (const unsigned char *)text;
+	size_t o = 0;
+	for (size_t i = 0; i < length;) {
+		unsigned char c = s[i];
+		size_t n = utf8_length(c);
+		bool valid = n > 0 && i + n <= length;
+		for (size_t k = 1; valid && k < n; k++)
+			valid = (s[i + k] & 0xc0) == 0x80;
+		/* C0 and DEL, and the C1 controls U+0080..U+009F that some terminals obey. */
+		if (!valid || (n == 1 && (c < 0x20 || c == 0x7f)) ||
+		    (n == 2 && c == 0xc2 && s[i + 1] < 0xa0)) {
+			out[o++] = '?';
+			i += valid ? n : 1;
+			continue;
+		}
+		memcpy(out + o, s + i, n);
+		o += n;
+		i += n;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* Columns line up by characters, not bytes, for device names beyond ASCII. */
+static size_t text_width(const char *s)
+{
+	size_t width = 0;
+	for (; *s; s++)
+		width += ((unsigned char)*s & 0xc0) != 0x80;
+	return width;
+}
+
+struct table {
+	size_t columns;
+	size_t rows, capacity;
+	char **cells; /* rows * columns, printable */
+	bool failed;
+};
+
+static void table_add(struct table *table, const char *const *row)
+{
+	if (table->failed)
+		return;
+	if (table->rows == table->capacity) {
+		size_t capacity = table->capacity ? table->capacity * 2 : 16;
+		char **cells = realloc(table->cells, capacity * table->columns * sizeof(*cells));
+		if (cells == NULL) {
+			table->failed = true;
+			return;
+		}
+		table->cells = cells;
+		table->capacity = capacity;
+	}
+	char **cells = &table->cells[table->rows * table->columns];
+	for (size_t c = 0; c < table->columns; c++) {
+		cells[c] = printable(row[c] ? row[c] : "-");
+		if (cells[c] == NULL) {
+			for (size_t k = 0; k < c; k++)
+				free(cells[k]);
+			table->failed = true;
+			return;
+		}
+	}
+	table->rows++;
+}
+
+/* Two spaces between columns; the last one is not padded. */
+static void table_print(const struct table *table, FILE *out, const char *indent)
+{
+	size_t widths[8] = {0};
+	for (size_t r = 0; r < table->rows; r++) {
+		for (size_t c = 0; c < table->columns && c < 8; c++) {
+			size_t width = text_width(table->cells[r * table->columns + c]);
+			if (width > widths[c])
+				widths[c] = width;
+		}
+	}
+	for (size_t r = 0; r < table->rows; r++) {
+		fputs(indent, out);
+		for (size_t c = 0; c < table->columns; c++) {
+			const char *cell = table->cells[r * table->columns + c];
+			fputs(cell, out);
+			if (c + 1 < table->columns) {
+				for (size_t pad = text_width(cell); pad < widths[c] + 2; pad++)
+					fputc(' ', out);
+			}
+		}
+		fputc('\n', out);
+	}
+}
+
+static void table_finish(struct table *table)
+{
+	for (size_t i = 0; i < table->rows * table->columns; i++)
+		free(table->cells[i]);
+	free(table->cells);
+}
+
+static struct json_object *field(struct json_object *object, const char *key, enum json_type type)
+{
+	struct json_object *value;
+	if (!json_object_is_type(object, json_type_object) ||
+	    !json_object_object_get_ex(object, key, &value) || !json_object_is_type(value, type))
+		return NULL;
+	return value;
+}
+
+static const char *field_string(struct json_object *object, const char *key)
+{
+	struct json_object *value = field(object, key, json_type_string);
+	return value ? json_object_get_string(value) : NULL;
+}
+
+static bool field_int(struct json_object *object, const char *key, int64_t *number)
+{
+	struct json_object *value = field(object, key, json_type_int);
+	if (value != NULL)
+		*number = json_object_get_int64(value);
+	return value != NULL;
+}
+
+static size_t array_length(struct json_object *array)
+{
+	return array ? json_object_array_length(array) : 0;
+}
+
+/* Strings of a JSON array joined with commas, "-" when there are none. */
+static void join_strings(struct json_object *array, char *out, size_t size)
+{
+	size_t used = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < array_length(array); i++) {
+		struct json_object *item = json_object_array_get_idx(array, i);
+		if (!json_object_is_type(item, json_type_string))
+			continue;
+		int n = snprintf(out + used, size - used, "%s%s", used ? "," : "",
+				 json_object_get_string(item));
+		if (n < 0 || (size_t)n >= size - used)
+			break;
+		used += (size_t)n;
+	}
+	if (used == 0)
+		snprintf(out, size, "-");
+}
+
+static void format_int(struct json_object *object, const char *key, char *out, size_t size)
+{
+	int64_t number;
+	if (field_int(object, key, &number) && number > 0)
+		snprintf(out, size, "%lld", (long long)number);
+	else
+		snprintf(out, size, "-");
+}
+
+static void format_uptime(struct json_object *seat, char *out, size_t size)
+{
+	struct json_object *value = field(seat, "uptime", json_type_double);
+	if (value == NULL)
+		value = field(seat, "uptime", json_type_int);
+	double seconds = value ? json_object_get_double(value) : -1;
+	if (!(seconds >= 0 && seconds < 1e12)) {
+		snprintf(out, size, "-");
+		return;
+	}
+	long long s = (long long)seconds;
+	if (s < 60)
+		snprintf(out, size, "%llds", s);
+	else if (s < 3600)
+		snprintf(out, size, "%lldm %02llds", s / 60, s % 60);
+	else if (s < 86400)
+		snprintf(out, size, "%lldh %02lldm", s / 3600, s % 3600 / 60);
+	else
+		snprintf(out, size, "%lldd %02lldh", s / 86400, s % 86400 / 3600);
+}
+
+static const char *plural(int64_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+static void format_lease(struct json_object *seat, char *out, size_t size)
+{
+	struct json_object *lease = field(seat, "lease", json_type_object);
+	if (lease == NULL) {
+		snprintf(out, size, "none");
+		return;
+	}
+	int64_t lessee = 0, connectors = 0, crtcs = 0, planes = 0;
+	field_int(lease, "lessee", &lessee);
+	field_int(lease, "connectors", &connectors);
+	field_int(lease, "crtcs", &crtcs);
+	field_int(lease, "planes", &planes);
+	const char *card = field_string(lease, "card");
+	snprintf(out, size, "%s, lessee %lld: %lld connector%s, %lld CRTC%s, %lld plane%s",
+		 card ? card : "?", (long long)lessee, (long long)connectors, plural(connectors),
+		 (long long)crtcs, plural(crtcs), (long long)planes, plural(planes));
+}
+
+/* The seat's input devices, then its sound devices. */
+static struct json_object *seat_device_at(struct json_object *seat, size_t i)
+{
+	struct json_object *inputs = field(seat, "devices", json_type_array);
+	if (i < array_length(inputs))
+		return json_object_array_get_idx(inputs, i);
+	struct json_object *sound = field(seat, "sound", json_type_array);
+	i -= array_length(inputs);
+	return i < array_length(sound) ? json_object_array_get_idx(sound, i) : NULL;
+}
+
+static void add_device_rows(struct table *table, struct json_object *seat)
+{
+	struct json_object *device;
+	for (size_t i = 0; (device = seat_device_at(seat, i)) != NULL; i++) {
+		const char *row[] = {field_string(device, "kind"), field_string(device, "key"),
+				     field_string(device, "devnode"), field_string(device, "name")};
+		table_add(table, row);
+	}
+}
+
+static int print_seat_block(FILE *out, struct json_object *seat)
+{
+	char number[32], pid[32], uptime[32], restarts[32], outputs[1024], lease[256];
+	const char *name = field_string(seat, "name"), *state = field_string(seat, "state");
+	const char *mode = field_string(seat, "mode");
+	format_int(seat, "number", number, sizeof(number));
+	format_int(seat, "pid", pid, sizeof(pid));
+	format_uptime(seat, uptime, sizeof(uptime));
+	int64_t count = 0;
+	field_int(seat, "restarts", &count);
+	snprintf(restarts, sizeof(restarts), "%lld", (long long)count);
+	join_strings(field(seat, "outputs", json_type_array), outputs, sizeof(outputs));
+	format_lease(seat, lease, sizeof(lease));
+
+	struct table header = {.columns = 2};
+	const char *rows[][2] = {
+		{"number:", number},
+		{"user:", field_string(seat, "user")},
+		{"session:", field_string(seat, "session")},
+		{"mode:", mode},
+		{"pid:", pid},
+		{"uptime:", uptime},
+		{"restarts:", restarts},
+		{"outputs:", outputs},
+		{"lease:", lease},
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		table_add(&header, rows[i]);
+	struct table devices = {.columns = 4};
+	add_device_rows(&devices, seat);
+	int ret = header.failed || devices.failed ? -ENOMEM : 0;
+	if (ret == 0) {
+		char *title = printable(name ? name : "?");
+		char *status = printable(state ? state : "?");
+		if (title && status) {
+			fprintf(out, "%s: %s\n", title, status);
+			table_print(&header, out, "  ");
+			fprintf(out, "  devices:%s\n", devices.rows ? "" : "  none");
+			table_print(&devices, out, "    ");
+		} else {
+			ret = -ENOMEM;
+		}
+		free(title);
+		free(status);
+	}
+	table_finish(&header);
+	table_finish(&devices);
+	return ret;
+}
+
+static int print_status(FILE *out, struct json_object *result)
+{
+	struct json_object *seats = field(result, "seats", json_type_array);
+	struct json_object *unassigned = field(result, "unassigned", json_type_array);
+	if (array_length(seats) == 0)
+		fputs("no seats\n", out);
+	for (size_t i = 0; i < array_length(seats); i++) {
+		if (i > 0)
+			fputc('\n', out);
+		if (print_seat_block(out, json_object_array_get_idx(seats, i)) < 0)
+			return -ENOMEM;
+	}
+	if (array_length(unassigned) == 0)
+		return 0;
+	struct table devices = {.columns = 4};
+	for (size_t i = 0; i < array_length(unassigned); i++) {
+		struct json_object *device = json_object_array_get_idx(unassigned, i);
+		const char *row[] = {field_string(device, "kind"), field_string(device, "key"),
+				     field_string(device, "devnode"), field_string(device, "name")};
+		table_add(&devices, row);
+	}
+	fputs("\nunassigned devices:\n", out);
+	table_print(&devices, out, "    ");
+	int ret = devices.failed ? -ENOMEM : 0;
+	table_finish(&devices);
+	return ret;
+}
+
+static int print_seats(FILE *out, struct json_object *result)
+{
+	struct json_object *seats = field(result, "seats", json_type_array);
+	if (array_length(seats) == 0) {
+		fputs("no seats\n", out);
+		return 0;
+	}
+	struct table table = {.columns = 6};
+	const char *header[] = {"SEAT", "STATE", "USER", "PID", "OUTPUTS", "DEVICES"};
+	table_add(&table, header);
+	for (size_t i = 0; i < array_length(seats); i++) {
+		struct json_object *seat = json_object_array_get_idx(seats, i);
+		char pid[32], outputs[1024], devices[32];
+		format_int(seat, "pid", pid, sizeof(pid));
+		join_strings(field(seat, "outputs", json_type_array), outputs, sizeof(outputs));
+		size_t count = 0;
+		while (seat_device_at(seat, count) != NULL)
+			count++;
+		snprintf(devices, sizeof(devices), "%zu", count);
+		const char *row[] = {field_string(seat, "name"),
+				     field_string(seat, "state"),
+				     field_string(seat, "user"),
+				     pid,
+				     outputs,
+				     devices};
+		table_add(&table, row);
+	}
+	table_print(&table, out, "");
+	int ret = table.failed ? -ENOMEM : 0;
+	table_finish(&table);
+	return ret;
+}
+
+static int print_devices(FILE *out, struct json_object *result)
+{
+	struct table table = {.columns = 4};
+	const char *header[] = {"DEVICE", "KIND", "SEAT", "REASON"};
+	table_add(&table, header);
+	struct json_object *seats = field(result, "seats", json_type_array);
+	for (size_t i = 0; i < array_length(seats); i++) {
+		struct json_object *seat = json_object_array_get_idx(seats, i), *device;
+		for (size_t k = 0; (device = seat_device_at(seat, k)) != NULL; k++) {
+			const char *row[] = {
+				field_string(device, "key"), field_string(device, "kind"),
+				field_string(seat, "name"), field_string(device, "reason")};
+			table_add(&table, row);
+		}
+	}
+	struct json_object *unassigned = field(result, "unassigned", json_type_array);
+	for (size_t i = 0; i < array_length(unassigned); i++) {
+		struct json_object *device = json_object_array_get_idx(unassigned, i);
+		const char *row[] = {field_string(device, "key"), field_string(device, "kind"),
+				     field_string(device, "seat"), field_string(device, "reason")};
+		table_add(&table, row);
+	}
+	if (table.rows > 1)
+		table_print(&table, out, "");
+	else
+		fputs("no devices\n", out);
+	int ret = table.failed ? -ENOMEM : 0;
+	table_finish(&table);
+	return ret;
+}
+
+static int print_message(FILE *out, struct json_object *result)
+{
+	const char *message = field_string(result, "message");
+	if (message == NULL)
+		return 0;
+	char *text = printable(message);
+	if (text == NULL)
+		return -ENOMEM;
+	fprintf(out, "%s\n", text);
+	free(text);
+	return 0;
+}
+
+static int print_result(FILE *out, const struct options *opts, struct json_object *result)
+{
+	if (opts->json) {
+		fprintf(out, "%s\n",
+			json_object_to_json_string_ext(
+				result, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+						JSON_C_TO_STRING_NOSLASHESCAPE));
+		return 0;
+	}
+	const char *name = opts->command->name;
+	if (strcmp(name, "status") == 0)
+		return print_status(out, result);
+	if (strcmp(name, "seats") == 0)
+		return print_seats(out, result);
+	if (strcmp(name, "devices") == 0)
+		return print_devices(out, result);
+	if (strcmp(name, "seat") == 0)
+		return print_seat_block(out, result);
+	return print_message(out, result);
+}
+
+/* Sends the request and prints the answer; the exit status. */
+static int run(const struct options *opts)
+{
+	char *request = control_request_encode(opts->command->name, opts->args, opts->arg_count);
+	if (request == NULL) {
+		fail("out of memory");
+		return 1;
+	}
+	int status = 1;
+	int fd = connect_daemon(opts->socket);
+	if (fd < 0)
+		goto free_request;
+	if (send_all(fd, request, strlen(request)) < 0)
+		goto close_fd;
+	size_t length;
+	char *line = receive_line(fd, &length);
+	if (line == NULL)
+		goto close_fd;
+	char error[1024];
+	struct json_object *result;
+	int ret = control_reply_parse(line, length, &result, error, sizeof(error));
+	free(line);
+	if (ret < 0) {
+		fail("invalid reply from multiseatd: %s", error);
+		goto close_fd;
+	}
+	if (ret > 0) {
+		char *text = printable(error);
+		fail("%s", text ? text : "out of memory");
+		free(text);
+		status = ret;
+		goto close_fd;
+	}
+	if (print_result(stdout, opts, result) < 0)
+		fail("out of memory");
+	else if (fflush(stdout) != 0 || ferror(stdout))
+		fail("cannot write the output: %s", strerror(errno));
+	else
+		status = 0;
+	json_object_put(result);
+close_fd:
+	close(fd);
+free_request:
+	free(request);
+	return status;
+}
 
 int main(int argc, char *argv[])
 {
-	if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		fputs(usage, stdout);
-		return 0;
-	}
-	if (argc == 2 && (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)) {
-		printf("multiseatctl %s\n", MULTISEAT_VERSION);
-		return 0;
-	}
-	/* The control socket arrives with the seat manager; until then no command exists. */
-	fprintf(stderr, "multiseatctl: %s: no such command in this version (see --help)\n",
-		argc > 1 ? argv[1] : "(none)");
-	return 2;
+	struct options opts = {.socket = CONTROL_SOCKET_PATH};
+	int status = parse_options(argc, argv, &opts);
+	if (status >= 0)
+		return status;
+	return run(&opts);
 }

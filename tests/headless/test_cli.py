@@ -52,6 +52,180 @@ def check_config():
         os.unlink(f.name)
 
 
+def check_examples():
+    """The example configurations shipped in data/examples are valid."""
+    examples = os.path.join(os.path.dirname(__file__), "..", "..", "data", "examples")
+    for name, summary in [("classroom.conf", "no errors; 6 seats configured, autoseat on"),
+                          ("kiosk.conf", "no errors; 3 seats configured, autoseat off")]:
+        rc, out, err = run(MULTISEATD, "--check-config", os.path.join(examples, name))
+        check(rc == 0 and summary in out and not err,
+              f"data/examples/{name} passes --check-config (rc {rc}, {out.splitlines()[:1]}, {err.strip()!r})")
+
+
+def ctl_local_errors():
+    """Wrong command lines fail with exit 2 and one line before any connection is tried;
+    a socket nobody listens on is 'not running', exit 1."""
+    missing = os.path.join(BUILD, "no-such-dir", "control")
+    for args, line in [
+        ([], "multiseatctl: no command given (see --help)"),
+        (["frobnicate"], "multiseatctl: unknown command 'frobnicate' (see --help)"),
+        (["seat"], "multiseatctl: seat: missing NAME (usage: multiseatctl seat NAME)"),
+        (["attach"], "multiseatctl: attach: missing SEAT DEVICE (usage: multiseatctl attach SEAT DEVICE)"),
+        (["attach", "seat1"], "multiseatctl: attach: missing DEVICE (usage: multiseatctl attach SEAT DEVICE)"),
+        (["detach", "a", "b"], "multiseatctl: detach: unexpected argument 'b' (usage: multiseatctl detach DEVICE)"),
+        (["status", "now"], "multiseatctl: status: unexpected argument 'now' (usage: multiseatctl status)"),
+        (["reload", "-f"], "multiseatctl: reload: unexpected argument '-f' (usage: multiseatctl reload)"),
+        (["--bogus", "status"], "multiseatctl: unknown option '--bogus' (see --help)"),
+    ]:
+        rc, out, err = run(MULTISEATCTL, "--socket", missing, *args)
+        check(rc == 2 and err == line + "\n" and not out,
+              f"multiseatctl {' '.join(args) or '(no command)'}: exit 2, {line!r} (rc {rc}, {err!r})")
+    rc, out, err = run(MULTISEATCTL, "status", "--socket")
+    check(rc == 2 and "unexpected argument '--socket'" in err,
+          f"options after the command are its arguments (rc {rc}, {err.strip()!r})")
+    rc, out, err = run(MULTISEATCTL, "--socket")
+    check(rc == 2 and err == "multiseatctl: --socket needs a value (see --help)\n",
+          f"--socket without a value: exit 2 (rc {rc}, {err.strip()!r})")
+    for args in (["status"], ["--json", "seats"], ["restart", "seat1"]):
+        rc, out, err = run(MULTISEATCTL, "--socket", missing, *args)
+        check(rc == 1 and err == f"multiseatctl: multiseatd is not running (no control socket at {missing})\n",
+              f"multiseatctl {' '.join(args)} without a daemon: exit 1, 'not running' (rc {rc}, {err.strip()!r})")
+
+
+# What the daemon answers `status`, in the shape multiseatctl formats.
+STATUS = {
+    "seats": [
+        {"name": "seat1", "number": 1, "state": "running", "user": "lab-1", "mode": "kiosk",
+         "session": "foot", "pid": 1234, "uptime": 3725.5, "restarts": 0,
+         "outputs": ["pci-0000:00:02.0-Virtual-1"],
+         "lease": {"card": "card0", "lessee": 3, "connectors": 1, "crtcs": 1, "planes": 2},
+         "devices": [
+             {"key": "pci-0000:00:04.0-usb-0:1.1:1.0", "devnode": "/dev/input/event3",
+              "name": "QEMU QEMU USB Keyboard", "kind": "keyboard", "reason": "multiseat.conf:12 (hub:pci-0000:00:04.0-usb-0:1)"},
+             {"key": "pci-0000:00:04.0-usb-0:1.2:1.0", "devnode": "/dev/input/event4",
+              "name": "Evil\x1b[31m Mouse", "kind": "mouse", "reason": "pressed F1"}],
+         "sound": []},
+        {"name": "seat2", "number": 2, "state": "waiting", "user": None, "mode": "desktop",
+         "session": "foot", "pid": None, "uptime": None, "restarts": 2, "outputs": [],
+         "lease": None, "devices": [],
+         "sound": [{"key": "pci-0000:00:04.0-usb-0:3:1.0", "devnode": "/dev/snd/controlC1",
+                    "name": "USB Audio", "kind": "sound", "reason": "multiseat.conf:20"}]},
+    ],
+    "unassigned": [
+        {"key": "platform-i8042-serio-0", "devnode": "/dev/input/event0",
+         "name": "AT Translated Set 2 keyboard", "kind": "keyboard", "reason": "no rule", "seat": None}],
+}
+
+
+class FakeDaemon:
+    """A control socket that answers each connection's first request with the next canned
+    reply (bytes, sent as they are) and records the requests."""
+
+    def __init__(self, path):
+        import socket
+        import threading
+        self.path = path
+        self.replies = []
+        self.requests = []
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.bind(path)
+        self.sock.listen(4)
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with conn:
+                data = b""
+                while b"\n" not in data:
+                    chunk = conn.recv(4096)
+                    if not chunk:
+                        break
+                    data += chunk
+                self.requests.append(data)
+                if self.replies:
+                    conn.sendall(self.replies.pop(0))
+
+    def ask(self, reply, *args):
+        self.replies.append(reply if isinstance(reply, bytes) else (json.dumps(reply) + "\n").encode())
+        return run(MULTISEATCTL, "--socket", self.path, *args)
+
+    def close(self):
+        self.sock.close()
+
+
+def ctl_with_fake_daemon():
+    """multiseatctl against a stand-in daemon: requests, tables, --json, errors, broken replies."""
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        daemon = FakeDaemon(os.path.join(tmp, "control"))
+        ok = {"ok": True, "result": STATUS}
+        rc, out, err = daemon.ask(ok, "seats")
+        check(daemon.requests[-1] == b'{"command":"seats","args":[]}\n',
+              f"the request is one JSON line ({daemon.requests[-1]!r})")
+        check(rc == 0 and out.splitlines() == [
+            "SEAT   STATE    USER   PID   OUTPUTS                     DEVICES",
+            "seat1  running  lab-1  1234  pci-0000:00:02.0-Virtual-1  2",
+            "seat2  waiting  -      -     -                           1"] and not err,
+            f"seats: an aligned table (rc {rc}, {out!r}, {err!r})")
+
+        rc, out, err = daemon.ask(ok, "devices")
+        check(rc == 0 and out.splitlines() == [
+            "DEVICE                          KIND      SEAT   REASON",
+            "pci-0000:00:04.0-usb-0:1.1:1.0  keyboard  seat1  multiseat.conf:12 (hub:pci-0000:00:04.0-usb-0:1)",
+            "pci-0000:00:04.0-usb-0:1.2:1.0  mouse     seat1  pressed F1",
+            "pci-0000:00:04.0-usb-0:3:1.0    sound     seat2  multiseat.conf:20",
+            "platform-i8042-serio-0          keyboard  -      no rule"],
+            f"devices: one line per device, unassigned ones too (rc {rc}, {out!r})")
+
+        rc, out, err = daemon.ask(ok, "status")
+        lines = out.splitlines()
+        check(rc == 0 and lines[:11] == [
+            "seat1: running",
+            "  number:    1",
+            "  user:      lab-1",
+            "  session:   foot",
+            "  mode:      kiosk",
+            "  pid:       1234",
+            "  uptime:    1h 02m",
+            "  restarts:  0",
+            "  outputs:   pci-0000:00:02.0-Virtual-1",
+            "  lease:     card0, lessee 3: 1 connector, 1 CRTC, 2 planes",
+            "  devices:"]
+            and "    keyboard  pci-0000:00:04.0-usb-0:1.1:1.0  /dev/input/event3  QEMU QEMU USB Keyboard" in lines
+            and "  lease:     none" in lines and "unassigned devices:" in lines,
+            f"status: a block per seat with its devices indented (rc {rc}, {lines})")
+        check("\x1b" not in out and "Evil?[31m Mouse" in out,
+              "control characters in device names never reach the terminal")
+
+        seat = STATUS["seats"][0]
+        rc, out, err = daemon.ask({"ok": True, "result": seat}, "--json", "seat", "seat1")
+        check(daemon.requests[-1] == b'{"command":"seat","args":["seat1"]}\n' and rc == 0
+              and json.loads(out) == seat and out.startswith("{\n  "),
+              f"--json seat prints the result as indented JSON (rc {rc})")
+
+        rc, out, err = daemon.ask({"ok": True, "result": {"message": "seat1 restarted"}}, "restart", "seat1")
+        check(rc == 0 and out == "seat1 restarted\n", f"restart prints the message ({out!r})")
+
+        for reply, status, line in [
+            ({"ok": False, "error": "unknown seat 'x'", "status": 2}, 2, "multiseatctl: unknown seat 'x'"),
+            ({"ok": False, "error": "permission denied: attach needs root or the multiseat group", "status": 1}, 1,
+             "multiseatctl: permission denied: attach needs root or the multiseat group"),
+            (b"garbage\n", 1, "multiseatctl: invalid reply from multiseatd: reply is not valid JSON: unexpected character at byte 1"),
+            (b'{"ok":true,"result":{"mess', 1, "multiseatctl: the reply from multiseatd is truncated (26 bytes, no end of line)"),
+            (b"", 1, "multiseatctl: multiseatd closed the connection without replying"),
+            (b'{"ok":true}\n', 1, 'multiseatctl: invalid reply from multiseatd: reply has no "result" object'),
+        ]:
+            rc, out, err = daemon.ask(reply, "seat", "x")
+            check(rc == status and err == line + "\n" and not out,
+                  f"reply {reply!r}: exit {status}, {line!r} (rc {rc}, {err!r})")
+        daemon.close()
+
+
 def main():
     rc, out, err = run(MULTISEATD, "--probe", "--json")
     check(rc == 0, f"multiseatd --probe --json exits 0 (got {rc}, stderr {err!r})")
@@ -95,6 +269,10 @@ def main():
 
     rc, out, err = run(MULTISEATCTL, "frobnicate")
     check(rc == 2 and "frobnicate" in err, f"multiseatctl with an unknown command: exit 2 naming it ({err.strip()!r})")
+
+    check_examples()
+    ctl_local_errors()
+    ctl_with_fake_daemon()
 
     print(f"headless: {len(passed)} passed, {len(failed)} failed")
     return 1 if failed else 0

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "daemon.h"
 #include "devices.h"
 #include "log.h"
 #include "policy.h"
@@ -17,6 +18,11 @@ static const char usage[] =
 	"Usage: multiseatd [OPTION]...\n"
 	"Split this computer's monitors, keyboards, mice and sound cards into seats.\n"
 	"\n"
+	"  -c, --config FILE      the configuration (default " MULTISEAT_CONFIG_PATH ")\n"
+	"      --compositor PATH  the seat compositor to run (default\n"
+	"                         " MULTISEAT_COMPOSITOR_PATH ")\n"
+	"      --runtime-dir DIR  seat runtime directories and the control socket\n"
+	"                         (default /run/multiseat)\n"
 	"  -p, --probe            print the seat hardware found (cards, monitors, input\n"
 	"                         devices and sound cards by USB hub) and exit\n"
 	"  -j, --json             with --probe: print JSON instead of a table\n"
@@ -27,6 +33,10 @@ static const char usage[] =
 	"  -V, --version          show the version and exit\n";
 
 struct options {
+	const char *config;
+	const char *compositor;
+	const char *runtime_dir;
+	const char *log_level_name;
 	bool probe;
 	const char *check_config;
 	bool json;
@@ -39,6 +49,9 @@ static int parse_options(int argc, char *argv[], struct options *opts)
 	/* One option a line reads better than the packed table clang-format makes. */
 	/* clang-format off */
 	static const struct option long_options[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"compositor", required_argument, NULL, 'P'},
+		{"runtime-dir", required_argument, NULL, 'R'},
 		{"probe", no_argument, NULL, 'p'},
 		{"json", no_argument, NULL, 'j'},
 		{"check-config", required_argument, NULL, 'C'},
@@ -50,8 +63,24 @@ static int parse_options(int argc, char *argv[], struct options *opts)
 	/* clang-format on */
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, ":pjl:hV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":c:pjl:hV", long_options, NULL)) != -1) {
 		switch (c) {
+		case 'c':
+			opts->config = optarg;
+			break;
+		case 'P':
+			opts->compositor = optarg;
+			break;
+		case 'R':
+			if (optarg[0] != '/') {
+				fprintf(stderr,
+					"multiseatd: --runtime-dir '%s': expected an "
+					"absolute path\n",
+					optarg);
+				return 2;
+			}
+			opts->runtime_dir = optarg;
+			break;
 		case 'p':
 			opts->probe = true;
 			break;
@@ -69,6 +98,7 @@ static int parse_options(int argc, char *argv[], struct options *opts)
 					optarg);
 				return 2;
 			}
+			opts->log_level_name = optarg;
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -99,10 +129,10 @@ static int parse_options(int argc, char *argv[], struct options *opts)
 		fprintf(stderr, "multiseatd: --probe and --check-config do not go together\n");
 		return 2;
 	}
-	if (!opts->probe && !opts->check_config) {
-		/* The seat manager proper (seats, leases, control socket) is not built yet. */
-		fprintf(stderr, "multiseatd: only --probe and --check-config are available in this "
-				"version\n");
+	if ((opts->probe || opts->check_config) &&
+	    (opts->config || opts->compositor || opts->runtime_dir)) {
+		fprintf(stderr, "multiseatd: --config, --compositor and --runtime-dir are for "
+				"running the seats, not for --probe or --check-config\n");
 		return 2;
 	}
 	return -1;
@@ -188,5 +218,15 @@ int main(int argc, char *argv[])
 	log_init(opts.log_level, "multiseatd");
 	if (opts.check_config)
 		return run_check_config(opts.check_config);
-	return run_probe(&opts);
+	if (opts.probe)
+		return run_probe(&opts);
+	struct daemon_options daemon_options = {
+		.config_path = opts.config ? opts.config : MULTISEAT_CONFIG_PATH,
+		.compositor = opts.compositor ? opts.compositor : MULTISEAT_COMPOSITOR_PATH,
+		.runtime_dir = opts.runtime_dir ? opts.runtime_dir : "/run/multiseat",
+		.log_level = opts.log_level_name,
+		.level = opts.log_level,
+		.explicit_config = opts.config != NULL,
+	};
+	return daemon_run(&daemon_options);
 }

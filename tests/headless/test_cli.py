@@ -226,6 +226,81 @@ def ctl_with_fake_daemon():
         daemon.close()
 
 
+def daemon_without_seat_hardware():
+    """The real daemon on a machine without seat hardware: its control socket answers, bad
+    requests and a broken config on SIGHUP change nothing, SIGTERM exits 0."""
+    import glob
+    import signal
+    import socket
+    import tempfile
+    import time
+    if os.geteuid() != 0:
+        rc, out, err = run(MULTISEATD, "--runtime-dir", "/tmp/x")
+        check(rc == 1 and "must run as root" in err, f"multiseatd refuses to run without root ({err.strip()!r})")
+        return
+    if glob.glob("/dev/dri/card*"):
+        # It would become DRM master of this machine's cards: that is the lab's job.
+        check(True, "multiseatd run: skipped, this machine has DRM cards")
+        return
+    tmp = tempfile.mkdtemp(prefix="ms-daemon-")
+    conf = os.path.join(tmp, "ms.conf")
+    with open(conf, "w") as f:
+        f.write("[daemon]\nautoseat = no\n")
+    runtime = os.path.join(tmp, "run")
+    log = open(os.path.join(tmp, "daemon.log"), "w+")
+    proc = subprocess.Popen([MULTISEATD, "--config", conf, "--runtime-dir", runtime],
+                            stdout=log, stderr=subprocess.STDOUT)
+    sock = os.path.join(runtime, "control")
+    deadline = time.monotonic() + 20
+    while not os.path.exists(sock) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    ctl = [MULTISEATCTL, "--socket", sock]
+    rc, out, err = run(*ctl, "--json", "status")
+    try:
+        st = json.loads(out)
+    except ValueError:
+        st = None
+    check(rc == 0 and st == {"seats": [], "unassigned": []},
+          f"multiseatd without seat hardware: status has no seats ({rc}, {out.strip()!r})")
+    rc, out, err = run(*ctl, "seat", "nosuch")
+    check(rc == 2 and "unknown seat 'nosuch'" in err, f"an unknown seat: exit 2 ({err.strip()!r})")
+    rc, out, err = run(*ctl, "attach", "nosuch", "pci-0000:00:14.0-usb-0:1:1.0")
+    check(rc == 2 and "unknown seat" in err, f"attach to an unknown seat: exit 2 ({err.strip()!r})")
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(sock)
+    s.sendall(b"garbage\n")
+    s.settimeout(5)
+    reply = s.recv(4096)
+    dropped = s.recv(4096) == b""
+    s.close()
+    check(b'"ok":false' in reply.replace(b" ", b"") and dropped,
+          f"garbage on the control socket: one error reply, then that client is dropped ({reply!r})")
+    with open(conf, "a") as f:
+        f.write("bogus-key = 1\n")
+    proc.send_signal(signal.SIGHUP)
+    time.sleep(1)
+    rc, out, err = run(*ctl, "status")
+    log.seek(0)
+    text = log.read()
+    check(rc == 0 and proc.poll() is None and f"{conf}:3: unknown key" in text and "not used" in text,
+          "a broken config on SIGHUP is reported with file:line and the daemon keeps answering")
+    rc, out, err = run(*ctl, "reload")
+    check(rc == 1 and "has errors" in err, f"multiseatctl reload of a broken config: exit 1 ({err.strip()!r})")
+    proc.send_signal(signal.SIGTERM)
+    try:
+        code = proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        code = None
+    log.seek(0)
+    text = log.read()
+    check(code == 0 and not os.path.exists(sock), f"SIGTERM: exit 0, the control socket is gone ({code})")
+    check(not any(m in text for m in ("AddressSanitizer", "runtime error:", "LeakSanitizer")),
+          "multiseatd: no sanitizer reports")
+    log.close()
+    subprocess.run(["rm", "-rf", tmp])
+
+
 def main():
     rc, out, err = run(MULTISEATD, "--probe", "--json")
     check(rc == 0, f"multiseatd --probe --json exits 0 (got {rc}, stderr {err!r})")
@@ -251,7 +326,8 @@ def main():
         (["--log-level", "loud"], "'loud' is not one of silent, error, info, debug"),
         (["--json"], "--json only applies to --probe"),
         (["--probe", "extra"], "unexpected argument 'extra'"),
-        ([], "only --probe and --check-config are available"),
+        (["--runtime-dir", "relative"], "--runtime-dir 'relative': expected an absolute path"),
+        (["--probe", "--config", "x.conf"], "are for running the seats, not for --probe"),
         (["--check-config"], "--check-config needs a value"),
     ]:
         rc, out, err = run(MULTISEATD, *args)
@@ -273,6 +349,7 @@ def main():
     check_examples()
     ctl_local_errors()
     ctl_with_fake_daemon()
+    daemon_without_seat_hardware()
 
     print(f"headless: {len(passed)} passed, {len(failed)} failed")
     return 1 if failed else 0

@@ -1,0 +1,457 @@
+/* Keeps the daemon's cards open as DRM master and its input devices listed with hubs and
+ * properties. */
+#include "hardware.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libudev.h>
+#include <linux/input.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xf86drm.h>
+
+#include "devices.h"
+#include "input.h"
+#include "log.h"
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static void strv_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static int strv_push(char ***v, size_t *n, const char *s)
+{
+	char **bigger = realloc(*v, (*n + 1) * sizeof(**v));
+	if (!bigger)
+		return -ENOMEM;
+	*v = bigger;
+	bigger[*n] = strdup(s);
+	if (!bigger[*n])
+		return -ENOMEM;
+	(*n)++;
+	return 0;
+}
+
+/* ---- cards ---- */
+
+static void card_free(struct hw_card *card)
+{
+	gpu_lessor_destroy(card->lessor);
+	gpu_card_info_finish(&card->info);
+	if (card->fd >= 0)
+		close(card->fd);
+	wl_list_remove(&card->link);
+	free(card->sysname);
+	free(card->devnode);
+	free(card->key);
+	free(card);
+}
+
+int hw_card_reprobe(struct hw_card *card)
+{
+	struct gpu_card_info info;
+	int ret = gpu_card_info_init(&info, card->fd);
+	if (ret < 0) {
+		log_error("%s: its connectors cannot be read: %s", card->sysname, strerror(-ret));
+		return ret;
+	}
+	gpu_card_info_finish(&card->info);
+	card->info = info;
+	return 0;
+}
+
+static struct hw_card *card_open(struct hw *hw, struct udev_device *dev)
+{
+	const char *sysname = udev_device_get_sysname(dev);
+	const char *devnode = udev_device_get_devnode(dev);
+	struct hw_card *card = calloc(1, sizeof(*card));
+	if (!card)
+		return NULL;
+	wl_list_init(&card->link);
+	card->fd = -1;
+	card->sysname = strdup(sysname);
+	card->devnode = strdup(devnode);
+	const char *id_path = udev_device_get_property_value(dev, "ID_PATH");
+	card->key = strdup(id_path ? id_path : sysname);
+	card->devnum = udev_device_get_devnum(dev);
+	if (!card->sysname || !card->devnode || !card->key)
+		goto err;
+	card->fd = open(devnode, O_RDWR | O_CLOEXEC | O_NONBLOCK);
+	if (card->fd < 0) {
+		log_error("card %s (%s): cannot be opened: %s; not managing it", card->key, devnode,
+			  strerror(errno));
+		goto err;
+	}
+	/* The first opener is master; someone else (a desktop) may already be. */
+	if (drmSetMaster(card->fd) < 0 && !drmIsMaster(card->fd)) {
+		log_error("card %s (%s): another program is its DRM master; not managing it",
+			  card->key, devnode);
+		goto err;
+	}
+	drmSetClientCap(card->fd, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1);
+	drmSetClientCap(card->fd, DRM_CLIENT_CAP_ATOMIC, 1);
+	if (gpu_card_info_init(&card->info, card->fd) < 0) {
+		log_error("card %s (%s): not a KMS card; not managing it", card->key, devnode);
+		goto err;
+	}
+	card->lessor = gpu_lessor_create(card->fd);
+	if (!card->lessor) {
+		log_error("card %s (%s): cannot lease its connectors: %s", card->key, devnode,
+			  strerror(errno));
+		goto err;
+	}
+	log_info("card %s (%s, %s): %d connectors, DRM master", card->key, card->sysname,
+		 card->info.driver, card->info.connector_count);
+	return card;
+
+err:
+	card_free(card);
+	return NULL;
+}
+
+struct hw_card *hw_card_by_devnum(struct hw *hw, dev_t devnum)
+{
+	struct hw_card *card;
+	wl_list_for_each (card, &hw->cards, link) {
+		if (card->devnum == devnum)
+			return card;
+	}
+	return NULL;
+}
+
+/* ---- input devices ---- */
+
+static void input_free(struct hw_input *input)
+{
+	if (input->fd >= 0) {
+		ioctl(input->fd, EVIOCREVOKE, NULL);
+		close(input->fd);
+	}
+	wl_list_remove(&input->link);
+	free(input->sysname);
+	free(input->devnode);
+	free(input->key);
+	free(input->name);
+	free(input->reason);
+	strv_free(input->hubs, input->hub_count);
+	strv_free(input->properties, input->property_count);
+	free(input);
+}
+
+static const char *udev_property(void *data, const char *name)
+{
+	return udev_device_get_property_value(data, name);
+}
+
+/* The hubs above `dev`, nearest first, by ID_PATH. */
+static int collect_hubs(struct hw_input *input, struct udev_device *dev)
+{
+	struct udev_device *hub = devices_usb_hub_of(dev);
+	while (hub) {
+		const char *id_path = udev_device_get_property_value(hub, "ID_PATH");
+		if (id_path && strv_push(&input->hubs, &input->hub_count, id_path) < 0)
+			return -ENOMEM;
+		hub = devices_usb_hub_of(hub);
+	}
+	return 0;
+}
+
+static struct hw_input *input_new(struct udev_device *dev)
+{
+	struct hw_input *input = calloc(1, sizeof(*input));
+	if (!input)
+		return NULL;
+	wl_list_init(&input->link);
+	input->fd = -1;
+	input->sysname = strdup(udev_device_get_sysname(dev));
+	input->devnode = strdup(udev_device_get_devnode(dev));
+	input->key = dup_or_null(udev_device_get_property_value(dev, "ID_PATH"));
+	input->devnum = udev_device_get_devnum(dev);
+	input->caps = input_classify(udev_property, dev);
+	struct udev_device *parent =
+		udev_device_get_parent_with_subsystem_devtype(dev, "input", NULL);
+	const char *name = parent ? udev_device_get_sysattr_value(parent, "name") : NULL;
+	input->name = strdup(name ? name : "");
+	if (!input->sysname || !input->devnode || !input->key || !input->name ||
+	    collect_hubs(input, dev) < 0)
+		goto err;
+	struct udev_list_entry *entry;
+	udev_list_entry_foreach (entry, udev_device_get_properties_list_entry(dev)) {
+		const char *value = udev_list_entry_get_value(entry);
+		size_t size =
+			strlen(udev_list_entry_get_name(entry)) + strlen(value ? value : "") + 2;
+		char *pair = malloc(size);
+		if (!pair)
+			goto err;
+		snprintf(pair, size, "%s=%s", udev_list_entry_get_name(entry), value ? value : "");
+		int ret = strv_push(&input->properties, &input->property_count, pair);
+		free(pair);
+		if (ret < 0)
+			goto err;
+	}
+	return input;
+err:
+	input_free(input);
+	return NULL;
+}
+
+struct hw_input *hw_input_by_key(struct hw *hw, const char *key_or_devnode)
+{
+	struct hw_input *input;
+	wl_list_for_each (input, &hw->inputs, link) {
+		if (strcmp(input->key, key_or_devnode) == 0 ||
+		    strcmp(input->devnode, key_or_devnode) == 0 ||
+		    strcmp(input->sysname, key_or_devnode) == 0)
+			return input;
+	}
+	return NULL;
+}
+
+static struct hw_input *input_find(struct hw *hw, const char *sysname, dev_t devnum)
+{
+	struct hw_input *input;
+	wl_list_for_each (input, &hw->inputs, link) {
+		if (input->devnum == devnum && strcmp(input->sysname, sysname) == 0)
+			return input;
+	}
+	return NULL;
+}
+
+/* Keeps lists sorted by sysname (natural order): seats and tables list devices stably. */
+static void insert_sorted(struct wl_list *list, struct wl_list *link, const char *sysname,
+			  size_t name_offset)
+{
+	struct wl_list *pos = list;
+	for (struct wl_list *l = list->next; l != list; l = l->next) {
+		const char *other = *(const char *const *)((const char *)l + name_offset);
+		if (strverscmp(sysname, other) < 0)
+			break;
+		pos = l;
+	}
+	wl_list_insert(pos, link);
+}
+
+/* ---- scanning ---- */
+
+static int scan_cards(struct hw *hw)
+{
+	struct udev_enumerate *e = udev_enumerate_new(hw->udev);
+	if (!e)
+		return -ENOMEM;
+	udev_enumerate_add_match_subsystem(e, "drm");
+	udev_enumerate_add_match_sysname(e, "card[0-9]*");
+	int ret = udev_enumerate_scan_devices(e);
+	struct hw_card *card, *tmp;
+	wl_list_for_each (card, &hw->cards, link)
+		card->seen = false;
+	struct udev_list_entry *entry;
+	udev_list_entry_foreach (entry, ret < 0 ? NULL : udev_enumerate_get_list_entry(e)) {
+		struct udev_device *dev =
+			udev_device_new_from_syspath(hw->udev, udev_list_entry_get_name(entry));
+		if (!dev)
+			continue;
+		const char *sysname = udev_device_get_sysname(dev);
+		/* card0-Virtual-1 is a connector, not a card. */
+		if (!strchr(sysname, '-') && udev_device_get_devnode(dev)) {
+			card = hw_card_by_devnum(hw, udev_device_get_devnum(dev));
+			if (!card) {
+				card = card_open(hw, dev);
+				if (card)
+					insert_sorted(&hw->cards, &card->link, card->sysname,
+						      offsetof(struct hw_card, sysname) -
+							      offsetof(struct hw_card, link));
+			}
+			if (card)
+				card->seen = true;
+		}
+		udev_device_unref(dev);
+	}
+	udev_enumerate_unref(e);
+	wl_list_for_each_safe (card, tmp, &hw->cards, link) {
+		if (!card->seen) {
+			log_info("card %s (%s) is gone", card->key, card->sysname);
+			card_free(card);
+		}
+	}
+	return ret < 0 ? ret : 0;
+}
+
+static int scan_inputs(struct hw *hw, void (*gone)(void *data, struct hw_input *input), void *data)
+{
+	struct udev_enumerate *e = udev_enumerate_new(hw->udev);
+	if (!e)
+		return -ENOMEM;
+	udev_enumerate_add_match_subsystem(e, "input");
+	udev_enumerate_add_match_sysname(e, "event[0-9]*");
+	udev_enumerate_add_match_is_initialized(e);
+	int ret = udev_enumerate_scan_devices(e);
+	struct hw_input *input, *tmp;
+	wl_list_for_each (input, &hw->inputs, link)
+		input->seen = false;
+	struct udev_list_entry *entry;
+	udev_list_entry_foreach (entry, ret < 0 ? NULL : udev_enumerate_get_list_entry(e)) {
+		struct udev_device *dev =
+			udev_device_new_from_syspath(hw->udev, udev_list_entry_get_name(entry));
+		if (!dev)
+			continue;
+		/* Devices without a place (virtual ones such as uinput) belong to no seat. */
+		if (udev_device_get_devnode(dev) &&
+		    udev_device_get_property_value(dev, "ID_PATH")) {
+			input = input_find(hw, udev_device_get_sysname(dev),
+					   udev_device_get_devnum(dev));
+			if (!input) {
+				input = input_new(dev);
+				if (input) {
+					insert_sorted(&hw->inputs, &input->link, input->sysname,
+						      offsetof(struct hw_input, sysname) -
+							      offsetof(struct hw_input, link));
+					log_info("input %s (%s, %s '%s') appeared", input->key,
+						 input->devnode, hw_input_kind(input), input->name);
+				} else {
+					ret = -ENOMEM;
+				}
+			}
+			if (input)
+				input->seen = true;
+		}
+		udev_device_unref(dev);
+	}
+	udev_enumerate_unref(e);
+	wl_list_for_each_safe (input, tmp, &hw->inputs, link) {
+		if (!input->seen) {
+			log_info("input %s (%s) is gone", input->key, input->devnode);
+			if (gone)
+				gone(data, input);
+			input_free(input);
+		}
+	}
+	return ret < 0 ? ret : 0;
+}
+
+int hw_scan(struct hw *hw, void (*gone)(void *data, struct hw_input *input), void *data)
+{
+	int ret = scan_cards(hw);
+	int ret2 = scan_inputs(hw, gone, data);
+	return ret < 0 ? ret : ret2;
+}
+
+int hw_init(struct hw *hw, struct udev *udev)
+{
+	memset(hw, 0, sizeof(*hw));
+	hw->udev = udev_ref(udev);
+	wl_list_init(&hw->cards);
+	wl_list_init(&hw->inputs);
+	hw->next_link_id = 1;
+	return 0;
+}
+
+static void policy_arrays_free(struct hw *hw)
+{
+	free(hw->connectors);
+	free(hw->connector_cards);
+	free(hw->connector_ids);
+	free(hw->devices);
+	free(hw->device_inputs);
+	hw->connectors = NULL;
+	hw->connector_cards = NULL;
+	hw->connector_ids = NULL;
+	hw->devices = NULL;
+	hw->device_inputs = NULL;
+	hw->connector_count = hw->device_count = 0;
+}
+
+void hw_finish(struct hw *hw)
+{
+	policy_arrays_free(hw);
+	struct hw_input *input, *itmp;
+	wl_list_for_each_safe (input, itmp, &hw->inputs, link)
+		input_free(input);
+	struct hw_card *card, *ctmp;
+	wl_list_for_each_safe (card, ctmp, &hw->cards, link)
+		card_free(card);
+	udev_unref(hw->udev);
+}
+
+static enum policy_device_kind policy_kind(uint32_t caps)
+{
+	switch (input_kind_from_caps(caps)) {
+	case INPUT_KIND_KEYBOARD:
+		return POLICY_DEVICE_KEYBOARD;
+	case INPUT_KIND_POINTER:
+		return POLICY_DEVICE_POINTER;
+	case INPUT_KIND_TOUCH:
+		return POLICY_DEVICE_TOUCH;
+	case INPUT_KIND_TABLET:
+		return POLICY_DEVICE_TABLET;
+	default:
+		return POLICY_DEVICE_OTHER;
+	}
+}
+
+const char *hw_input_kind(const struct hw_input *input)
+{
+	return input_kind_name(input_kind_from_caps(input->caps));
+}
+
+int hw_policy_build(struct hw *hw, struct policy_hardware *out)
+{
+	policy_arrays_free(hw);
+	size_t n_conn = 0, n_dev = (size_t)wl_list_length(&hw->inputs);
+	struct hw_card *card;
+	wl_list_for_each (card, &hw->cards, link)
+		n_conn += (size_t)card->info.connector_count;
+	hw->connectors = calloc(n_conn ? n_conn : 1, sizeof(*hw->connectors));
+	hw->connector_cards = calloc(n_conn ? n_conn : 1, sizeof(*hw->connector_cards));
+	hw->connector_ids = calloc(n_conn ? n_conn : 1, sizeof(*hw->connector_ids));
+	hw->devices = calloc(n_dev ? n_dev : 1, sizeof(*hw->devices));
+	hw->device_inputs = calloc(n_dev ? n_dev : 1, sizeof(*hw->device_inputs));
+	if (!hw->connectors || !hw->connector_cards || !hw->connector_ids || !hw->devices ||
+	    !hw->device_inputs) {
+		policy_arrays_free(hw);
+		return -ENOMEM;
+	}
+	wl_list_for_each (card, &hw->cards, link) {
+		for (int i = 0; i < card->info.connector_count; i++) {
+			const struct gpu_connector_info *c = &card->info.connectors[i];
+			size_t k = hw->connector_count++;
+			hw->connectors[k] = (struct policy_connector){
+				.card = card->key,
+				.name = c->name,
+				.connected = c->status == GPU_CONNECTOR_CONNECTED,
+			};
+			hw->connector_cards[k] = card;
+			hw->connector_ids[k] = c->id;
+		}
+	}
+	struct hw_input *input;
+	wl_list_for_each (input, &hw->inputs, link) {
+		size_t k = hw->device_count++;
+		hw->devices[k] = (struct policy_device){
+			.key = input->key,
+			.kind = policy_kind(input->caps),
+			.hubs = (const char *const *)input->hubs,
+			.hub_count = input->hub_count,
+			.properties = (const char *const *)input->properties,
+			.property_count = input->property_count,
+		};
+		hw->device_inputs[k] = input;
+	}
+	*out = (struct policy_hardware){
+		.outputs = hw->connectors,
+		.output_count = hw->connector_count,
+		.devices = hw->devices,
+		.device_count = hw->device_count,
+	};
+	return 0;
+}

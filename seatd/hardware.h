@@ -1,0 +1,84 @@
+/* The daemon's live view of seat hardware: cards it is DRM master of, and input devices. */
+#ifndef MULTISEAT_SEATD_HARDWARE_H
+#define MULTISEAT_SEATD_HARDWARE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <wayland-util.h>
+
+#include "gpu.h"
+#include "policy.h"
+
+struct udev;
+struct seat;
+
+struct hw_card {
+	struct wl_list link;
+	char *sysname, *devnode;
+	char *key; /* ID_PATH, or the sysname when udev has none */
+	dev_t devnum;
+	int fd;
+	struct gpu_lessor *lessor;
+	struct gpu_card_info info;
+	bool seen; /* during a scan */
+};
+
+struct hw_input {
+	struct wl_list link;
+	char *sysname, *devnode, *key, *name;
+	dev_t devnum;
+	uint32_t caps; /* INPUT_CAP_* */
+	char **hubs;   /* ID_PATHs of the USB hubs above it, nearest first */
+	size_t hub_count;
+	char **properties; /* "NAME=VALUE" */
+	size_t property_count;
+	bool seen;
+
+	/* The daemon's: where it is and the fd its seat holds. */
+	struct seat *seat;
+	int fd;
+	uint32_t link_id;
+	char *reason; /* why it is where it is, for multiseatctl */
+};
+
+struct hw {
+	struct udev *udev;
+	struct wl_list cards;  /* hw_card, by sysname */
+	struct wl_list inputs; /* hw_input, by sysname */
+	uint32_t next_link_id;
+
+	/* The policy's view, rebuilt by hw_policy_build; index i is inputs[i] / connectors[i]. */
+	struct policy_connector *connectors;
+	struct hw_card **connector_cards;
+	uint32_t *connector_ids;
+	size_t connector_count;
+	struct policy_device *devices;
+	struct hw_input **device_inputs;
+	size_t device_count;
+};
+
+int hw_init(struct hw *hw, struct udev *udev);
+/* Closes every card and device fd (revoking input fds first). */
+void hw_finish(struct hw *hw);
+
+/*
+ * Re-reads the cards and input devices from udev. A new card is opened and must give us DRM
+ * master; a card gone is closed. Devices gone are passed to `gone` (to revoke and tell their
+ * seat) and then freed. Returns 0 or a negative errno.
+ */
+int hw_scan(struct hw *hw, void (*gone)(void *data, struct hw_input *input), void *data);
+
+/* Re-reads one card's connectors (after a HOTPLUG=1 uevent). */
+int hw_card_reprobe(struct hw_card *card);
+struct hw_card *hw_card_by_devnum(struct hw *hw, dev_t devnum);
+struct hw_input *hw_input_by_key(struct hw *hw, const char *key_or_devnode);
+
+/* Fills the arrays the rules engine reads; valid until the next scan or build. */
+int hw_policy_build(struct hw *hw, struct policy_hardware *out);
+
+const char *hw_input_kind(const struct hw_input *input);
+
+#endif

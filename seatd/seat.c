@@ -1,0 +1,641 @@
+/* A seat's compositor: started as the seat user with a fresh lease and input fds, restarted with
+ * backoff. */
+#include "seat.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <linux/input.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "backoff.h"
+#include "daemon.h"
+#include "gpu.h"
+#include "hardware.h"
+#include "input.h"
+#include "log.h"
+#include "protocol.h"
+
+/* How long a compositor gets to exit after SIGTERM before SIGKILL. */
+#define STOP_TIMEOUT_MS 5000
+/* The session when the config names none. */
+#define DEFAULT_SESSION "foot"
+
+const char *seat_state_name(enum seat_state state)
+{
+	static const char *const names[] = {
+		[SEAT_WAITING] = "waiting",	  [SEAT_NO_USER] = "no-user",
+		[SEAT_STARTING] = "starting",	  [SEAT_RUNNING] = "running",
+		[SEAT_RESTARTING] = "restarting", [SEAT_STOPPING] = "stopping",
+		[SEAT_FAILED] = "failed",
+	};
+	return names[state];
+}
+
+static int handle_timer(void *data);
+
+struct seat *seat_create(struct daemon *daemon, const char *name, int number)
+{
+	struct seat *seat = calloc(1, sizeof(*seat));
+	if (!seat)
+		return NULL;
+	seat->daemon = daemon;
+	seat->number = number;
+	seat->link_fd = -1;
+	seat->state = SEAT_WAITING;
+	seat->name = strdup(name);
+	seat->timer = wl_event_loop_add_timer(daemon->loop, handle_timer, seat);
+	if (!seat->name || !seat->timer) {
+		if (seat->timer)
+			wl_event_source_remove(seat->timer);
+		free(seat->name);
+		free(seat);
+		return NULL;
+	}
+	snprintf(seat->runtime_dir, sizeof(seat->runtime_dir), "%s/%s",
+		 daemon->options->runtime_dir, name);
+	wl_list_init(&seat->link);
+	return seat;
+}
+
+static void clear_outputs(struct seat *seat)
+{
+	for (size_t i = 0; i < seat->output_count; i++)
+		free(seat->output_keys[i]);
+	seat->output_count = 0;
+	seat->card = NULL;
+}
+
+void seat_destroy(struct seat *seat)
+{
+	if (!seat)
+		return;
+	struct hw_input *input;
+	wl_list_for_each (input, &seat->daemon->hw.inputs, link) {
+		if (input->seat == seat)
+			seat_device_detach(input);
+	}
+	if (seat->link_source)
+		wl_event_source_remove(seat->link_source);
+	if (seat->link_fd >= 0)
+		close(seat->link_fd);
+	gpu_lease_destroy(seat->lease);
+	wl_event_source_remove(seat->timer);
+	clear_outputs(seat);
+	if (seat->has_settings)
+		policy_effective_settings_finish(&seat->settings);
+	wl_list_remove(&seat->link);
+	free(seat->name);
+	free(seat);
+}
+
+/* ---- the link ---- */
+
+static bool link_up(const struct seat *seat)
+{
+	return seat->link_fd >= 0;
+}
+
+static void close_link(struct seat *seat)
+{
+	if (seat->link_source)
+		wl_event_source_remove(seat->link_source);
+	seat->link_source = NULL;
+	if (seat->link_fd >= 0)
+		close(seat->link_fd);
+	seat->link_fd = -1;
+}
+
+static void send_or_close(struct seat *seat, uint16_t opcode, const void *body, size_t size, int fd)
+{
+	if (!link_up(seat))
+		return;
+	int ret = link_send(seat->link_fd, opcode, body, size, fd);
+	if (ret < 0) {
+		/* A compositor that cannot keep up with its link is not usable: it exits. */
+		log_error("seat %s: %s could not be sent to the compositor: %s", seat->name,
+			  link_opcode_name(opcode), strerror(-ret));
+		close_link(seat);
+		if (seat->pid > 0)
+			kill(seat->pid, SIGTERM);
+	}
+}
+
+static void send_lease(struct seat *seat)
+{
+	if (!seat->lease)
+		return;
+	struct link_drm_lease msg = {.lessee_id = gpu_lease_get_lessee_id(seat->lease)};
+	link_copy_string(msg.card, sizeof(msg.card), seat->card->key);
+	send_or_close(seat, LINK_DRM_LEASE, &msg, sizeof(msg), gpu_lease_get_fd(seat->lease));
+}
+
+static int make_lease(struct seat *seat)
+{
+	gpu_lease_destroy(seat->lease);
+	seat->lease = NULL;
+	if (seat->output_count == 0)
+		return 0;
+	seat->lease = gpu_lease_create(seat->card->lessor, seat->connectors, seat->output_count,
+				       O_CLOEXEC | O_NONBLOCK);
+	if (!seat->lease) {
+		int err = errno;
+		log_error("seat %s: no lease of %s for it: %s", seat->name, seat->output_keys[0],
+			  strerror(err));
+		return -err;
+	}
+	log_info("seat %s: lease %u of %s (%zu connector%s)", seat->name,
+		 gpu_lease_get_lessee_id(seat->lease), seat->card->key, seat->output_count,
+		 seat->output_count == 1 ? "" : "s");
+	return 0;
+}
+
+static uint32_t link_caps(uint32_t caps)
+{
+	uint32_t out = 0;
+	if (caps & INPUT_CAP_KEYBOARD)
+		out |= LINK_INPUT_KEYBOARD;
+	if (caps & INPUT_CAP_POINTER)
+		out |= LINK_INPUT_POINTER;
+	if (caps & INPUT_CAP_TOUCH)
+		out |= LINK_INPUT_TOUCH;
+	if (caps & INPUT_CAP_TABLET)
+		out |= LINK_INPUT_TABLET;
+	return out;
+}
+
+/* Opens the device for the seat's compositor and sends it. */
+static void send_device(struct seat *seat, struct hw_input *input)
+{
+	if (!link_up(seat) || input->fd >= 0)
+		return;
+	input->fd = open(input->devnode, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (input->fd < 0) {
+		log_error("seat %s: input %s (%s) cannot be opened: %s", seat->name, input->key,
+			  input->devnode, strerror(errno));
+		return;
+	}
+	input->link_id = seat->daemon->hw.next_link_id++;
+	struct link_input_add msg = {.id = input->link_id, .caps = link_caps(input->caps)};
+	link_copy_string(msg.devnode, sizeof(msg.devnode), input->devnode);
+	link_copy_string(msg.name, sizeof(msg.name), input->name);
+	send_or_close(seat, LINK_INPUT_ADD, &msg, sizeof(msg), input->fd);
+}
+
+/* EVIOCREVOKE: every copy of the fd (the compositor's too) reads ENODEV from now on. */
+static void revoke_device(struct seat *seat, struct hw_input *input)
+{
+	if (input->fd < 0)
+		return;
+	/* ENODEV: the device was unplugged, and nobody can read it any more anyway. */
+	if (ioctl(input->fd, EVIOCREVOKE, NULL) < 0 && errno != ENODEV)
+		log_error("seat %s: input %s could not be revoked: %s", seat->name, input->key,
+			  strerror(errno));
+	close(input->fd);
+	input->fd = -1;
+	struct link_input_remove msg = {.id = input->link_id};
+	send_or_close(seat, LINK_INPUT_REMOVE, &msg, sizeof(msg), -1);
+}
+
+static void revoke_everything(struct seat *seat)
+{
+	struct hw_input *input;
+	wl_list_for_each (input, &seat->daemon->hw.inputs, link) {
+		if (input->seat == seat)
+			revoke_device(seat, input);
+	}
+	gpu_lease_destroy(seat->lease);
+	seat->lease = NULL;
+}
+
+static int handle_link(int fd, uint32_t mask, void *data)
+{
+	struct seat *seat = data;
+	for (int i = 0; i < 16; i++) {
+		struct link_message msg;
+		char error[256];
+		int ret = link_receive(seat->link_fd, &msg, error, sizeof(error));
+		if (ret == -EAGAIN)
+			return 0;
+		if (ret == 1 && msg.opcode == LINK_READY) {
+			seat->state = SEAT_RUNNING;
+			log_info("seat %s: compositor %d ready on WAYLAND_DISPLAY=%s", seat->name,
+				 (int)seat->pid, msg.body.ready.socket);
+			continue;
+		}
+		if (ret == 1 && msg.opcode == LINK_ERROR) {
+			log_error("seat %s: compositor reports: %s", seat->name,
+				  msg.body.error.message);
+			continue;
+		}
+		if (ret == 1) {
+			if (msg.fd >= 0)
+				close(msg.fd);
+			log_error("seat %s: the compositor sent %s, which is not its to send; "
+				  "stopping it",
+				  seat->name, link_opcode_name(msg.opcode));
+		} else if (ret == -EPROTO) {
+			log_error(
+				"seat %s: malformed message from the compositor (%s); stopping it",
+				seat->name, error);
+		} else if (ret < 0) {
+			log_error("seat %s: the seat link failed: %s", seat->name, strerror(-ret));
+		}
+		/* EOF or a broken link: the compositor is going; SIGCHLD tells the rest. */
+		close_link(seat);
+		if (ret != 0 && seat->pid > 0)
+			kill(seat->pid, SIGTERM);
+		return 0;
+	}
+	return 0;
+}
+
+/* ---- starting and stopping ---- */
+
+static void schedule_retry(struct seat *seat, enum seat_state state)
+{
+	seat->state = state;
+	seat->attempt = seat->attempt < 1 ? 1 : seat->attempt;
+	int delay = backoff_delay_ms(seat->attempt);
+	log_info("seat %s: next start in %d ms", seat->name, delay);
+	wl_event_source_timer_update(seat->timer, delay);
+}
+
+static bool check_user(struct seat *seat)
+{
+	if (!seat->has_settings)
+		return false; /* the settings' own error is in user_error already */
+	if (!seat->settings.user) {
+		snprintf(seat->user_error, sizeof(seat->user_error),
+			 "no user is set for it (user = in [seat-defaults] or [seat.%s])",
+			 seat->name);
+		return false;
+	}
+	return spawn_user_lookup(seat->settings.user, &seat->user, seat->user_error,
+				 sizeof(seat->user_error)) == 0;
+}
+
+void seat_start(struct seat *seat)
+{
+	struct daemon *daemon = seat->daemon;
+	if (daemon->stopping || seat->doomed || seat->pid > 0)
+		return;
+	wl_event_source_timer_update(seat->timer, 0);
+	if (seat->output_count == 0) {
+		if (seat->state != SEAT_WAITING)
+			log_info("seat %s: no connected output; waiting for one", seat->name);
+		seat->state = SEAT_WAITING;
+		return;
+	}
+	if (!check_user(seat)) {
+		if (seat->state != SEAT_NO_USER)
+			log_error("seat %s: not started: %s", seat->name, seat->user_error);
+		seat->state = SEAT_NO_USER;
+		return;
+	}
+	seat->user_error[0] = '\0';
+
+	int sv[2] = {-1, -1};
+	char error[256];
+	mkdir(daemon->options->runtime_dir, 0755);
+	int ret = spawn_runtime_dir_create(seat->runtime_dir, &seat->user);
+	if (ret < 0) {
+		log_error("seat %s: runtime directory %s cannot be made: %s", seat->name,
+			  seat->runtime_dir, strerror(-ret));
+		goto fail;
+	}
+	if (make_lease(seat) < 0)
+		goto fail;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv) < 0) {
+		log_error("seat %s: no seat link: %s", seat->name, strerror(errno));
+		goto fail;
+	}
+	struct spawn_compositor params = {
+		.compositor = daemon->options->compositor,
+		.seat = seat->name,
+		.runtime_dir = seat->runtime_dir,
+		.user = &seat->user,
+		.link_fd = sv[1],
+		.kiosk = seat->settings.mode == POLICY_MODE_KIOSK,
+		.session = seat->settings.session ? seat->settings.session : DEFAULT_SESSION,
+		.terminal = seat->settings.mode == POLICY_MODE_DESKTOP ? DEFAULT_SESSION : NULL,
+		.log_level = daemon->options->log_level,
+	};
+	pid_t pid = spawn_compositor(&params, error, sizeof(error));
+	close(sv[1]);
+	if (pid < 0) {
+		log_error("seat %s: the compositor cannot be started: %s", seat->name, error);
+		close(sv[0]);
+		goto fail;
+	}
+	seat->pid = pid;
+	seat->link_fd = sv[0];
+	seat->started_ms = daemon_now_ms();
+	seat->state = SEAT_STARTING;
+	seat->link_source = wl_event_loop_add_fd(daemon->loop, seat->link_fd, WL_EVENT_READABLE,
+						 handle_link, seat);
+	log_info("seat %s: compositor %d started as %s (uid %u) on %s", seat->name, (int)pid,
+		 seat->user.name, (unsigned)seat->user.uid, seat->output_keys[0]);
+
+	struct link_hello hello = {.version = LINK_VERSION, .number = (uint32_t)seat->number};
+	link_copy_string(hello.seat, sizeof(hello.seat), seat->name);
+	link_copy_string(hello.keymap.layout, sizeof(hello.keymap.layout),
+			 seat->settings.keyboard_layout);
+	link_copy_string(hello.keymap.variant, sizeof(hello.keymap.variant),
+			 seat->settings.keyboard_variant);
+	link_copy_string(hello.keymap.options, sizeof(hello.keymap.options),
+			 seat->settings.keyboard_options);
+	send_or_close(seat, LINK_HELLO, &hello, sizeof(hello), -1);
+	send_lease(seat);
+	struct hw_input *input;
+	wl_list_for_each (input, &daemon->hw.inputs, link) {
+		if (input->seat == seat)
+			send_device(seat, input);
+	}
+	if (!seat->link_source)
+		kill(pid, SIGTERM);
+	return;
+
+fail:
+	gpu_lease_destroy(seat->lease);
+	seat->lease = NULL;
+	schedule_retry(seat, SEAT_FAILED);
+	seat->attempt = backoff_next_attempt(seat->attempt, 0);
+}
+
+void seat_stop(struct seat *seat, bool doom)
+{
+	seat->doomed = seat->doomed || doom;
+	seat->restart_pending = false;
+	revoke_everything(seat);
+	if (seat->pid <= 0) {
+		wl_event_source_timer_update(seat->timer, 0);
+		close_link(seat);
+		if (seat->doomed) {
+			log_info("seat %s removed", seat->name);
+			seat_destroy(seat);
+		} else {
+			seat->state = SEAT_WAITING;
+		}
+		return;
+	}
+	if (seat->state != SEAT_STOPPING) {
+		log_info("seat %s: stopping compositor %d", seat->name, (int)seat->pid);
+		kill(seat->pid, SIGTERM);
+		seat->state = SEAT_STOPPING;
+		wl_event_source_timer_update(seat->timer, STOP_TIMEOUT_MS);
+	}
+}
+
+void seat_restart(struct seat *seat)
+{
+	if (seat->pid <= 0) {
+		seat->attempt = 0;
+		seat_start(seat);
+		return;
+	}
+	seat_stop(seat, false);
+	seat->restart_pending = true;
+}
+
+static int handle_timer(void *data)
+{
+	struct seat *seat = data;
+	if (seat->state == SEAT_STOPPING && seat->pid > 0) {
+		log_error("seat %s: compositor %d did not exit within %d ms; killing it",
+			  seat->name, (int)seat->pid, STOP_TIMEOUT_MS);
+		kill(-seat->pid, SIGKILL);
+		kill(seat->pid, SIGKILL);
+	} else if (seat->state == SEAT_RESTARTING || seat->state == SEAT_FAILED) {
+		seat_start(seat);
+	}
+	return 0;
+}
+
+bool seat_handle_exit(struct seat *seat, pid_t pid, int status)
+{
+	if (seat->pid != pid)
+		return false;
+	struct daemon *daemon = seat->daemon;
+	uint64_t ran = daemon_now_ms() - seat->started_ms;
+	if (WIFSIGNALED(status))
+		log_info("seat %s: compositor %d killed by signal %d after %llu ms", seat->name,
+			 (int)pid, WTERMSIG(status), (unsigned long long)ran);
+	else
+		log_info("seat %s: compositor %d exited with status %d after %llu ms", seat->name,
+			 (int)pid, WEXITSTATUS(status), (unsigned long long)ran);
+	/* Whatever the session left behind in the compositor's process group goes with it. */
+	kill(-pid, SIGKILL);
+	seat->pid = 0;
+	close_link(seat);
+	revoke_everything(seat);
+	spawn_runtime_dir_remove(seat->runtime_dir);
+	wl_event_source_timer_update(seat->timer, 0);
+
+	if (seat->doomed) {
+		log_info("seat %s removed", seat->name);
+		seat_destroy(seat);
+	} else if (daemon->stopping) {
+		seat->state = SEAT_WAITING;
+	} else if (seat->restart_pending) {
+		seat->restart_pending = false;
+		seat->attempt = 0;
+		seat_start(seat);
+	} else {
+		seat->restarts++;
+		seat->attempt = backoff_next_attempt(seat->attempt, ran);
+		schedule_retry(seat, SEAT_RESTARTING);
+	}
+	if (daemon->stopping)
+		daemon_check_done(daemon);
+	return true;
+}
+
+/* ---- settings and outputs ---- */
+
+static bool str_differs(const char *a, const char *b)
+{
+	return (a == NULL) != (b == NULL) || (a && strcmp(a, b) != 0);
+}
+
+bool seat_set_settings(struct seat *seat, struct policy_effective_settings *settings)
+{
+	bool changed = !seat->has_settings;
+	if (seat->has_settings) {
+		const struct policy_effective_settings *old = &seat->settings;
+		changed = str_differs(old->user, settings->user) ||
+			  str_differs(old->session, settings->session) ||
+			  old->mode != settings->mode ||
+			  str_differs(old->keyboard_layout, settings->keyboard_layout) ||
+			  str_differs(old->keyboard_variant, settings->keyboard_variant) ||
+			  str_differs(old->keyboard_options, settings->keyboard_options);
+		policy_effective_settings_finish(&seat->settings);
+	}
+	seat->settings = *settings;
+	seat->has_settings = true;
+	memset(settings, 0, sizeof(*settings));
+	return changed;
+}
+
+void seat_set_outputs(struct seat *seat, struct hw_card *card, const uint32_t *connectors,
+		      char *const *keys, size_t count)
+{
+	if (count > SEAT_MAX_OUTPUTS)
+		count = SEAT_MAX_OUTPUTS;
+	bool same = seat->card == card && seat->output_count == count;
+	for (size_t i = 0; same && i < count; i++)
+		same = seat->connectors[i] == connectors[i];
+	if (same) {
+		if (count > 0 && seat->pid <= 0 &&
+		    (seat->state == SEAT_WAITING || seat->state == SEAT_NO_USER))
+			seat_start(seat);
+		return;
+	}
+	clear_outputs(seat);
+	seat->card = count > 0 ? card : NULL;
+	for (size_t i = 0; i < count; i++) {
+		seat->connectors[i] = connectors[i];
+		seat->output_keys[i] = strdup(keys[i]);
+		if (!seat->output_keys[i]) {
+			seat->output_count = i;
+			break;
+		}
+		seat->output_count = i + 1;
+	}
+	log_info("seat %s: %zu output%s%s%s", seat->name, seat->output_count,
+		 seat->output_count == 1 ? "" : "s", seat->output_count ? ": " : "",
+		 seat->output_count ? seat->output_keys[0] : "");
+	if (seat->pid <= 0) {
+		gpu_lease_destroy(seat->lease);
+		seat->lease = NULL;
+		seat_start(seat);
+		return;
+	}
+	/* A running compositor keeps its clients: it gets the new lease, or waits without one. */
+	if (seat->output_count == 0) {
+		gpu_lease_destroy(seat->lease);
+		seat->lease = NULL;
+		send_or_close(seat, LINK_DRM_REVOKED, NULL, 0, -1);
+		return;
+	}
+	gpu_lease_destroy(seat->lease);
+	seat->lease = NULL;
+	if (make_lease(seat) == 0)
+		send_lease(seat);
+}
+
+void seat_notify_rescan(struct seat *seat)
+{
+	if (seat->lease)
+		send_or_close(seat, LINK_DRM_RESCAN, NULL, 0, -1);
+}
+
+/* ---- devices ---- */
+
+void seat_device_attach(struct seat *seat, struct hw_input *input, const char *reason)
+{
+	if (input->seat == seat)
+		return;
+	if (input->seat)
+		seat_device_detach(input);
+	input->seat = seat;
+	log_info("input %s (%s, %s) joins seat %s: %s", input->key, input->devnode,
+		 hw_input_kind(input), seat->name, reason ? reason : "");
+	send_device(seat, input);
+}
+
+void seat_device_detach(struct hw_input *input)
+{
+	struct seat *seat = input->seat;
+	if (!seat)
+		return;
+	revoke_device(seat, input);
+	log_info("input %s (%s) leaves seat %s", input->key, input->devnode, seat->name);
+	input->seat = NULL;
+}
+
+/* ---- status ---- */
+
+static struct json_object *string_or_null(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+struct json_object *seat_to_json(struct seat *seat)
+{
+	struct json_object *o = json_object_new_object();
+	if (!o)
+		return NULL;
+	json_object_object_add(o, "name", json_object_new_string(seat->name));
+	json_object_object_add(o, "number", json_object_new_int(seat->number));
+	json_object_object_add(o, "state", json_object_new_string(seat_state_name(seat->state)));
+	json_object_object_add(o, "user", string_or_null(seat->settings.user));
+	if (seat->user_error[0])
+		json_object_object_add(o, "problem", json_object_new_string(seat->user_error));
+	json_object_object_add(o, "mode",
+			       json_object_new_string(seat->settings.mode == POLICY_MODE_DESKTOP
+							      ? "desktop"
+							      : "kiosk"));
+	json_object_object_add(o, "session",
+			       json_object_new_string(seat->settings.session
+							      ? seat->settings.session
+							      : DEFAULT_SESSION));
+	json_object_object_add(o, "pid", seat->pid > 0 ? json_object_new_int(seat->pid) : NULL);
+	json_object_object_add(
+		o, "uptime",
+		seat->pid > 0 ? json_object_new_double(
+					(double)(daemon_now_ms() - seat->started_ms) / 1000.0)
+			      : NULL);
+	json_object_object_add(o, "restarts", json_object_new_int(seat->restarts));
+	struct json_object *outputs = json_object_new_array();
+	for (size_t i = 0; i < seat->output_count; i++)
+		json_object_array_add(outputs, json_object_new_string(seat->output_keys[i]));
+	json_object_object_add(o, "outputs", outputs);
+	struct json_object *lease = NULL;
+	if (seat->lease) {
+		size_t n = 0;
+		const struct gpu_lease_output *lo = gpu_lease_get_outputs(seat->lease, &n);
+		int planes = 0;
+		for (size_t i = 0; i < n; i++)
+			planes += 1 + (lo[i].cursor_plane_id != 0);
+		lease = json_object_new_object();
+		json_object_object_add(lease, "card", json_object_new_string(seat->card->sysname));
+		json_object_object_add(lease, "lessee",
+				       json_object_new_int64(gpu_lease_get_lessee_id(seat->lease)));
+		json_object_object_add(lease, "connectors", json_object_new_int((int)n));
+		json_object_object_add(lease, "crtcs", json_object_new_int((int)n));
+		json_object_object_add(lease, "planes", json_object_new_int(planes));
+	}
+	json_object_object_add(o, "lease", lease);
+	struct json_object *devices = json_object_new_array();
+	struct hw_input *input;
+	wl_list_for_each (input, &seat->daemon->hw.inputs, link) {
+		if (input->seat == seat)
+			json_object_array_add(devices, seat_input_to_json(input));
+	}
+	json_object_object_add(o, "devices", devices);
+	json_object_object_add(o, "sound", json_object_new_array());
+	return o;
+}
+
+struct json_object *seat_input_to_json(const struct hw_input *input)
+{
+	struct json_object *o = json_object_new_object();
+	if (!o)
+		return NULL;
+	json_object_object_add(o, "key", json_object_new_string(input->key));
+	json_object_object_add(o, "devnode", json_object_new_string(input->devnode));
+	json_object_object_add(o, "name", json_object_new_string(input->name));
+	json_object_object_add(o, "kind", json_object_new_string(hw_input_kind(input)));
+	json_object_object_add(o, "seat", string_or_null(input->seat ? input->seat->name : NULL));
+	json_object_object_add(o, "reason", string_or_null(input->reason));
+	return o;
+}

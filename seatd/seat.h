@@ -1,0 +1,107 @@
+/* One seat at run time: its lease, its input fds, its compositor process and the seat link to it.
+ */
+#ifndef MULTISEAT_SEATD_SEAT_H
+#define MULTISEAT_SEATD_SEAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <wayland-server-core.h>
+
+#include "policy.h"
+#include "spawn.h"
+
+struct daemon;
+struct hw_card;
+struct hw_input;
+struct gpu_lease;
+struct json_object;
+
+#define SEAT_MAX_OUTPUTS 8
+
+enum seat_state {
+	SEAT_WAITING,	 /* no connected output: nothing to show a session on */
+	SEAT_NO_USER,	 /* no usable seat user: never started as root */
+	SEAT_STARTING,	 /* compositor forked, LINK_READY not yet received */
+	SEAT_RUNNING,	 /* compositor ready */
+	SEAT_RESTARTING, /* compositor exited; restart timer armed */
+	SEAT_STOPPING,	 /* SIGTERM sent; waiting for it to exit */
+	SEAT_FAILED,	 /* could not be started (see the log); retried with backoff */
+};
+
+struct seat {
+	struct wl_list link;
+	struct daemon *daemon;
+	char *name;
+	int number;
+	struct policy_effective_settings settings;
+	bool has_settings;
+
+	/* Outputs: connectors of one card. */
+	struct hw_card *card;
+	uint32_t connectors[SEAT_MAX_OUTPUTS];
+	char *output_keys[SEAT_MAX_OUTPUTS];
+	size_t output_count;
+	struct gpu_lease *lease;
+
+	struct spawn_user user;
+	char user_error[256];
+	char runtime_dir[256];
+
+	enum seat_state state;
+	pid_t pid;
+	int link_fd;
+	struct wl_event_source *link_source;
+	struct wl_event_source *timer; /* restart backoff, or the kill timeout while stopping */
+	int attempt;
+	int restarts;
+	uint64_t started_ms;
+	/* Set when the seat should be freed once its compositor has exited. */
+	bool doomed;
+	/* Set when the compositor should start again as soon as the old one has exited. */
+	bool restart_pending;
+	bool wanted; /* during reconcile */
+};
+
+struct seat *seat_create(struct daemon *daemon, const char *name, int number);
+/* Frees at once; the compositor must be gone (see seat_stop). */
+void seat_destroy(struct seat *seat);
+
+/*
+ * New settings for the seat (taken over). Returns true when they differ from the ones the
+ * running compositor was started with (the caller then restarts it).
+ */
+bool seat_set_settings(struct seat *seat, struct policy_effective_settings *settings);
+
+/*
+ * The seat's outputs now: connectors of `card` (NULL/0: none). When they changed, the lease is
+ * revoked and, if there are outputs, a new one is made and sent to a running compositor;
+ * without outputs the compositor is told to wait. Starts a seat that was waiting.
+ */
+void seat_set_outputs(struct seat *seat, struct hw_card *card, const uint32_t *connectors,
+		      char *const *keys, size_t count);
+
+/* The card had a monitor hotplug: a compositor holding a lease on it re-reads its connectors. */
+void seat_notify_rescan(struct seat *seat);
+/* Starts the compositor when the seat can run (outputs, user) and it is not running. */
+void seat_start(struct seat *seat);
+/* Stops the compositor (revoke, SIGTERM, SIGKILL after a timeout); destroy afterwards if `doom`. */
+void seat_stop(struct seat *seat, bool doom);
+/* Stop, then start again once it has exited (restart SEAT, changed settings). */
+void seat_restart(struct seat *seat);
+/* A child exited: returns true when it was this seat's compositor. */
+bool seat_handle_exit(struct seat *seat, pid_t pid, int status);
+
+/* Hands the device to the seat (opens it, sends it to a running compositor). */
+void seat_device_attach(struct seat *seat, struct hw_input *input, const char *reason);
+/* Takes the device away from its seat: EVIOCREVOKE first, then the compositor is told. */
+void seat_device_detach(struct hw_input *input);
+
+const char *seat_state_name(enum seat_state state);
+/* The seat as multiseatctl shows it. */
+struct json_object *seat_to_json(struct seat *seat);
+struct json_object *seat_input_to_json(const struct hw_input *input);
+
+#endif

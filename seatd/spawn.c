@@ -1,0 +1,223 @@
+/* Forks a seat's compositor: privileges dropped to the seat user, fd 3 the seat link. */
+#include "spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define LINK_FD 3
+
+static void say(char *error, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void say(char *error, size_t size, const char *fmt, ...)
+{
+	if (!error || size == 0)
+		return;
+	va_list args;
+	va_start(args, fmt);
+	vsnprintf(error, size, fmt, args);
+	va_end(args);
+}
+
+int spawn_user_lookup(const char *name, struct spawn_user *user, char *error, size_t error_size)
+{
+	char buf[4096];
+	struct passwd pw, *found = NULL;
+	int ret = getpwnam_r(name, &pw, buf, sizeof(buf), &found);
+	if (ret != 0) {
+		say(error, error_size, "user '%s' cannot be looked up: %s", name, strerror(ret));
+		return -ret;
+	}
+	if (!found) {
+		say(error, error_size, "user '%s' does not exist", name);
+		return -ENOENT;
+	}
+	if (pw.pw_uid == 0 || pw.pw_gid == 0) {
+		say(error, error_size, "user '%s' has uid or gid 0; seats never run as root", name);
+		return -EPERM;
+	}
+	if (strlen(pw.pw_name) >= sizeof(user->name) || strlen(pw.pw_dir) >= sizeof(user->home) ||
+	    strlen(pw.pw_shell) >= sizeof(user->shell)) {
+		say(error, error_size, "user '%s': name, home or shell is too long", name);
+		return -ENAMETOOLONG;
+	}
+	snprintf(user->name, sizeof(user->name), "%s", pw.pw_name);
+	snprintf(user->home, sizeof(user->home), "%s", pw.pw_dir);
+	snprintf(user->shell, sizeof(user->shell), "%s", pw.pw_shell);
+	user->uid = pw.pw_uid;
+	user->gid = pw.pw_gid;
+	return 0;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	return remove(path) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+int spawn_runtime_dir_remove(const char *dir)
+{
+	/* FTW_PHYS: a symlink a user left there is removed, never followed. */
+	if (nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0 && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+int spawn_runtime_dir_create(const char *dir, const struct spawn_user *user)
+{
+	int ret = spawn_runtime_dir_remove(dir);
+	if (ret < 0)
+		return ret;
+	if (mkdir(dir, 0700) < 0)
+		return -errno;
+	/* No window for anyone else between mkdir and chown: the mode is 0700 from the start. */
+	if (chown(dir, user->uid, user->gid) < 0 || chmod(dir, 0700) < 0) {
+		ret = -errno;
+		rmdir(dir);
+		return ret;
+	}
+	return 0;
+}
+
+/* In the child: reports `what` and errno to the parent and exits. */
+_Noreturn static void child_fail(int report, const char *what)
+{
+	int err = errno;
+	char msg[256];
+	int n = snprintf(msg, sizeof(msg), "%d %s: %s", err, what, strerror(err));
+	if (n > 0 && write(report, msg, (size_t)n) < 0) {
+		/* Nothing more can be said. */
+	}
+	_exit(127);
+}
+
+_Noreturn static void child(const struct spawn_compositor *p, int report)
+{
+	/* The daemon's signal dispositions and mask must not leak into the seat. */
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
+	if (setsid() < 0)
+		child_fail(report, "setsid");
+
+	/* fd 3 is the link; the report pipe is close-on-exec; everything else goes. */
+	if (p->link_fd == LINK_FD) {
+		int flags = fcntl(LINK_FD, F_GETFD);
+		if (flags < 0 || fcntl(LINK_FD, F_SETFD, flags & ~FD_CLOEXEC) < 0)
+			child_fail(report, "seat link fd");
+	} else if (dup2(p->link_fd, LINK_FD) < 0) {
+		child_fail(report, "seat link fd");
+	}
+	if (report == LINK_FD)
+		child_fail(report, "report pipe on fd 3");
+	int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (devnull < 0 || dup2(devnull, STDIN_FILENO) < 0)
+		child_fail(report, "/dev/null");
+	for (int fd = LINK_FD + 1; fd < 1024; fd++) {
+		if (fd != report)
+			close(fd);
+	}
+
+	const struct spawn_user *u = p->user;
+	if (initgroups(u->name, u->gid) < 0)
+		child_fail(report, "initgroups");
+	if (setgid(u->gid) < 0)
+		child_fail(report, "setgid");
+	if (setuid(u->uid) < 0)
+		child_fail(report, "setuid");
+	/* Make sure there is no way back. */
+	if (setuid(0) == 0 || getuid() == 0 || geteuid() == 0) {
+		errno = EPERM;
+		child_fail(report, "dropping root");
+	}
+	if (chdir(u->home) < 0 && chdir("/") < 0)
+		child_fail(report, "chdir");
+
+	if (clearenv() != 0) {
+		errno = ENOMEM;
+		child_fail(report, "clearenv");
+	}
+	if (setenv("PATH", "/usr/local/bin:/usr/bin:/bin", 1) < 0 ||
+	    setenv("HOME", u->home, 1) < 0 || setenv("USER", u->name, 1) < 0 ||
+	    setenv("LOGNAME", u->name, 1) < 0 || setenv("SHELL", u->shell, 1) < 0 ||
+	    setenv("XDG_RUNTIME_DIR", p->runtime_dir, 1) < 0 ||
+	    setenv("XDG_SEAT", p->seat, 1) < 0 || setenv("XDG_SESSION_TYPE", "wayland", 1) < 0 ||
+	    setenv("LANG", "C.UTF-8", 1) < 0)
+		child_fail(report, "setenv");
+
+	const char *argv[24];
+	int n = 0;
+	argv[n++] = p->compositor;
+	argv[n++] = "--seat-fd";
+	argv[n++] = "3";
+	argv[n++] = "--restart";
+	if (p->kiosk)
+		argv[n++] = "--kiosk";
+	if (p->terminal) {
+		argv[n++] = "--terminal";
+		argv[n++] = p->terminal;
+	}
+	if (p->log_level) {
+		argv[n++] = "--log-level";
+		argv[n++] = p->log_level;
+	}
+	if (p->session) {
+		argv[n++] = "--";
+		argv[n++] = "/bin/sh";
+		argv[n++] = "-c";
+		argv[n++] = p->session;
+	}
+	argv[n] = NULL;
+	execv(p->compositor, (char *const *)argv);
+	child_fail(report, p->compositor);
+}
+
+pid_t spawn_compositor(const struct spawn_compositor *params, char *error, size_t error_size)
+{
+	int report[2];
+	if (pipe2(report, O_CLOEXEC) < 0) {
+		say(error, error_size, "pipe: %s", strerror(errno));
+		return -errno;
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		int err = errno;
+		close(report[0]);
+		close(report[1]);
+		say(error, error_size, "fork: %s", strerror(err));
+		return -err;
+	}
+	if (pid == 0) {
+		close(report[0]);
+		child(params, report[1]);
+	}
+	close(report[1]);
+	/* EOF: exec succeeded (the pipe closed with it); bytes: the child said why not. */
+	char msg[256];
+	ssize_t n;
+	do {
+		n = read(report[0], msg, sizeof(msg) - 1);
+	} while (n < 0 && errno == EINTR);
+	close(report[0]);
+	if (n <= 0)
+		return pid;
+	msg[n] = '\0';
+	int err = atoi(msg);
+	const char *space = strchr(msg, ' ');
+	say(error, error_size, "%s", space ? space + 1 : msg);
+	/* The child has exited (or is about to): reap it here, it never ran. */
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {
+	}
+	return err > 0 ? -err : -EIO;
+}

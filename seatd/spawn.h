@@ -1,0 +1,52 @@
+/* Starting a seat's compositor as the seat user, with its runtime directory and the seat link. */
+#ifndef MULTISEAT_SEATD_SPAWN_H
+#define MULTISEAT_SEATD_SPAWN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct spawn_user {
+	char name[64];
+	uid_t uid;
+	gid_t gid;
+	char home[256];
+	char shell[128];
+};
+
+/*
+ * Looks `name` up in the user database. Refuses root and anything with uid 0 or gid 0
+ * (the daemon never runs a session as root). 0, -ENOENT (no such user), -EPERM (root), or
+ * another negative errno; `error` says which in words.
+ */
+int spawn_user_lookup(const char *name, struct spawn_user *user, char *error, size_t error_size);
+
+/*
+ * Makes `dir` an empty directory owned by `user`, mode 0700; whatever was there before
+ * (a previous session's files) is removed first. The parent must exist. 0 or -errno.
+ */
+int spawn_runtime_dir_create(const char *dir, const struct spawn_user *user);
+/* Removes `dir` and everything in it; a missing dir is not an error. */
+int spawn_runtime_dir_remove(const char *dir);
+
+struct spawn_compositor {
+	const char *compositor; /* the multiseat-compositor binary */
+	const char *seat;	/* for XDG_SEAT and messages */
+	const char *runtime_dir;
+	const struct spawn_user *user;
+	int link_fd; /* becomes fd 3 in the compositor: --seat-fd 3 */
+	bool kiosk;
+	const char *session;  /* sh -c SESSION; NULL: none */
+	const char *terminal; /* Super+Enter in desktop mode; NULL: none */
+	const char *log_level;
+};
+
+/*
+ * Forks and execs the compositor as the seat user (initgroups, setgid, setuid; a new session;
+ * a clean environment). Returns its pid, or a negative errno with the reason in `error` when
+ * the fork or anything before exec failed (the child reports that over a close-on-exec pipe,
+ * so a missing binary or a refused setuid is an error here, not a silent exit later).
+ */
+pid_t spawn_compositor(const struct spawn_compositor *params, char *error, size_t error_size);
+
+#endif

@@ -1,0 +1,200 @@
+"""multiseatd in the lab: three seats from a config (two leases of the virtio card, one
+bochs card), each compositor started as its own user with its own keyboard; typed text
+reaches only its seat; `multiseatctl attach` moves keyboard 2 to seat3; a killed compositor
+is restarted without the others noticing; monitor 2 unplugged and replugged takes seat2's
+lease away and back; a hot-plugged keyboard on hub 1 joins seat1; a bad config on SIGHUP
+changes nothing; SIGTERM stops everything and exits 0."""
+
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import lab  # noqa: E402
+
+check = lab.Checks()
+
+DAEMON = "$LAB_BUILD/seatd/multiseatd"
+CTL = "$LAB_BUILD/seatd/multiseatctl"
+COMPOSITOR = "$LAB_BUILD/compositor/multiseat-compositor"
+TYPED = "/tmp/typed.txt"
+# The session: foot running bash, whose prompt names the seat.
+SESSION = "PS1='[$XDG_SEAT] ' exec foot bash --norc --noprofile"
+
+
+def status(l):
+    rc, out = l.run(f"{CTL} --json status")
+    try:
+        return json.loads(out) if rc == 0 else None
+    except ValueError:
+        return None
+
+
+def seats_by_name(st):
+    return {s["name"]: s for s in (st or {}).get("seats", [])}
+
+
+def wait_status(l, predicate, timeout=90):
+    deadline = time.monotonic() + timeout
+    st = None
+    while time.monotonic() < deadline:
+        st = status(l)
+        if st and predicate(seats_by_name(st)):
+            return st
+        time.sleep(1)
+    return st
+
+
+def typed_lines(l):
+    return l.sh(f"cat {TYPED} 2>/dev/null").split()
+
+
+def type_line(l, kbd, text):
+    l.type_text(kbd, text)
+    l.press(kbd, "ret")
+
+
+def running(seats, *names):
+    return all(seats.get(n, {}).get("state") == "running" for n in names)
+
+
+def main():
+    topo = lab.default_topology()
+    with lab.Lab(topo, name="test-daemon") as l:
+        check.report_on_failure(l)
+        card0 = l.udev_properties("/dev/dri/card0")[0]["ID_PATH"]
+        card1 = l.udev_properties("/dev/dri/card1")[0]["ID_PATH"]
+        hubs = {d["ID_PATH"].rsplit("-usb-0:", 1)[1]: d["ID_PATH"]
+                for d in l.udev_properties("/sys/bus/usb/devices/*", by="path")
+                if d.get("DEVTYPE") == "usb_device" and "ID_PATH" in d and
+                "-usb-0:" in d["ID_PATH"]}
+        hub1, hub2 = hubs.get("1"), hubs.get("2")
+        check(hub1 and hub2, f"both hubs have an ID_PATH ({hubs})")
+        l.sh("for n in 1 2 3; do useradd -m -s /bin/bash lab-$n; done; rm -f " + TYPED +
+             "; touch " + TYPED + "; chmod 666 " + TYPED)
+        conf = (f"[seat-defaults]\nuser = lab-%n\nsession = {SESSION}\n"
+                f"[seat.seat1]\noutputs = {card0}-Virtual-1\ndevices = hub:{hub1}\n"
+                f"[seat.seat2]\noutputs = {card0}-Virtual-2\ndevices = hub:{hub2}\n"
+                f"[seat.seat3]\noutputs = {card1}\n")
+        l.sh(f"cat > /tmp/ms.conf <<'EOF'\n{conf}EOF")
+        rc, out = l.run(f"{DAEMON} --check-config /tmp/ms.conf")
+        check(rc == 0, f"the lab config is valid ({out.strip()})")
+        l.sh(f"{DAEMON} --config /tmp/ms.conf --compositor {COMPOSITOR} > /tmp/daemon.log 2>&1 "
+             "& echo $! > /tmp/daemon.pid")
+
+        st = wait_status(l, lambda s: running(s, "seat1", "seat2", "seat3"))
+        seats = seats_by_name(st)
+        check(running(seats, "seat1", "seat2", "seat3"),
+              f"three compositors run ({ {n: s.get('state') for n, s in seats.items()} })")
+        for name in ("seat1", "seat2"):
+            lease = (seats.get(name) or {}).get("lease") or {}
+            check(lease.get("card") == "card0" and lease.get("connectors") == 1 and
+                  lease.get("crtcs") == 1, f"{name} holds a lease of card0 ({lease})")
+        check((seats.get("seat3") or {}).get("lease", {}) and
+              seats["seat3"]["lease"].get("card") == "card1", "seat3 holds a lease of card1")
+        users = sorted(l.sh("ps -eo user=,comm= | awk '/multiseat-com/ {print $1}'").split())
+        check(users == ["lab-1", "lab-2", "lab-3"], f"each compositor runs as its seat user ({users})")
+        kinds = {n: sorted(d["kind"] for d in s.get("devices", [])) for n, s in seats.items()}
+        check("keyboard" in kinds.get("seat1", []) and "keyboard" in kinds.get("seat2", []) and
+              not kinds.get("seat3"), f"the hubs' devices went to seat1 and seat2 ({kinds})")
+
+        time.sleep(8)  # foot starts slowly under TCG
+        type_line(l, "kbd1", f"echo $XDG_SEAT:kbd1 >> {TYPED}")
+        type_line(l, "kbd2", f"echo $XDG_SEAT:kbd2 >> {TYPED}")
+        l.wait_guest(f"[ $(wc -l < {TYPED}) -ge 2 ]", timeout=60)
+        time.sleep(2)
+        lines = typed_lines(l)
+        check(sorted(lines) == ["seat1:kbd1", "seat2:kbd2"],
+              f"keyboard 1 types only into seat1, keyboard 2 only into seat2 ({lines})")
+        shots = [l.screenshot("gpu0", 0, "seat1"), l.screenshot("gpu0", 1, "seat2"),
+                 l.screenshot("gpu1", 0, "seat3")]
+        check(all(s.distinct_colours() > 2 for s in shots),
+              "every monitor shows its seat's session (not a blank screen)")
+
+        # attach: keyboard 2 goes to seat3, and seat2's fd of it is revoked.
+        kbd2 = next(d["key"] for d in seats["seat2"]["devices"] if d["kind"] == "keyboard")
+        rc, out = l.run(f"{CTL} attach seat3 {kbd2}")
+        check(rc == 0, f"multiseatctl attach seat3 <keyboard 2> succeeds ({out.strip()})")
+        time.sleep(3)
+        type_line(l, "kbd2", f"echo $XDG_SEAT:moved >> {TYPED}")
+        l.wait_guest(f"grep -q moved {TYPED}", timeout=60)
+        time.sleep(2)
+        lines = typed_lines(l)
+        check("seat3:moved" in lines and "seat2:moved" not in lines,
+              f"after attach keyboard 2 types into seat3, not seat2 ({lines})")
+        log = l.sh("cat /tmp/daemon.log")
+        check("leaves seat seat2" in log and "joins seat seat3" in log,
+              "the daemon logs the move with the device key and both seats")
+
+        # A killed compositor comes back; the others keep their pids.
+        seats = seats_by_name(status(l))
+        pids = {n: s.get("pid") for n, s in seats.items()}
+        l.run(f"kill -KILL {pids['seat1']}")
+        st = wait_status(l, lambda s: running(s, "seat1") and s["seat1"]["pid"] != pids["seat1"],
+                         timeout=60)
+        after = {n: s.get("pid") for n, s in seats_by_name(st).items()}
+        check(after.get("seat1") not in (None, pids["seat1"]),
+              f"seat1's killed compositor is restarted ({pids['seat1']} -> {after.get('seat1')})")
+        check(after.get("seat2") == pids["seat2"] and after.get("seat3") == pids["seat3"],
+              f"seat2 and seat3 never notice ({pids} -> {after})")
+
+        # Monitor 2 unplugged: seat2 loses its lease and waits; replugged: it is back.
+        l.monitor("gpu0", 1, 0, 0)
+        st = wait_status(l, lambda s: not s["seat2"]["outputs"] and not s["seat2"]["lease"],
+                         timeout=60)
+        check(st is not None and not seats_by_name(st)["seat2"]["lease"],
+              "monitor 2 unplugged: seat2's lease is revoked")
+        l.monitor("gpu0", 1, 1024, 768)
+        st = wait_status(l, lambda s: s["seat2"]["lease"] is not None and
+                         s["seat2"]["outputs"], timeout=60)
+        check(st is not None and seats_by_name(st)["seat2"]["lease"] is not None,
+              "monitor 2 replugged: seat2 gets a new lease")
+        time.sleep(5)
+        check(l.screenshot("gpu0", 1, "seat2-back").distinct_colours() > 2,
+              "seat2's session is on monitor 2 again")
+
+        # A keyboard hot-plugged on hub 1 joins seat1 and types there.
+        l.plug(lab.Usb("kbd3", "kbd", "1.4", gpu="gpu0", head=1))
+        st = wait_status(l, lambda s: sum(d["kind"] == "keyboard" for d in s["seat1"]["devices"]) >= 2,
+                         timeout=60)
+        check(st is not None, "a keyboard hot-plugged on hub 1 joins seat1")
+        time.sleep(2)
+        type_line(l, "kbd3", f"echo $XDG_SEAT:kbd3 >> {TYPED}")
+        check(l.wait_guest(f"grep -q seat1:kbd3 {TYPED}", timeout=60),
+              "the hot-plugged keyboard types into seat1")
+        l.unplug("kbd3")
+        st = wait_status(l, lambda s: sum(d["kind"] == "keyboard" for d in s["seat1"]["devices"]) == 1,
+                         timeout=60)
+        check(st is not None and running(seats_by_name(st), "seat1", "seat2", "seat3"),
+              "unplugged, it leaves seat1 and every seat keeps running")
+
+        # Garbage on the control socket: that client is dropped, the daemon goes on.
+        l.run("printf 'garbage\\n{\\n' | timeout 5 python3 -c \"import socket,sys; "
+              "s=socket.socket(socket.AF_UNIX); s.connect('/run/multiseat/control'); "
+              "s.sendall(sys.stdin.buffer.read()); print(s.recv(4096))\"")
+        check(status(l) is not None, "garbage on the control socket leaves the daemon answering")
+
+        # A config with errors on SIGHUP is rejected; nothing restarts.
+        pids = {n: s.get("pid") for n, s in seats_by_name(status(l)).items()}
+        l.sh("echo 'bogus-key = 1' >> /tmp/ms.conf; kill -HUP $(cat /tmp/daemon.pid); sleep 2")
+        log = l.sh("cat /tmp/daemon.log")
+        after = {n: s.get("pid") for n, s in seats_by_name(status(l)).items()}
+        check("bogus-key" in log and "the running seats are kept" in log and after == pids,
+              f"a broken config on SIGHUP is reported and changes nothing ({after})")
+
+        l.run("kill -TERM $(cat /tmp/daemon.pid)")
+        rc, _ = l.run("wait $(cat /tmp/daemon.pid)", timeout=60)
+        left = l.sh("pgrep -c multiseat-comp || true").strip()
+        check(rc == 0 and left == "0", f"SIGTERM stops every seat and exits 0 (rc {rc}, {left} left)")
+        # Expected: the broken config, the killed compositor's session losing its display.
+        log = l.sh("cat /tmp/daemon.log")
+        print(log[-6000:], file=sys.stderr)
+        errors = [ln for ln in log.splitlines() if "multiseatd: error" in ln and
+                  "bogus-key" not in ln and "not used" not in ln]
+        check(not errors, f"the daemon logged no other errors {errors}")
+    check.finish()
+
+
+if __name__ == "__main__":
+    lab.run_test(main)

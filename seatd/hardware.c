@@ -228,14 +228,26 @@ static struct hw_input *input_find(struct hw *hw, const char *sysname, dev_t dev
 	return NULL;
 }
 
-/* Keeps lists sorted by sysname (natural order): seats and tables list devices stably. */
-static void insert_sorted(struct wl_list *list, struct wl_list *link, const char *sysname,
-			  size_t name_offset)
+static const char *card_sysname(struct wl_list *link)
 {
+	struct hw_card *card = wl_container_of(link, card, link);
+	return card->sysname;
+}
+
+static const char *input_sysname(struct wl_list *link)
+{
+	struct hw_input *input = wl_container_of(link, input, link);
+	return input->sysname;
+}
+
+/* Keeps lists sorted by sysname (natural order): seats and tables list devices stably. */
+static void insert_sorted(struct wl_list *list, struct wl_list *link,
+			  const char *(*sysname_of)(struct wl_list *link))
+{
+	const char *sysname = sysname_of(link);
 	struct wl_list *pos = list;
 	for (struct wl_list *l = list->next; l != list; l = l->next) {
-		const char *other = *(const char *const *)((const char *)l + name_offset);
-		if (strverscmp(sysname, other) < 0)
+		if (strverscmp(sysname, sysname_of(l)) < 0)
 			break;
 		pos = l;
 	}
@@ -244,90 +256,88 @@ static void insert_sorted(struct wl_list *list, struct wl_list *link, const char
 
 /* ---- scanning ---- */
 
-static int scan_cards(struct hw *hw)
+/* Calls `visit` on each initialised device of `subsystem` whose sysname matches. */
+static int for_each_device(struct hw *hw, const char *subsystem, const char *sysname,
+			   int (*visit)(struct hw *hw, struct udev_device *dev))
 {
 	struct udev_enumerate *e = udev_enumerate_new(hw->udev);
 	if (!e)
 		return -ENOMEM;
-	udev_enumerate_add_match_subsystem(e, "drm");
-	udev_enumerate_add_match_sysname(e, "card[0-9]*");
+	udev_enumerate_add_match_subsystem(e, subsystem);
+	udev_enumerate_add_match_sysname(e, sysname);
+	udev_enumerate_add_match_is_initialized(e);
 	int ret = udev_enumerate_scan_devices(e);
-	struct hw_card *card, *tmp;
-	wl_list_for_each (card, &hw->cards, link)
-		card->seen = false;
 	struct udev_list_entry *entry;
 	udev_list_entry_foreach (entry, ret < 0 ? NULL : udev_enumerate_get_list_entry(e)) {
 		struct udev_device *dev =
 			udev_device_new_from_syspath(hw->udev, udev_list_entry_get_name(entry));
 		if (!dev)
-			continue;
-		const char *sysname = udev_device_get_sysname(dev);
-		/* card0-Virtual-1 is a connector, not a card. */
-		if (!strchr(sysname, '-') && udev_device_get_devnode(dev)) {
-			card = hw_card_by_devnum(hw, udev_device_get_devnum(dev));
-			if (!card) {
-				card = card_open(hw, dev);
-				if (card)
-					insert_sorted(&hw->cards, &card->link, card->sysname,
-						      offsetof(struct hw_card, sysname) -
-							      offsetof(struct hw_card, link));
-			}
-			if (card)
-				card->seen = true;
-		}
+			continue; /* unplugged between the scan and now */
+		int err = visit(hw, dev);
 		udev_device_unref(dev);
+		if (err < 0)
+			ret = err;
 	}
 	udev_enumerate_unref(e);
+	return ret < 0 ? ret : 0;
+}
+
+static int visit_card(struct hw *hw, struct udev_device *dev)
+{
+	/* card0-Virtual-1 is a connector, not a card. */
+	if (strchr(udev_device_get_sysname(dev), '-') || !udev_device_get_devnode(dev))
+		return 0;
+	struct hw_card *card = hw_card_by_devnum(hw, udev_device_get_devnum(dev));
+	if (!card) {
+		card = card_open(hw, dev);
+		if (!card)
+			return 0; /* said why; the other cards go on */
+		insert_sorted(&hw->cards, &card->link, card_sysname);
+	}
+	card->seen = true;
+	return 0;
+}
+
+static int visit_input(struct hw *hw, struct udev_device *dev)
+{
+	/* Devices without a place (virtual ones such as uinput) belong to no seat. */
+	if (!udev_device_get_devnode(dev) || !udev_device_get_property_value(dev, "ID_PATH"))
+		return 0;
+	struct hw_input *input =
+		input_find(hw, udev_device_get_sysname(dev), udev_device_get_devnum(dev));
+	if (!input) {
+		input = input_new(dev);
+		if (!input)
+			return -ENOMEM;
+		insert_sorted(&hw->inputs, &input->link, input_sysname);
+		log_info("input %s (%s, %s '%s') appeared", input->key, input->devnode,
+			 hw_input_kind(input), input->name);
+	}
+	input->seen = true;
+	return 0;
+}
+
+static int scan_cards(struct hw *hw)
+{
+	struct hw_card *card, *tmp;
+	wl_list_for_each (card, &hw->cards, link)
+		card->seen = false;
+	int ret = for_each_device(hw, "drm", "card[0-9]*", visit_card);
 	wl_list_for_each_safe (card, tmp, &hw->cards, link) {
 		if (!card->seen) {
 			log_info("card %s (%s) is gone", card->key, card->sysname);
 			card_free(card);
 		}
 	}
-	return ret < 0 ? ret : 0;
+	return ret;
 }
 
 static int scan_inputs(struct hw *hw, void (*gone)(void *data, struct hw_input *input), void *data)
 {
-	struct udev_enumerate *e = udev_enumerate_new(hw->udev);
-	if (!e)
-		return -ENOMEM;
-	udev_enumerate_add_match_subsystem(e, "input");
-	udev_enumerate_add_match_sysname(e, "event[0-9]*");
-	udev_enumerate_add_match_is_initialized(e);
-	int ret = udev_enumerate_scan_devices(e);
 	struct hw_input *input, *tmp;
 	wl_list_for_each (input, &hw->inputs, link)
 		input->seen = false;
-	struct udev_list_entry *entry;
-	udev_list_entry_foreach (entry, ret < 0 ? NULL : udev_enumerate_get_list_entry(e)) {
-		struct udev_device *dev =
-			udev_device_new_from_syspath(hw->udev, udev_list_entry_get_name(entry));
-		if (!dev)
-			continue;
-		/* Devices without a place (virtual ones such as uinput) belong to no seat. */
-		if (udev_device_get_devnode(dev) &&
-		    udev_device_get_property_value(dev, "ID_PATH")) {
-			input = input_find(hw, udev_device_get_sysname(dev),
-					   udev_device_get_devnum(dev));
-			if (!input) {
-				input = input_new(dev);
-				if (input) {
-					insert_sorted(&hw->inputs, &input->link, input->sysname,
-						      offsetof(struct hw_input, sysname) -
-							      offsetof(struct hw_input, link));
-					log_info("input %s (%s, %s '%s') appeared", input->key,
-						 input->devnode, hw_input_kind(input), input->name);
-				} else {
-					ret = -ENOMEM;
-				}
-			}
-			if (input)
-				input->seen = true;
-		}
-		udev_device_unref(dev);
-	}
-	udev_enumerate_unref(e);
+	int ret = for_each_device(hw, "input", "event[0-9]*", visit_input);
 	wl_list_for_each_safe (input, tmp, &hw->inputs, link) {
 		if (!input->seen) {
 			log_info("input %s (%s) is gone", input->key, input->devnode);
@@ -336,7 +346,7 @@ static int scan_inputs(struct hw *hw, void (*gone)(void *data, struct hw_input *
 			input_free(input);
 		}
 	}
-	return ret < 0 ? ret : 0;
+	return ret;
 }
 
 int hw_scan(struct hw *hw, void (*gone)(void *data, struct hw_input *input), void *data)

@@ -138,10 +138,17 @@ static void send_lease(struct seat *seat)
 	send_or_close(seat, LINK_DRM_LEASE, &msg, sizeof(msg), gpu_lease_get_fd(seat->lease));
 }
 
-static int make_lease(struct seat *seat)
+/* Revokes the seat's lease (the kernel takes its objects back; its CRTCs go dark). */
+static void drop_lease(struct seat *seat)
 {
 	gpu_lease_destroy(seat->lease);
 	seat->lease = NULL;
+}
+
+/* A new lease of the seat's outputs in place of the old one; none without outputs. */
+static int make_lease(struct seat *seat)
+{
+	drop_lease(seat);
 	if (seat->output_count == 0)
 		return 0;
 	seat->lease = gpu_lease_create(seat->card->lessor, seat->connectors, seat->output_count,
@@ -212,8 +219,7 @@ static void revoke_everything(struct seat *seat)
 		if (input->seat == seat)
 			revoke_device(seat, input);
 	}
-	gpu_lease_destroy(seat->lease);
-	seat->lease = NULL;
+	drop_lease(seat);
 }
 
 static int handle_link(int fd, uint32_t mask, void *data)
@@ -365,8 +371,7 @@ void seat_start(struct seat *seat)
 	return;
 
 fail:
-	gpu_lease_destroy(seat->lease);
-	seat->lease = NULL;
+	drop_lease(seat);
 	schedule_retry(seat, SEAT_FAILED);
 	seat->attempt = backoff_next_attempt(seat->attempt, 0);
 }
@@ -514,22 +519,17 @@ void seat_set_outputs(struct seat *seat, struct hw_card *card, const uint32_t *c
 		 seat->output_count == 1 ? "" : "s", seat->output_count ? ": " : "",
 		 seat->output_count ? seat->output_keys[0] : "");
 	if (seat->pid <= 0) {
-		gpu_lease_destroy(seat->lease);
-		seat->lease = NULL;
+		drop_lease(seat);
 		seat_start(seat);
 		return;
 	}
 	/* A running compositor keeps its clients: it gets the new lease, or waits without one. */
-	if (seat->output_count == 0) {
-		gpu_lease_destroy(seat->lease);
-		seat->lease = NULL;
-		send_or_close(seat, LINK_DRM_REVOKED, NULL, 0, -1);
+	if (make_lease(seat) < 0)
 		return;
-	}
-	gpu_lease_destroy(seat->lease);
-	seat->lease = NULL;
-	if (make_lease(seat) == 0)
+	if (seat->lease)
 		send_lease(seat);
+	else
+		send_or_close(seat, LINK_DRM_REVOKED, NULL, 0, -1);
 }
 
 void seat_notify_rescan(struct seat *seat)

@@ -285,4 +285,91 @@ int policy_effective_settings_init(struct policy_effective_settings *settings,
 				   struct policy_errors *errors);
 void policy_effective_settings_finish(struct policy_effective_settings *settings);
 
+/* ---- Saved assignments (state.c): <state dir>/state.json ---- */
+
+/* Which table of the saved state an entry is in. */
+enum policy_saved_table {
+	POLICY_SAVED_DEVICES,	/* device / USB device / hub ID_PATH -> seat (F<n>, import-udev) */
+	POLICY_SAVED_OVERRIDES, /* multiseatctl attach/detach: key -> seat, or NULL = on no seat */
+	POLICY_SAVED_OUTPUTS,	/* output key -> autoseat name, so names survive restarts */
+};
+#define POLICY_SAVED_TABLE_COUNT 3
+
+/*
+ * The saved state, owned. Each table is sorted by key (strcmp), keys unique; the strings
+ * are owned (cast const away to free them). Only overrides may have a NULL seat.
+ */
+struct policy_saved {
+	char *dir, *path; /* the state dir and <dir>/state.json */
+	struct policy_state_entry *tables[POLICY_SAVED_TABLE_COUNT];
+	size_t counts[POLICY_SAVED_TABLE_COUNT];
+	/* The file could be neither read nor moved aside: it is never overwritten. */
+	bool read_only;
+};
+
+/* Empty, for `state_dir`; no I/O. 0, -EINVAL (no or empty dir) or -ENOMEM. */
+int policy_saved_init(struct policy_saved *saved, const char *state_dir);
+void policy_saved_finish(struct policy_saved *saved);
+/*
+ * Replaces the tables with the file's. A missing file (or dir) is an empty state: 0. Every
+ * problem goes to `errors` (may be NULL), and the tables are left empty: an unreadable file
+ * sets read_only and returns its negative errno; a corrupt one is renamed aside to
+ * <path>.corrupt-<YYYYmmdd-HHMMSS>[-N] (read_only when that fails too) and gives -EINVAL;
+ * -ENOMEM sets read_only, so that a file which may be fine is not overwritten.
+ */
+int policy_saved_load(struct policy_saved *saved, struct policy_errors *errors);
+/*
+ * Writes the tables atomically (temp file, fsync, rename, fsync of the dir), creating the
+ * dir when missing. 0, -EROFS when read_only, or the negative errno of what failed (then
+ * the old file is as it was, unless only the final fsync of the dir failed).
+ */
+int policy_saved_save(struct policy_saved *saved);
+/*
+ * Key: 1..255 bytes of printable ASCII. Seat: a valid seat name, or NULL in
+ * POLICY_SAVED_OVERRIDES only. 1 changed, 0 already so, -EINVAL or -ENOMEM.
+ */
+int policy_saved_set(struct policy_saved *saved, enum policy_saved_table table, const char *key,
+		     const char *seat);
+/* 1 removed, 0 absent, -EINVAL (no such table, or no key). */
+int policy_saved_remove(struct policy_saved *saved, enum policy_saved_table table, const char *key);
+/* Drops the DEVICES and OVERRIDES entries naming `seat` (not OUTPUTS); returns how many. */
+size_t policy_saved_forget_seat(struct policy_saved *saved, const char *seat);
+/* The seat of `key` (NULL when absent or an override to no seat); `found` may be NULL. */
+const char *policy_saved_get(const struct policy_saved *saved, enum policy_saved_table table,
+			     const char *key, bool *found);
+/* DEVICES and OUTPUTS, borrowed (valid until the next change), for policy_assignment_init. */
+void policy_saved_view(const struct policy_saved *saved, struct policy_state *state);
+
+/* ---- logind-compatible seat rules (udev_export.c) ---- */
+
+/* udev's ID_PATH_TAG for an ID_PATH (path_id's rule); the caller frees it. NULL + errno. */
+char *policy_udev_path_tag(const char *id_path);
+/*
+ * The logind name for one of our seats: the name itself when it is already a valid logind
+ * name (starts with "seat"), else "seat-" + name. The caller frees it. NULL + errno.
+ */
+char *policy_udev_seat_name(const char *seat);
+/*
+ * Back from a logind ID_SEAT to one of `names` (count of them): an exact match first, then a
+ * name X with "seat-" + X == id_seat, then "seatN" / "seat-N" for the seat whose numbers[i]
+ * is N (numbers may be NULL). The index, or -1.
+ */
+int policy_udev_seat_lookup(const char *id_seat, const char *const *names, const int *numbers,
+			    size_t count);
+
+/* One logind-style rule file for /etc/udev/rules.d. */
+struct policy_udev_rule {
+	char *file_name; /* "72-seat-<ID_FOR_SEAT>.rules" */
+	char *text;	 /* one line and '\n' */
+};
+
+/*
+ * id_for_seat is "<subsystem>-<ID_PATH_TAG>" (udev's ID_FOR_SEAT property). 0, -ENOMEM, or
+ * -EINVAL when logind_seat is not a valid logind name or id_for_seat is empty, too long for
+ * a file name, or holds anything but A-Z, a-z, 0-9, '-', '_' and '.'.
+ */
+int policy_udev_rule_init(struct policy_udev_rule *rule, const char *id_for_seat,
+			  const char *logind_seat);
+void policy_udev_rule_finish(struct policy_udev_rule *rule);
+
 #endif

@@ -1,0 +1,601 @@
+/* Unit tests for the saved assignments file: round trips, stable text, corrupt and odd files. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "policy.h"
+
+#define KBD "pci-0000:00:14.0-usb-0:1.4.2:1.0"
+#define HUB "pci-0000:00:05.0-usb-0:1"
+#define MOUSE "pci-0000:00:14.0-usb-0:2.1:1.0"
+#define OUTPUT1 "pci-0000:00:02.0-Virtual-1"
+#define OUTPUT2 "pci-0000:00:02.0-Virtual-2"
+
+/* Each test's own temporary state dir, removed with everything in it afterwards. */
+struct fixture {
+	char dir[64];
+	char path[128];
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	if (!f)
+		return -1;
+	snprintf(f->dir, sizeof(f->dir), "/tmp/ms-state-XXXXXX");
+	if (!mkdtemp(f->dir)) {
+		free(f);
+		return -1;
+	}
+	snprintf(f->path, sizeof(f->path), "%s/state.json", f->dir);
+	*state = f;
+	return 0;
+}
+
+/* Removes `path` and, for a directory, what is in it (the tests go at most two deep). */
+static void remove_tree(const char *path)
+{
+	DIR *dir = opendir(path);
+	if (!dir) {
+		unlink(path);
+		return;
+	}
+	struct dirent *entry;
+	while ((entry = readdir(dir))) {
+		if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0)
+			continue;
+		char child[512];
+		snprintf(child, sizeof(child), "%s/%s", path, entry->d_name);
+		remove_tree(child);
+	}
+	closedir(dir);
+	rmdir(path);
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	remove_tree(f->dir);
+	free(f);
+	return 0;
+}
+
+static void write_text(const char *path, const char *text, size_t length)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, length), (ssize_t)length);
+	close(fd);
+}
+
+/* The file's bytes, NUL-terminated; the caller frees them. */
+static char *read_text(const char *path, size_t *length)
+{
+	FILE *file = fopen(path, "rb");
+	assert_non_null(file);
+	char *text = malloc(1 << 20);
+	assert_non_null(text);
+	*length = fread(text, 1, (1 << 20) - 1, file);
+	text[*length] = '\0';
+	fclose(file);
+	return text;
+}
+
+static bool exists(const char *path)
+{
+	struct stat st;
+	return lstat(path, &st) == 0;
+}
+
+/* How many entries of the dir start with `prefix`; the last such name goes in `name`. */
+static int count_prefixed(const char *dir, const char *prefix, char *name, size_t size)
+{
+	DIR *d = opendir(dir);
+	assert_non_null(d);
+	int count = 0;
+	struct dirent *entry;
+	while ((entry = readdir(d))) {
+		if (strncmp(entry->d_name, prefix, strlen(prefix)) == 0) {
+			count++;
+			if (name) {
+				int length = snprintf(name, size, "%s/%s", dir, entry->d_name);
+				assert_true(length > 0 && (size_t)length < size);
+			}
+		}
+	}
+	closedir(d);
+	return count;
+}
+
+static void print_errors(const struct policy_errors *errors)
+{
+	for (size_t i = 0; i < errors->count; i++)
+		print_message("  %s\n", errors->lines[i] ? errors->lines[i] : "(no memory)");
+}
+
+/* Some error line contains every one of the NULL-terminated fragments. */
+static void assert_error_has(const struct policy_errors *errors, ...)
+{
+	for (size_t i = 0; i < errors->count; i++) {
+		const char *line = errors->lines[i];
+		bool all = line != NULL;
+		va_list ap;
+		va_start(ap, errors);
+		for (const char *part; all && (part = va_arg(ap, const char *));)
+			all = strstr(line, part) != NULL;
+		va_end(ap);
+		if (all)
+			return;
+	}
+	print_errors(errors);
+	fail_msg("no error line has the expected words");
+}
+
+static void fill(struct policy_saved *saved)
+{
+	assert_int_equal(policy_saved_set(saved, POLICY_SAVED_DEVICES, KBD, "seat-2"), 1);
+	assert_int_equal(policy_saved_set(saved, POLICY_SAVED_DEVICES, HUB, "front-desk"), 1);
+	assert_int_equal(policy_saved_set(saved, POLICY_SAVED_OVERRIDES, MOUSE, "seat-3"), 1);
+	assert_int_equal(policy_saved_set(saved, POLICY_SAVED_OVERRIDES, KBD, NULL), 1);
+	assert_int_equal(policy_saved_set(saved, POLICY_SAVED_OUTPUTS, OUTPUT2, "seat-2"), 1);
+	assert_int_equal(policy_saved_set(saved, POLICY_SAVED_OUTPUTS, OUTPUT1, "seat-1"), 1);
+}
+
+static void test_round_trip(void **state)
+{
+	struct fixture *f = *state;
+	struct policy_saved saved;
+	assert_int_equal(policy_saved_init(&saved, f->dir), 0);
+	assert_string_equal(saved.path, f->path);
+	fill(&saved);
+	assert_int_equal(policy_saved_save(&saved), 0);
+	policy_saved_finish(&saved);
+
+	struct policy_saved loaded;
+	struct policy_errors errors = {0};
+	assert_int_equal(policy_saved_init(&loaded, f->dir), 0);
+	assert_int_equal(policy_saved_load(&loaded, &errors), 0);
+	assert_int_equal(errors.count, 0);
+	assert_false(loaded.read_only);
+	assert_int_equal(loaded.counts[POLICY_SAVED_DEVICES], 2);
+	assert_int_equal(loaded.counts[POLICY_SAVED_OVERRIDES], 2);
+	assert_int_equal(loaded.counts[POLICY_SAVED_OUTPUTS], 2);
+	/* Sorted by key, whatever order they were set in. */
+	assert_string_equal(loaded.tables[POLICY_SAVED_DEVICES][0].key, HUB);
+	assert_string_equal(loaded.tables[POLICY_SAVED_DEVICES][1].key, KBD);
+	assert_string_equal(loaded.tables[POLICY_SAVED_OUTPUTS][0].key, OUTPUT1);
+
+	bool found;
+	assert_string_equal(policy_saved_get(&loaded, POLICY_SAVED_DEVICES, KBD, &found), "seat-2");
+	assert_true(found);
+	assert_string_equal(policy_saved_get(&loaded, POLICY_SAVED_DEVICES, HUB, NULL),
+			    "front-desk");
+	assert_string_equal(policy_saved_get(&loaded, POLICY_SAVED_OVERRIDES, MOUSE, &found),
+			    "seat-3");
+	assert_null(policy_saved_get(&loaded, POLICY_SAVED_OVERRIDES, KBD, &found));
+	assert_true(found); /* an override to no seat */
+	assert_null(policy_saved_get(&loaded, POLICY_SAVED_OVERRIDES, HUB, &found));
+	assert_false(found);
+	assert_string_equal(policy_saved_get(&loaded, POLICY_SAVED_OUTPUTS, OUTPUT2, &found),
+			    "seat-2");
+
+	struct policy_state view;
+	policy_saved_view(&loaded, &view);
+	assert_int_equal(view.device_count, 2);
+	assert_ptr_equal(view.devices, loaded.tables[POLICY_SAVED_DEVICES]);
+	assert_int_equal(view.output_count, 2);
+	assert_string_equal(view.outputs[1].key, OUTPUT2);
+	assert_string_equal(view.outputs[1].seat, "seat-2");
+
+	/* Loading again replaces what the struct held. */
+	assert_int_equal(policy_saved_set(&loaded, POLICY_SAVED_OUTPUTS, "extra", "seat-9"), 1);
+	assert_int_equal(policy_saved_load(&loaded, &errors), 0);
+	assert_int_equal(loaded.counts[POLICY_SAVED_OUTPUTS], 2);
+	policy_errors_finish(&errors);
+	policy_saved_finish(&loaded);
+}
+
+static void test_text_is_stable(void **state)
+{
+	struct fixture *f = *state;
+	struct policy_saved saved;
+	assert_int_equal(policy_saved_init(&saved, f->dir), 0);
+	fill(&saved);
+	assert_int_equal(policy_saved_save(&saved), 0);
+	size_t first_length, second_length;
+	char *first = read_text(f->path, &first_length);
+	assert_int_equal(policy_saved_save(&saved), 0);
+	char *second = read_text(f->path, &second_length);
+	assert_int_equal(first_length, second_length);
+	assert_memory_equal(first, second, first_length);
+
+	/* The same entries set in another order give the same bytes. */
+	struct policy_saved other;
+	assert_int_equal(policy_saved_init(&other, f->dir), 0);
+	assert_int_equal(policy_saved_set(&other, POLICY_SAVED_OUTPUTS, OUTPUT1, "seat-1"), 1);
+	assert_int_equal(policy_saved_set(&other, POLICY_SAVED_OUTPUTS, OUTPUT2, "seat-2"), 1);
+	assert_int_equal(policy_saved_set(&other, POLICY_SAVED_OVERRIDES, KBD, NULL), 1);
+	assert_int_equal(policy_saved_set(&other, POLICY_SAVED_OVERRIDES, MOUSE, "seat-3"), 1);
+	assert_int_equal(policy_saved_set(&other, POLICY_SAVED_DEVICES, HUB, "front-desk"), 1);
+	assert_int_equal(policy_saved_set(&other, POLICY_SAVED_DEVICES, KBD, "seat-2"), 1);
+	assert_int_equal(policy_saved_save(&other), 0);
+	free(second);
+	second = read_text(f->path, &second_length);
+	assert_string_equal(first, second);
+
+	/* Human-readable: what the format promises, in this order. */
+	const char *expected = "{\n"
+			       "  \"version\": 1,\n"
+			       "  \"devices\": {\n"
+			       "    \"" HUB "\": \"front-desk\",\n"
+			       "    \"" KBD "\": \"seat-2\"\n"
+			       "  },\n"
+			       "  \"overrides\": {\n"
+			       "    \"" KBD "\": null,\n"
+			       "    \"" MOUSE "\": \"seat-3\"\n"
+			       "  },\n"
+			       "  \"outputs\": {\n"
+			       "    \"" OUTPUT1 "\": \"seat-1\",\n"
+			       "    \"" OUTPUT2 "\": \"seat-2\"\n"
+			       "  }\n"
+			       "}\n";
+	assert_string_equal(first, expected);
+	free(first);
+	free(second);
+	policy_saved_finish(&other);
+	policy_saved_finish(&saved);
+}
+
+static void test_missing_file_is_empty(void **state)
+{
+	struct fixture *f = *state;
+	struct policy_saved saved;
+	struct policy_errors errors = {0};
+	assert_int_equal(policy_saved_init(&saved, f->dir), 0);
+	assert_int_equal(policy_saved_load(&saved, &errors), 0);
+	assert_int_equal(errors.count, 0);
+	for (int t = 0; t < POLICY_SAVED_TABLE_COUNT; t++)
+		assert_int_equal(saved.counts[t], 0);
+	assert_false(saved.read_only);
+	policy_saved_finish(&saved);
+
+	/* A missing dir too; saving then makes it, and its missing parent. */
+	char dir[192];
+	snprintf(dir, sizeof(dir), "%s/lib/multiseat", f->dir);
+	assert_int_equal(policy_saved_init(&saved, dir), 0);
+	assert_int_equal(policy_saved_load(&saved, NULL), 0);
+	assert_int_equal(policy_saved_set(&saved, POLICY_SAVED_DEVICES, KBD, "seat-1"), 1);
+	assert_int_equal(policy_saved_save(&saved), 0);
+	assert_true(exists(saved.path));
+	struct stat st;
+	assert_int_equal(stat(dir, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	policy_saved_finish(&saved);
+}
+
+/*
+ * Loads `text` (length bytes) from the state file; it must be rejected with every fragment
+ * in some error line, be moved aside whole, and leave a state that saves.
+ */
+static void check_corrupt(struct fixture *f, const char *text, size_t length, ...)
+{
+	write_text(f->path, text, length);
+	struct policy_saved saved;
+	struct policy_errors errors = {0};
+	assert_int_equal(policy_saved_init(&saved, f->dir), 0);
+	assert_int_equal(policy_saved_set(&saved, POLICY_SAVED_DEVICES, KBD, "seat-1"), 1);
+	assert_int_equal(policy_saved_load(&saved, &errors), -EINVAL);
+
+	va_list ap;
+	va_start(ap, length);
+	for (const char *part; (part = va_arg(ap, const char *));)
+		assert_error_has(&errors, f->path, part, NULL);
+	va_end(ap);
+	assert_error_has(&errors, f->path, "moved aside to", ".corrupt-",
+			 "starting with no saved assignments", NULL);
+	for (int t = 0; t < POLICY_SAVED_TABLE_COUNT; t++)
+		assert_int_equal(saved.counts[t], 0);
+	assert_false(saved.read_only);
+
+	assert_false(exists(f->path));
+	char aside[256];
+	assert_int_equal(count_prefixed(f->dir, "state.json.corrupt-", aside, sizeof(aside)), 1);
+	size_t aside_length;
+	char *bytes = read_text(aside, &aside_length);
+	assert_int_equal(aside_length, length);
+	assert_memory_equal(bytes, text, length);
+	free(bytes);
+	unlink(aside);
+
+	assert_int_equal(policy_saved_set(&saved, POLICY_SAVED_DEVICES, KBD, "seat-1"), 1);
+	assert_int_equal(policy_saved_save(&saved), 0);
+	assert_int_equal(policy_saved_load(&saved, NULL), 0);
+	assert_string_equal(policy_saved_get(&saved, POLICY_SAVED_DEVICES, KBD, NULL), "seat-1");
+	unlink(f->path);
+	policy_errors_finish(&errors);
+	policy_saved_finish(&saved);
+}
+
+static void test_corrupt_garbage(void **state)
+{
+	static const char garbage[] = "\x7f"
+				      "ELF\x02\x01\x01\0\0\0garbage";
+	check_corrupt(*state, garbage, sizeof(garbage) - 1, ":1: not valid JSON (", NULL);
+	/* The line is where the parser stopped. */
+	const char *broken = "{\n  \"version\": 1,\n  \"devices\": {\"a\": seat-1}\n}\n";
+	check_corrupt(*state, broken, strlen(broken), ":3: not valid JSON (unexpected character)",
+		      NULL);
+	const char *cut = "{\n  \"version\": 1,\n  \"devices\": {\n";
+	check_corrupt(*state, cut, strlen(cut), ":4: not valid JSON (the file ends in the middle)",
+		      NULL);
+	const char *trailing = "{\"version\": 1}\n\n}\n";
+	check_corrupt(*state, trailing, strlen(trailing), ":3: not valid JSON", NULL);
+	check_corrupt(*state, "", 0, "not valid JSON (the file is empty)", NULL);
+	const char *array = "[1, 2]\n";
+	check_corrupt(*state, array, strlen(array), "expected a JSON object", "found an array",
+		      NULL);
+}
+
+static void test_corrupt_version(void **state)
+{
+	const char *two = "{\"version\": 2, \"devices\": {}}";
+	check_corrupt(*state, two, strlen(two), "\"version\" is 2, expected 1", NULL);
+	const char *text = "{\"version\": \"1\"}";
+	check_corrupt(*state, text, strlen(text), "\"version\" is \"1\", expected 1", NULL);
+	const char *none = "{\"devices\": {}}";
+	check_corrupt(*state, none, strlen(none), "\"version\" is missing", NULL);
+}
+
+static void test_corrupt_tables(void **state)
+{
+	const char *list = "{\"version\": 1, \"devices\": [\"seat-1\"]}";
+	check_corrupt(*state, list, strlen(list), "\"devices\": expected an object",
+		      "found an array", NULL);
+	const char *bad_seat = "{\"version\": 1, \"outputs\": {\"" OUTPUT1 "\": \"Seat 1\"}}";
+	check_corrupt(*state, bad_seat, strlen(bad_seat),
+		      "\"outputs\": \"" OUTPUT1 "\": \"Seat 1\" is not a valid seat name", NULL);
+	const char *number = "{\"version\": 1, \"devices\": {\"" KBD "\": 2}}";
+	check_corrupt(*state, number, strlen(number),
+		      "\"devices\": \"" KBD "\": expected a seat name, found a number", NULL);
+	/* null means "on no seat" in overrides only. */
+	const char *null_device = "{\"version\": 1, \"devices\": {\"" KBD "\": null}}";
+	check_corrupt(*state, null_device, strlen(null_device), "expected a seat name, found null",
+		      NULL);
+	const char *empty_key = "{\"version\": 1, \"overrides\": {\"\": \"seat-1\"}}";
+	check_corrupt(*state, empty_key, strlen(empty_key), "\"overrides\" has an empty key", NULL);
+	char long_key[400];
+	snprintf(long_key, sizeof(long_key), "{\"version\": 1, \"devices\": {\"%0300d\": \"a\"}}",
+		 0);
+	check_corrupt(*state, long_key, strlen(long_key), "a key longer than 255 bytes", NULL);
+	/* Every problem is reported, not only the first. */
+	const char *two =
+		"{\"version\": 1, \"devices\": {\"a\": 1, \"b\": \"-x\"}, \"outputs\": 3}";
+	check_corrupt(*state, two, strlen(two), "\"a\": expected a seat name",
+		      "\"b\": \"-x\" is not a valid seat name", "\"outputs\": expected an object",
+		      NULL);
+}
+
+static void test_corrupt_twice_same_second(void **state)
+{
+	struct fixture *f = *state;
+	struct policy_saved saved;
+	assert_int_equal(policy_saved_init(&saved, f->dir), 0);
+	write_text(f->path, "one", 3);
+	assert_int_equal(policy_saved_load(&saved, NULL), -EINVAL);
+	write_text(f->path, "two", 3);
+	struct policy_errors errors = {0};
+	assert_int_equal(policy_saved_load(&saved, &errors), -EINVAL);
+	/* Both kept: the second gets -2 when the clock has not moved on (else a new stamp). */
+	assert_int_equal(count_prefixed(f->dir, "state.json.corrupt-", NULL, 0), 2);
+	policy_errors_finish(&errors);
+	policy_saved_finish(&saved);
+}
+
+static void test_too_big(void **state)
+{
+	struct fixture *f = *state;
+	size_t length = 1024 * 1024 + 10;
+	char *text = malloc(length);
+	assert_non_null(text);
+	memset(text, ' ', length);
+	memcpy(text, "{\"version\": 1}", 14);
+	write_text(f->path, text, length);
+	struct policy_saved saved;
+	struct policy_errors errors = {0};
+	assert_int_equal(policy_saved_init(&saved, f->dir), 0);
+	assert_int_equal(policy_saved_load(&saved, &errors), -EINVAL);
+	assert_error_has(&errors, "too big", NULL);
+	assert_int_equal(count_prefixed(f->dir, "state.json.corrupt-", NULL, 0), 1);
+	free(text);
+	policy_errors_finish(&errors);
+	policy_saved_finish(&saved);
+}
+
+static void test_unknown_keys_ignored(void **state)
+{
+	struct fixture *f = *state;
+	const char *text = "{\"version\": 1, \"future\": {\"x\": [1]}, "
+			   "\"devices\": {\"" KBD "\": \"seat-4\"}}\n";
+	write_text(f->path, text, strlen(text));
+	struct policy_saved saved;
+	assert_int_equal(policy_saved_init(&saved, f->dir), 0);
+	assert_int_equal(policy_saved_load(&saved, NULL), 0);
+	assert_string_equal(policy_saved_get(&saved, POLICY_SAVED_DEVICES, KBD, NULL), "seat-4");
+	assert_int_equal(saved.counts[POLICY_SAVED_OUTPUTS], 0);
+	policy_saved_finish(&saved);
+}
+
+static void test_unreadable_is_read_only(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(mkdir(f->path, 0755), 0);
+	char inside[192];
+	snprintf(inside, sizeof(inside), "%s/keep", f->path);
+	write_text(inside, "x", 1);
+
+	struct policy_saved saved;
+	struct policy_errors errors = {0};
+	assert_int_equal(policy_saved_init(&saved, f->dir), 0);
+	assert_int_equal(policy_saved_load(&saved, &errors), -EISDIR);
+	assert_true(saved.read_only);
+	assert_error_has(&errors, f->path, ": cannot be read: ", strerror(EISDIR), NULL);
+	assert_int_equal(policy_saved_set(&saved, POLICY_SAVED_DEVICES, KBD, "seat-1"), 1);
+	assert_int_equal(policy_saved_save(&saved), -EROFS);
+
+	struct stat st;
+	assert_int_equal(stat(f->path, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_true(exists(inside));
+	assert_int_equal(count_prefixed(f->dir, "state.json.", NULL, 0), 0);
+	policy_errors_finish(&errors);
+	policy_saved_finish(&saved);
+}
+
+/* A FIFO must neither hang the load nor be moved aside. */
+static void test_fifo_is_read_only(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(mkfifo(f->path, 0644), 0);
+	struct policy_saved saved;
+	struct policy_errors errors = {0};
+	assert_int_equal(policy_saved_init(&saved, f->dir), 0);
+	assert_int_equal(policy_saved_load(&saved, &errors), -EBADFD);
+	assert_true(saved.read_only);
+	assert_error_has(&errors, f->path, ": cannot be read: not a regular file", NULL);
+	assert_int_equal(policy_saved_save(&saved), -EROFS);
+	struct stat st;
+	assert_int_equal(lstat(f->path, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	policy_errors_finish(&errors);
+	policy_saved_finish(&saved);
+}
+
+static void test_save_leaves_no_temp(void **state)
+{
+	struct fixture *f = *state;
+	struct policy_saved saved;
+	assert_int_equal(policy_saved_init(&saved, f->dir), 0);
+	fill(&saved);
+	/* A temp file from a save that died half way is simply replaced. */
+	char temp[192];
+	snprintf(temp, sizeof(temp), "%s.tmp", f->path);
+	write_text(temp, "half", 4);
+	assert_int_equal(policy_saved_save(&saved), 0);
+	assert_false(exists(temp));
+	assert_int_equal(count_prefixed(f->dir, "", NULL, 0), 3); /* ".", ".." and the file */
+	struct stat st;
+	assert_int_equal(stat(f->path, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	policy_saved_finish(&saved);
+}
+
+static void test_save_failure_keeps_old_file(void **state)
+{
+	struct fixture *f = *state;
+	struct policy_saved saved;
+	assert_int_equal(policy_saved_init(&saved, f->dir), 0);
+	fill(&saved);
+	assert_int_equal(policy_saved_save(&saved), 0);
+	size_t old_length;
+	char *old = read_text(f->path, &old_length);
+	/* A directory where the temp file goes makes the open fail. */
+	char temp[192];
+	snprintf(temp, sizeof(temp), "%s.tmp", f->path);
+	assert_int_equal(mkdir(temp, 0755), 0);
+	assert_int_equal(policy_saved_remove(&saved, POLICY_SAVED_DEVICES, KBD), 1);
+	assert_int_equal(policy_saved_save(&saved), -EISDIR);
+	size_t length;
+	char *now = read_text(f->path, &length);
+	assert_string_equal(now, old);
+	rmdir(temp);
+	free(old);
+	free(now);
+	policy_saved_finish(&saved);
+}
+
+static void test_set_remove_forget(void **state)
+{
+	struct fixture *f = *state;
+	struct policy_saved saved;
+	assert_int_equal(policy_saved_init(&saved, f->dir), 0);
+	assert_int_equal(policy_saved_set(&saved, POLICY_SAVED_DEVICES, KBD, "seat-1"), 1);
+	assert_int_equal(policy_saved_set(&saved, POLICY_SAVED_DEVICES, KBD, "seat-1"), 0);
+	assert_int_equal(policy_saved_set(&saved, POLICY_SAVED_DEVICES, KBD, "seat-2"), 1);
+	assert_int_equal(policy_saved_set(&saved, POLICY_SAVED_OVERRIDES, KBD, NULL), 1);
+	assert_int_equal(policy_saved_set(&saved, POLICY_SAVED_OVERRIDES, KBD, NULL), 0);
+	assert_int_equal(policy_saved_set(&saved, POLICY_SAVED_OVERRIDES, KBD, "seat-2"), 1);
+	assert_int_equal(policy_saved_set(&saved, POLICY_SAVED_OVERRIDES, KBD, NULL), 1);
+
+	/* Bad input changes nothing. */
+	assert_int_equal(policy_saved_set(&saved, POLICY_SAVED_DEVICES, KBD, "Seat 2"), -EINVAL);
+	assert_int_equal(policy_saved_set(&saved, POLICY_SAVED_DEVICES, KBD, ""), -EINVAL);
+	assert_int_equal(policy_saved_set(&saved, POLICY_SAVED_DEVICES, KBD, NULL), -EINVAL);
+	assert_int_equal(policy_saved_set(&saved, POLICY_SAVED_OUTPUTS, OUTPUT1, NULL), -EINVAL);
+	assert_int_equal(policy_saved_set(&saved, POLICY_SAVED_DEVICES, "", "seat-1"), -EINVAL);
+	assert_int_equal(policy_saved_set(&saved, POLICY_SAVED_DEVICES, "a\nb", "seat-1"), -EINVAL);
+	assert_int_equal(policy_saved_set(&saved, (enum policy_saved_table)7, KBD, "seat-1"),
+			 -EINVAL);
+	assert_string_equal(policy_saved_get(&saved, POLICY_SAVED_DEVICES, KBD, NULL), "seat-2");
+
+	assert_int_equal(policy_saved_set(&saved, POLICY_SAVED_DEVICES, HUB, "seat-2"), 1);
+	assert_int_equal(policy_saved_set(&saved, POLICY_SAVED_DEVICES, MOUSE, "seat-3"), 1);
+	assert_int_equal(policy_saved_set(&saved, POLICY_SAVED_OVERRIDES, MOUSE, "seat-2"), 1);
+	assert_int_equal(policy_saved_set(&saved, POLICY_SAVED_OUTPUTS, OUTPUT1, "seat-2"), 1);
+	/* Sorted as they went in. */
+	for (size_t i = 1; i < saved.counts[POLICY_SAVED_DEVICES]; i++)
+		assert_true(strcmp(saved.tables[POLICY_SAVED_DEVICES][i - 1].key,
+				   saved.tables[POLICY_SAVED_DEVICES][i].key) < 0);
+
+	/* Devices and overrides of seat-2 go; the override to no seat and the output name stay. */
+	assert_int_equal(policy_saved_forget_seat(&saved, "seat-2"), 3);
+	assert_int_equal(saved.counts[POLICY_SAVED_DEVICES], 1);
+	assert_string_equal(saved.tables[POLICY_SAVED_DEVICES][0].key, MOUSE);
+	assert_int_equal(saved.counts[POLICY_SAVED_OVERRIDES], 1);
+	bool found;
+	assert_null(policy_saved_get(&saved, POLICY_SAVED_OVERRIDES, KBD, &found));
+	assert_true(found);
+	assert_string_equal(policy_saved_get(&saved, POLICY_SAVED_OUTPUTS, OUTPUT1, NULL),
+			    "seat-2");
+	assert_int_equal(policy_saved_forget_seat(&saved, "seat-2"), 0);
+
+	assert_int_equal(policy_saved_remove(&saved, POLICY_SAVED_DEVICES, MOUSE), 1);
+	assert_int_equal(policy_saved_remove(&saved, POLICY_SAVED_DEVICES, MOUSE), 0);
+	assert_int_equal(saved.counts[POLICY_SAVED_DEVICES], 0);
+	assert_int_equal(policy_saved_remove(&saved, (enum policy_saved_table) - 1, MOUSE),
+			 -EINVAL);
+	policy_saved_finish(&saved);
+
+	assert_int_equal(policy_saved_init(&saved, ""), -EINVAL);
+	assert_int_equal(policy_saved_init(&saved, NULL), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_text_is_stable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_missing_file_is_empty, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_corrupt_garbage, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_corrupt_version, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_corrupt_tables, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_corrupt_twice_same_second, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_too_big, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_keys_ignored, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unreadable_is_read_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fifo_is_read_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_save_leaves_no_temp, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_save_failure_keeps_old_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_set_remove_forget, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

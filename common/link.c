@@ -59,6 +59,7 @@ static const struct link_spec specs[] = {
 			 false,
 			 {STR(struct link_keymap, layout), STR(struct link_keymap, variant),
 			  STR(struct link_keymap, options)}},
+	[LINK_SESSION_START] = {"LINK_SESSION_START", 0, false, {{0, 0}}},
 	[LINK_READY] = {"LINK_READY",
 			sizeof(struct link_ready),
 			false,

@@ -145,11 +145,10 @@ int main(int argc, char *argv[])
 	if (server.link && seat_link_start(server.link) < 0)
 		goto out_backend;
 
-	if (options.session || options.restart || options.terminal) {
-		server.session = session_create(&server, options.session, options.restart);
-		if (!server.session)
-			goto out_backend;
-	}
+	/* An unclaimed seat's session waits for LINK_SESSION_START (maybe handled already). */
+	if ((!server.link || !seat_link_holds_session(server.link)) &&
+	    server_start_session(&server) < 0)
+		goto out_backend;
 	wl_display_run(server.display);
 	ret = server.exit_code;
 

@@ -21,6 +21,7 @@
 #include "options.h"
 #include "protocol.h"
 #include "server.h"
+#include "session.h"
 
 /* How long the daemon may take to say hello after starting us. */
 #define HELLO_TIMEOUT_MS 10000
@@ -30,6 +31,7 @@ struct seat_link {
 	int fd;
 	struct wl_event_source *source;
 	struct link_hello hello;
+	bool hold; /* the session waits for LINK_SESSION_START */
 };
 
 /* Reads one message, waiting up to `timeout_ms`. 1, 0 at end of link, or -errno. */
@@ -102,6 +104,12 @@ static int handle_message(struct seat_link *link, struct link_message *message)
 		break;
 	case LINK_KEYMAP:
 		apply_keymap(link, &message->body.keymap);
+		break;
+	case LINK_SESSION_START:
+		log_info("seat link: the seat is claimed; starting the session");
+		link->hold = false;
+		if (server_start_session(server) < 0)
+			seat_link_send_error(link, -ENOMEM, "the session cannot be started");
 		break;
 	default:
 		/* Well formed, but not for us (a second hello, or a compositor's message). */
@@ -184,18 +192,25 @@ struct seat_link *seat_link_create(struct server *server, int fd)
 		goto err;
 	}
 	link->hello = message.body.hello;
+	link->hold = link->hello.flags & LINK_HELLO_HOLD_SESSION;
 	/* From here on the link is read from the event loop, which must never block. */
 	int flags = fcntl(fd, F_GETFL);
 	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
 		log_error("seat link: cannot be made non-blocking: %s", strerror(errno));
 		goto err;
 	}
-	log_info("seat link: this is %s (F%u)", link->hello.seat, link->hello.number);
+	log_info("seat link: this is %s (F%u)%s", link->hello.seat, link->hello.number,
+		 link->hold ? "; the session waits until the seat is claimed" : "");
 	return link;
 
 err:
 	free(link);
 	return NULL;
+}
+
+bool seat_link_holds_session(const struct seat_link *link)
+{
+	return link->hold;
 }
 
 const struct link_keymap *seat_link_keymap(const struct seat_link *link)

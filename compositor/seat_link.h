@@ -2,6 +2,8 @@
 #ifndef MULTISEAT_COMPOSITOR_SEAT_LINK_H
 #define MULTISEAT_COMPOSITOR_SEAT_LINK_H
 
+#include <stdbool.h>
+
 struct server;
 struct seat_link;
 struct link_keymap;
@@ -12,6 +14,8 @@ struct link_keymap;
  */
 struct seat_link *seat_link_create(struct server *server, int fd);
 void seat_link_destroy(struct seat_link *link);
+/* Whether the hello said to start no session before LINK_SESSION_START. */
+bool seat_link_holds_session(const struct seat_link *link);
 /* The seat's keyboard layout from the hello. */
 const struct link_keymap *seat_link_keymap(const struct seat_link *link);
 /*

@@ -112,6 +112,15 @@ static int handle_sigchld(int signal, void *data)
 	return 0;
 }
 
+int server_start_session(struct server *server)
+{
+	const struct options *options = server->options;
+	if (server->session || !(options->session || options->restart || options->terminal))
+		return 0;
+	server->session = session_create(server, options->session, options->restart);
+	return server->session ? 0 : -1;
+}
+
 struct session *session_create(struct server *server, char **argv, bool restart)
 {
 	struct session *session = calloc(1, sizeof(*session));

@@ -1,7 +1,9 @@
-/* Input library: classifying evdev devices from their udev properties. */
+/* Input library: classifying evdev devices, grouping them by USB hub, and reading function keys. */
 #ifndef MULTISEAT_INPUT_H
 #define MULTISEAT_INPUT_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum input_capability {
@@ -33,5 +35,37 @@ typedef const char *(*input_property_fn)(void *data, const char *name);
 uint32_t input_classify(input_property_fn get, void *data);
 enum input_kind input_kind_from_caps(uint32_t caps);
 const char *input_kind_name(enum input_kind kind);
+
+/* ---- USB grouping (usb_group.c) ---- */
+
+/* Whether the USB device at this sysfs path is a hub (bDeviceClass 09). */
+typedef bool (*input_is_hub_fn)(void *data, const char *syspath);
+
+/*
+ * The sysfs path of the device group `syspath` belongs to when its keyboard claims a seat:
+ * the nearest USB hub above the device's own USB device, or, when that hangs straight off a
+ * root port, the USB device itself (its other interfaces: a keyboard's touchpad). Written
+ * into `out`. Returns 0, -ENOENT when the device is not on USB, or -ENAMETOOLONG.
+ */
+int input_usb_group(const char *syspath, input_is_hub_fn is_hub, void *data, char *out,
+		    size_t size);
+
+/* ---- function keys (keys.c) ---- */
+
+/* n for KEY_F<n> (1..24), 0 for any other key code. */
+int input_function_key_number(unsigned int code);
+
+/* Reads a keyboard without grabbing it, for "press F<n>". */
+struct input_key_reader;
+
+/* Takes `fd` (an evdev node opened non-blocking); NULL with errno on failure (fd closed). */
+struct input_key_reader *input_key_reader_create(int fd);
+void input_key_reader_destroy(struct input_key_reader *reader);
+int input_key_reader_get_fd(const struct input_key_reader *reader);
+/*
+ * Reads what is waiting. Returns n when F<n> was pressed (the first one), 0 when no function
+ * key was, or a negative errno (-ENODEV: unplugged or revoked).
+ */
+int input_key_reader_dispatch(struct input_key_reader *reader);
 
 #endif

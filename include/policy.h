@@ -144,6 +144,9 @@ struct policy_connector {
 struct policy_device {
 	const char *key; /* its ID_PATH */
 	enum policy_device_kind kind;
+	/* Its USB device's ID_PATH (NULL when not on USB): saved state may name it, for a
+	 * keyboard on a root port claims with its USB device (and that device's other parts). */
+	const char *usb_device;
 	const char *const *hubs; /* ID_PATHs of the USB hubs above it, nearest first */
 	size_t hub_count;
 	const char *const *properties; /* its udev properties, "NAME=VALUE" */

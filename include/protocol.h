@@ -29,6 +29,7 @@ enum link_opcode {
 	LINK_INPUT_REMOVE = 6, /* struct link_input_remove: already revoked; forget it */
 	LINK_IDENTIFY = 7, /* struct link_identify: show text instead of the session, "" = stop */
 	LINK_KEYMAP = 8,   /* struct link_keymap: the seat's keyboard layout changed */
+	LINK_SESSION_START = 9, /* no body: start the session the hello held back */
 	/* compositor -> daemon */
 	LINK_READY = 64, /* struct link_ready: listening, the session may be started */
 	LINK_ERROR = 65, /* struct link_error: something the administrator should read */
@@ -45,9 +46,13 @@ struct link_keymap {
 	char options[128];
 };
 
+/* The seat has no keyboard yet: start no session until LINK_SESSION_START. */
+#define LINK_HELLO_HOLD_SESSION (1u << 0)
+
 struct link_hello {
 	uint32_t version; /* LINK_VERSION */
 	uint32_t number;  /* the seat's number: "Press F<number>" */
+	uint32_t flags;	  /* LINK_HELLO_* */
 	char seat[32];
 	struct link_keymap keymap;
 };

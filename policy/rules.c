@@ -316,13 +316,20 @@ static int autoseats_add(struct policy_assignment *assignment, const struct sort
 	return 0;
 }
 
-/* The device's own entry, else its nearest hub's; entries naming no present seat are skipped. */
+/*
+ * The device's own entry, else its USB device's, else its nearest hub's; entries naming no
+ * present seat are skipped.
+ */
 static void device_from_state(const struct policy_assignment *assignment,
 			      const struct policy_state *state, const struct policy_device *device,
 			      struct policy_verdict *verdict)
 {
-	for (size_t i = 0; i <= device->hub_count; i++) {
-		const char *key = i == 0 ? device->key : device->hubs[i - 1];
+	for (size_t i = 0; i < device->hub_count + 2; i++) {
+		const char *key = i == 0   ? device->key
+				  : i == 1 ? device->usb_device
+					   : device->hubs[i - 2];
+		if (!key)
+			continue;
 		const char *name = state_lookup(state->devices, state->device_count, key);
 		int seat = name ? policy_assignment_find_seat(assignment, name) : -1;
 		if (seat >= 0) {
@@ -495,7 +502,8 @@ err_memory:
 
 static void print_verdict(FILE *stream, const struct policy_assignment *assignment, const char *key,
 			  const struct policy_verdict *verdict,
-			  const struct policy_connector *connector)
+			  const struct policy_connector *connector,
+			  const struct policy_device *device)
 {
 	const char *seat = verdict->seat >= 0 ? assignment->seats[verdict->seat].name : NULL;
 	fprintf(stream, "%s: ", key);
@@ -511,7 +519,12 @@ static void print_verdict(FILE *stream, const struct policy_assignment *assignme
 	case POLICY_REASON_STATE:
 		fprintf(stream, "%s by saved state", seat);
 		if (strcmp(verdict->state_key, key) != 0)
-			fprintf(stream, " (hub:%s)", verdict->state_key);
+			fprintf(stream, " (%s:%s)",
+				device && device->usb_device &&
+						strcmp(device->usb_device, verdict->state_key) == 0
+					? "usb"
+					: "hub",
+				verdict->state_key);
 		break;
 	case POLICY_REASON_AUTOSEAT:
 		fprintf(stream, "%s (autoseat%s)", seat,
@@ -533,14 +546,15 @@ static void print_verdict(FILE *stream, const struct policy_assignment *assignme
 }
 
 static char *explain(const struct policy_assignment *assignment, const char *key,
-		     const struct policy_verdict *verdict, const struct policy_connector *connector)
+		     const struct policy_verdict *verdict, const struct policy_connector *connector,
+		     const struct policy_device *device)
 {
 	char *text = NULL;
 	size_t size;
 	FILE *stream = open_memstream(&text, &size);
 	if (!stream)
 		return NULL;
-	print_verdict(stream, assignment, key, verdict, connector);
+	print_verdict(stream, assignment, key, verdict, connector, device);
 	return stream_finish(stream, &text);
 }
 
@@ -551,7 +565,7 @@ char *policy_assignment_explain_device(const struct policy_assignment *assignmen
 		return NULL;
 	}
 	return explain(assignment, assignment->hardware.devices[index].key,
-		       &assignment->devices[index], NULL);
+		       &assignment->devices[index], NULL, &assignment->hardware.devices[index]);
 }
 
 char *policy_assignment_explain_output(const struct policy_assignment *assignment, size_t index)
@@ -561,7 +575,7 @@ char *policy_assignment_explain_output(const struct policy_assignment *assignmen
 		return NULL;
 	}
 	return explain(assignment, assignment->output_keys[index], &assignment->outputs[index],
-		       &assignment->hardware.outputs[index]);
+		       &assignment->hardware.outputs[index], NULL);
 }
 
 /* ---- effective settings ---- */

@@ -515,8 +515,8 @@ int policy_saved_load(struct policy_saved *saved, struct policy_errors *errors)
 {
 	tables_clear(saved);
 	saved->read_only = false;
-	char *text;
-	size_t length;
+	char *text = NULL;
+	size_t length = 0;
 	int ret = read_file(saved->path, &text, &length);
 	if (ret == -ENOENT)
 		return 0;

@@ -20,6 +20,10 @@ static const struct control_command commands[] = {
 	{"seat", "NAME", 1, 1, true, "one seat in detail"},
 	{"attach", "SEAT DEVICE", 2, 2, false, "move an input or sound device to a seat"},
 	{"detach", "DEVICE", 1, 1, false, "take a device from its seat"},
+	{"forget", "SEAT|DEVICE", 1, 1, false, "drop saved assignments: the seat shows Press F<n> again"},
+	{"identify", "", 0, 0, false, "show every seat's name on its screens for 10 s"},
+	{"export-udev", "[DIR]", 0, 1, true, "the assignments as logind udev rules (files in DIR)"},
+	{"import-udev", "", 0, 0, false, "save ID_SEAT assignments found in udev"},
 	{"restart", "SEAT", 1, 1, false, "restart a seat's compositor and session"},
 	{"reload", "", 0, 0, false, "re-read the configuration and apply the difference"},
 };

@@ -470,10 +470,15 @@ static int print_seat_block(FILE *out, struct json_object *seat)
 	snprintf(restarts, sizeof(restarts), "%lld", (long long)count);
 	join_strings(field(seat, "outputs", json_type_array), outputs, sizeof(outputs));
 	format_lease(seat, lease, sizeof(lease));
+	struct json_object *claimed_o;
+	const char *claimed = "?";
+	if (json_object_object_get_ex(seat, "claimed", &claimed_o))
+		claimed = json_object_get_boolean(claimed_o) ? "yes" : "no (shows Press F<n>)";
 
 	struct table header = {.columns = 2};
 	const char *rows[][2] = {
 		{"number:", number},
+		{"claimed:", claimed},
 		{"user:", field_string(seat, "user")},
 		{"session:", field_string(seat, "session")},
 		{"mode:", mode},
@@ -599,17 +604,103 @@ static int print_devices(FILE *out, struct json_object *result)
 	return ret;
 }
 
+/* A message may have several lines; each is made printable on its own. */
 static int print_message(FILE *out, struct json_object *result)
 {
 	const char *message = field_string(result, "message");
 	if (message == NULL)
 		return 0;
-	char *text = printable(message);
-	if (text == NULL)
+	char *copy = strdup(message);
+	if (copy == NULL)
 		return -ENOMEM;
-	fprintf(out, "%s\n", text);
-	free(text);
+	int ret = 0;
+	char *rest = copy;
+	for (char *line = strsep(&rest, "\n"); line != NULL; line = strsep(&rest, "\n")) {
+		char *text = printable(line);
+		if (text == NULL) {
+			ret = -ENOMEM;
+			break;
+		}
+		fprintf(out, "%s\n", text);
+		free(text);
+	}
+	free(copy);
+	return ret;
+}
+
+/* A file name the daemon gives for a rule: 72-seat-*.rules, nothing that leaves the folder. */
+static bool rule_file_name_valid(const char *name)
+{
+	size_t len = strlen(name);
+	return strncmp(name, "72-seat-", 8) == 0 && len > 14 && len < 240 &&
+	       strcmp(name + len - 6, ".rules") == 0 && !strchr(name, '/');
+}
+
+/* Writes one rule file in `dir`: a temporary file renamed over it, so udev never reads half. */
+static int write_rule(const char *dir, const char *name, const char *text)
+{
+	char path[4096], tmp[4096];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, name);
+	FILE *f = fopen(tmp, "we");
+	if (f == NULL)
+		return -errno;
+	bool ok = fputs(text, f) >= 0 && fflush(f) == 0 && fsync(fileno(f)) == 0;
+	int err = errno;
+	if (fclose(f) != 0 && ok) {
+		ok = false;
+		err = errno;
+	}
+	if (!ok || rename(tmp, path) < 0) {
+		err = ok ? errno : err;
+		unlink(tmp);
+		return -err;
+	}
 	return 0;
+}
+
+/* export-udev: the rules on stdout, or as files in the folder given. */
+static int print_export(FILE *out, const struct options *opts, struct json_object *result)
+{
+	const char *dir = opts->arg_count > 0 ? opts->args[0] : NULL;
+	struct json_object *rules, *notes;
+	if (!json_object_object_get_ex(result, "rules", &rules) ||
+	    !json_object_is_type(rules, json_type_array))
+		return -EINVAL;
+	int failed = 0;
+	for (size_t i = 0; i < json_object_array_length(rules); i++) {
+		struct json_object *rule = json_object_array_get_idx(rules, i);
+		const char *name = field_string(rule, "file");
+		const char *text = field_string(rule, "text");
+		if (name == NULL || text == NULL || !rule_file_name_valid(name)) {
+			fail("the daemon sent a rule without a usable file name; skipped");
+			failed = -EINVAL;
+			continue;
+		}
+		if (dir == NULL) {
+			fprintf(out, "# %s\n%s", name, text);
+			continue;
+		}
+		int ret = write_rule(dir, name, text);
+		if (ret < 0) {
+			fail("%s/%s cannot be written: %s", dir, name, strerror(-ret));
+			failed = ret;
+		} else {
+			fprintf(out, "wrote %s/%s\n", dir, name);
+		}
+	}
+	if (json_object_object_get_ex(result, "notes", &notes) &&
+	    json_object_is_type(notes, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(notes); i++) {
+			char *text = printable(
+				json_object_get_string(json_object_array_get_idx(notes, i)));
+			fprintf(out, "# note: %s\n", text ? text : "");
+			free(text);
+		}
+	}
+	if (dir != NULL && failed == 0)
+		fprintf(out, "# then: udevadm control --reload && udevadm trigger\n");
+	return failed;
 }
 
 static int print_result(FILE *out, const struct options *opts, struct json_object *result)
@@ -630,6 +721,8 @@ static int print_result(FILE *out, const struct options *opts, struct json_objec
 		return print_devices(out, result);
 	if (strcmp(name, "seat") == 0)
 		return print_seat_block(out, result);
+	if (strcmp(name, "export-udev") == 0)
+		return print_export(out, opts, result);
 	return print_message(out, result);
 }
 
@@ -666,11 +759,12 @@ static int run(const struct options *opts)
 		status = ret;
 		goto close_fd;
 	}
-	if (print_result(stdout, opts, result) < 0)
+	ret = print_result(stdout, opts, result);
+	if (ret == -ENOMEM)
 		fail("out of memory");
-	else if (fflush(stdout) != 0 || ferror(stdout))
+	else if (ret == 0 && (fflush(stdout) != 0 || ferror(stdout)))
 		fail("cannot write the output: %s", strerror(errno));
-	else
+	else if (ret == 0)
 		status = 0;
 	json_object_put(result);
 close_fd:

@@ -15,7 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "claim.h"
 #include "control.h"
+#include "input.h"
 #include "seat.h"
 
 /* udev sends bursts (a hub brings several devices): one rescan after they settle. */
@@ -69,7 +71,7 @@ static int load_config(const struct daemon_options *options, struct policy_confi
 }
 
 /* SIGHUP and `multiseatctl reload`: a config with errors changes nothing. */
-static int daemon_reload(struct daemon *daemon, char *message, size_t size)
+int daemon_reload(struct daemon *daemon, char *message, size_t size)
 {
 	struct policy_config fresh;
 	int ret = load_config(daemon->options, &fresh, true);
@@ -89,23 +91,62 @@ static int daemon_reload(struct daemon *daemon, char *message, size_t size)
 
 /* ---- reconcile ---- */
 
+/* The keys that stand for a device in the saved state: its own, its USB device's, its hubs'. */
+static const char *chain_key(const struct hw_input *input, size_t i)
+{
+	if (i == 0)
+		return input->key;
+	if (i == 1)
+		return input->usb_device;
+	return i - 2 < input->hub_count ? input->hubs[i - 2] : NULL;
+}
+
+#define CHAIN_LENGTH(input) ((input)->hub_count + 2)
+
 static const char *override_for(struct daemon *daemon, const struct hw_input *input, bool *found)
 {
 	*found = false;
 	/* The device's own key wins over its hubs; nearer hubs over farther ones. */
-	for (size_t h = 0; h <= input->hub_count; h++) {
-		const char *key = h == 0 ? input->key : input->hubs[h - 1];
-		for (size_t i = daemon->override_count; i-- > 0;) {
-			if (strcmp(daemon->overrides[i].key, key) == 0) {
-				*found = true;
-				return daemon->overrides[i].seat;
-			}
-		}
+	for (size_t i = 0; i < CHAIN_LENGTH(input); i++) {
+		const char *key = chain_key(input, i);
+		const char *seat =
+			key ? policy_saved_get(&daemon->saved, POLICY_SAVED_OVERRIDES, key, found)
+			    : NULL;
+		if (*found)
+			return seat;
 	}
 	return NULL;
 }
 
-static void apply_seat(struct daemon *daemon, const struct policy_assignment *a, size_t index)
+int daemon_save_state(struct daemon *daemon)
+{
+	int ret = policy_saved_save(&daemon->saved);
+	if (ret < 0)
+		log_error("%s cannot be written: %s; the assignments hold until the daemon stops",
+			  daemon->saved.path, strerror(-ret));
+	return ret;
+}
+
+int daemon_claim(struct daemon *daemon, struct hw_input *input, const char *key, const char *seat)
+{
+	/* A `detach` of the keyboard (or of its hub) would keep it off the seat it claims. */
+	for (size_t i = 0; i < CHAIN_LENGTH(input); i++) {
+		const char *k = chain_key(input, i);
+		bool found;
+		if (k && !policy_saved_get(&daemon->saved, POLICY_SAVED_OVERRIDES, k, &found) &&
+		    found)
+			policy_saved_remove(&daemon->saved, POLICY_SAVED_OVERRIDES, k);
+	}
+	int ret = policy_saved_set(&daemon->saved, POLICY_SAVED_DEVICES, key, seat);
+	if (ret < 0)
+		return ret;
+	daemon_save_state(daemon);
+	daemon_reconcile(daemon);
+	return 0;
+}
+
+static void apply_seat(struct daemon *daemon, const struct policy_assignment *a, size_t index,
+		       bool claimed)
 {
 	const struct policy_assigned_seat *as = &a->seats[index];
 	struct seat *seat = daemon_find_seat(daemon, as->name);
@@ -121,6 +162,8 @@ static void apply_seat(struct daemon *daemon, const struct policy_assignment *a,
 	}
 	seat->wanted = true;
 	seat->number = as->number;
+	/* Before it may start: an unclaimed seat's compositor holds its session back. */
+	seat_set_claimed(seat, claimed);
 
 	struct policy_effective_settings settings;
 	struct policy_errors errors = {0};
@@ -171,26 +214,49 @@ static void apply_seat(struct daemon *daemon, const struct policy_assignment *a,
 	seat_set_outputs(seat, card, ids, keys, count);
 }
 
+/*
+ * The seat a device goes to: the rules' verdict, unless `multiseatctl attach/detach` said
+ * otherwise (an attach to a seat that does not exist now is ignored). NULL: none.
+ */
+static const char *device_destination(struct daemon *daemon, const struct policy_assignment *a,
+				      size_t k, bool *by_hand)
+{
+	const struct policy_verdict *v = &a->devices[k];
+	const char *name = v->seat >= 0 ? a->seats[v->seat].name : NULL;
+	bool overridden;
+	const char *chosen = override_for(daemon, daemon->hw.device_inputs[k], &overridden);
+	*by_hand = overridden && (!chosen || policy_assignment_find_seat(a, chosen) >= 0);
+	return *by_hand ? chosen : name;
+}
+
+static bool claims_seat(const struct hw_input *input)
+{
+	return !input->sound && (input->caps & (INPUT_CAP_KEYBOARD | INPUT_CAP_TOUCH));
+}
+
+/* Whether a keyboard or touch screen is going to the seat: it is claimed. */
+static bool seat_gets_keyboard(struct daemon *daemon, const struct policy_assignment *a,
+			       const char *seat)
+{
+	for (size_t k = 0; k < daemon->hw.device_count; k++) {
+		bool by_hand;
+		const char *name = device_destination(daemon, a, k, &by_hand);
+		if (name && strcmp(name, seat) == 0 && claims_seat(daemon->hw.device_inputs[k]))
+			return true;
+	}
+	return false;
+}
+
 static void apply_devices(struct daemon *daemon, const struct policy_assignment *a)
 {
 	for (size_t k = 0; k < daemon->hw.device_count; k++) {
 		struct hw_input *input = daemon->hw.device_inputs[k];
-		const struct policy_verdict *v = &a->devices[k];
-		struct seat *want =
-			v->seat >= 0 ? daemon_find_seat(daemon, a->seats[v->seat].name) : NULL;
-		char *reason = policy_assignment_explain_device(a, k);
-		bool overridden;
-		const char *seat_name = override_for(daemon, input, &overridden);
-		if (overridden) {
-			struct seat *chosen =
-				seat_name ? daemon_find_seat(daemon, seat_name) : NULL;
-			if (!seat_name || chosen) {
-				want = chosen;
-				free(reason);
-				reason = strdup(seat_name ? "multiseatctl attach"
-							  : "multiseatctl detach");
-			}
-		}
+		bool by_hand;
+		const char *name = device_destination(daemon, a, k, &by_hand);
+		struct seat *want = name ? daemon_find_seat(daemon, name) : NULL;
+		char *reason =
+			by_hand ? strdup(name ? "multiseatctl attach" : "multiseatctl detach")
+				: policy_assignment_explain_device(a, k);
 		free(input->reason);
 		input->reason = reason;
 		if (want == input->seat)
@@ -202,14 +268,31 @@ static void apply_devices(struct daemon *daemon, const struct policy_assignment 
 	}
 }
 
+/* Autoseat names go into the saved state, so a monitor keeps its seat's name and number. */
+static void save_autoseat_names(struct daemon *daemon, const struct policy_assignment *a)
+{
+	bool changed = false;
+	for (size_t o = 0; o < a->output_count; o++) {
+		const struct policy_verdict *v = &a->outputs[o];
+		if (v->reason == POLICY_REASON_AUTOSEAT &&
+		    policy_saved_set(&daemon->saved, POLICY_SAVED_OUTPUTS, a->output_keys[o],
+				     a->seats[v->seat].name) > 0)
+			changed = true;
+	}
+	if (changed)
+		daemon_save_state(daemon);
+}
+
 void daemon_reconcile(struct daemon *daemon)
 {
 	if (daemon->stopping)
 		return;
 	struct policy_hardware hardware;
+	struct policy_state state;
 	struct policy_assignment a;
+	policy_saved_view(&daemon->saved, &state);
 	if (hw_policy_build(&daemon->hw, &hardware) < 0 ||
-	    policy_assignment_init(&a, &daemon->config, &hardware, NULL) < 0) {
+	    policy_assignment_init(&a, &daemon->config, &hardware, &state) < 0) {
 		log_error("the seats cannot be worked out (out of memory); nothing changed");
 		return;
 	}
@@ -218,7 +301,7 @@ void daemon_reconcile(struct daemon *daemon)
 	wl_list_for_each (seat, &daemon->seats, link)
 		seat->wanted = false;
 	for (size_t i = 0; i < a.seat_count; i++)
-		apply_seat(daemon, &a, i);
+		apply_seat(daemon, &a, i, seat_gets_keyboard(daemon, &a, a.seats[i].name));
 	wl_list_for_each_safe (seat, tmp, &daemon->seats, link) {
 		if (!seat->wanted && !seat->doomed) {
 			log_info("seat %s is no longer wanted (config or monitors changed)",
@@ -227,7 +310,17 @@ void daemon_reconcile(struct daemon *daemon)
 		}
 	}
 	apply_devices(daemon, &a);
+	/* What actually arrived decides (an attach may name a seat that went). */
+	wl_list_for_each (seat, &daemon->seats, link) {
+		bool claimed = false;
+		struct hw_input *input;
+		wl_list_for_each (input, &daemon->hw.inputs, link)
+			claimed = claimed || (input->seat == seat && claims_seat(input));
+		seat_set_claimed(seat, claimed);
+	}
+	save_autoseat_names(daemon, &a);
 	policy_assignment_finish(&a);
+	claim_watch_update(daemon);
 }
 
 /* ---- events ---- */
@@ -324,168 +417,6 @@ static int handle_child(int signal, void *data)
 	return 0;
 }
 
-/* ---- control ---- */
-
-static struct json_object *status_json(struct daemon *daemon)
-{
-	struct json_object *o = json_object_new_object();
-	struct json_object *seats = json_object_new_array();
-	struct seat *seat;
-	wl_list_for_each (seat, &daemon->seats, link) {
-		if (!seat->doomed)
-			json_object_array_add(seats, seat_to_json(seat));
-	}
-	json_object_object_add(o, "seats", seats);
-	struct json_object *unassigned = json_object_new_array();
-	struct hw_input *input;
-	wl_list_for_each (input, &daemon->hw.inputs, link) {
-		if (!input->seat)
-			json_object_array_add(unassigned, seat_input_to_json(input));
-	}
-	json_object_object_add(o, "unassigned", unassigned);
-	return o;
-}
-
-static int set_override(struct daemon *daemon, const char *key, const char *seat)
-{
-	for (size_t i = 0; i < daemon->override_count; i++) {
-		struct daemon_override *o = &daemon->overrides[i];
-		if (strcmp(o->key, key) == 0) {
-			char *copy = seat ? strdup(seat) : NULL;
-			if (seat && !copy)
-				return -ENOMEM;
-			free(o->seat);
-			o->seat = copy;
-			return 0;
-		}
-	}
-	struct daemon_override *bigger =
-		realloc(daemon->overrides, (daemon->override_count + 1) * sizeof(*bigger));
-	if (!bigger)
-		return -ENOMEM;
-	daemon->overrides = bigger;
-	struct daemon_override *o = &bigger[daemon->override_count];
-	o->key = strdup(key);
-	o->seat = seat ? strdup(seat) : NULL;
-	if (!o->key || (seat && !o->seat)) {
-		free(o->key);
-		free(o->seat);
-		return -ENOMEM;
-	}
-	daemon->override_count++;
-	return 0;
-}
-
-/* A device key, devnode or sysname, or the ID_PATH of a hub some device hangs below. */
-static bool device_known(struct daemon *daemon, const char *what, const char **key)
-{
-	struct hw_input *input = hw_input_by_key(&daemon->hw, what);
-	if (input) {
-		*key = input->key;
-		return true;
-	}
-	wl_list_for_each (input, &daemon->hw.inputs, link) {
-		for (size_t i = 0; i < input->hub_count; i++) {
-			if (strcmp(input->hubs[i], what) == 0) {
-				*key = input->hubs[i];
-				return true;
-			}
-		}
-	}
-	return false;
-}
-
-static int reply_message(struct json_object **result, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static int reply_message(struct json_object **result, const char *fmt, ...)
-{
-	char text[512];
-	va_list args;
-	va_start(args, fmt);
-	vsnprintf(text, sizeof(text), fmt, args);
-	va_end(args);
-	*result = json_object_new_object();
-	json_object_object_add(*result, "message", json_object_new_string(text));
-	return 0;
-}
-
-static int handle_control(void *data, const struct control_request *req,
-			  struct json_object **result, char *error, size_t error_size)
-{
-	struct daemon *daemon = data;
-	const char *cmd = req->command;
-	if (strcmp(cmd, "status") == 0 || strcmp(cmd, "seats") == 0) {
-		*result = status_json(daemon);
-		return 0;
-	}
-	if (strcmp(cmd, "devices") == 0) {
-		*result = json_object_new_object();
-		struct json_object *devices = json_object_new_array();
-		struct hw_input *input;
-		wl_list_for_each (input, &daemon->hw.inputs, link)
-			json_object_array_add(devices, seat_input_to_json(input));
-		json_object_object_add(*result, "devices", devices);
-		return 0;
-	}
-	if (strcmp(cmd, "reload") == 0) {
-		char message[512];
-		if (daemon_reload(daemon, message, sizeof(message)) < 0) {
-			snprintf(error, error_size, "%s", message);
-			return CONTROL_ERROR_FAILED;
-		}
-		return reply_message(result, "%s", message);
-	}
-	const char *seat_arg = NULL, *device_arg = NULL;
-	if (strcmp(cmd, "seat") == 0 || strcmp(cmd, "restart") == 0 || strcmp(cmd, "attach") == 0)
-		seat_arg = req->arg_count > 0 ? req->args[0] : NULL;
-	if (strcmp(cmd, "attach") == 0)
-		device_arg = req->arg_count > 1 ? req->args[1] : NULL;
-	if (strcmp(cmd, "detach") == 0)
-		device_arg = req->arg_count > 0 ? req->args[0] : NULL;
-	struct seat *seat = seat_arg ? daemon_find_seat(daemon, seat_arg) : NULL;
-	if (seat_arg && !seat) {
-		snprintf(error, error_size, "unknown seat '%s'", seat_arg);
-		return CONTROL_ERROR_USAGE;
-	}
-	const char *key = NULL;
-	if (device_arg && !device_known(daemon, device_arg, &key)) {
-		snprintf(error, error_size,
-			 "unknown device '%s' (a device or hub ID_PATH, or "
-			 "/dev/input/eventN)",
-			 device_arg);
-		return CONTROL_ERROR_USAGE;
-	}
-	if (strcmp(cmd, "seat") == 0 && seat) {
-		*result = seat_to_json(seat);
-		return 0;
-	}
-	if (strcmp(cmd, "restart") == 0 && seat) {
-		seat_restart(seat);
-		return reply_message(result, "seat %s: restarting its compositor", seat->name);
-	}
-	if ((strcmp(cmd, "attach") == 0 && seat && key) || (strcmp(cmd, "detach") == 0 && key)) {
-		char *copy = strdup(key); /* reconcile may free the device the key lives in */
-		if (!copy || set_override(daemon, copy, seat ? seat->name : NULL) < 0) {
-			free(copy);
-			snprintf(error, error_size, "out of memory");
-			return CONTROL_ERROR_FAILED;
-		}
-		log_info("control (uid %u): %s %s%s%s", (unsigned)req->uid, cmd, copy,
-			 seat ? " to seat " : "", seat ? seat->name : "");
-		daemon_reconcile(daemon);
-		reply_message(result, seat ? "%s is on seat %s now" : "%s is on no seat now", copy,
-			      seat ? seat->name : "");
-		free(copy);
-		return 0;
-	}
-	snprintf(error, error_size, "'%s' needs more arguments (see multiseatctl --help)", cmd);
-	return CONTROL_ERROR_USAGE;
-}
-
-static const struct control_handler control_handler = {
-	.handle = handle_control,
-};
-
 /* ---- setup ---- */
 
 static int watch_udev(struct daemon *daemon)
@@ -494,6 +425,7 @@ static int watch_udev(struct daemon *daemon)
 	if (!daemon->monitor ||
 	    udev_monitor_filter_add_match_subsystem_devtype(daemon->monitor, "drm", NULL) < 0 ||
 	    udev_monitor_filter_add_match_subsystem_devtype(daemon->monitor, "input", NULL) < 0 ||
+	    udev_monitor_filter_add_match_subsystem_devtype(daemon->monitor, "sound", NULL) < 0 ||
 	    udev_monitor_enable_receiving(daemon->monitor) < 0) {
 		log_error("udev events cannot be watched; devices plugged in later are ignored");
 		return -EIO;
@@ -521,11 +453,9 @@ static void daemon_finish(struct daemon *daemon)
 		if (sources[i])
 			wl_event_source_remove(sources[i]);
 	}
-	for (size_t i = 0; i < daemon->override_count; i++) {
-		free(daemon->overrides[i].key);
-		free(daemon->overrides[i].seat);
-	}
-	free(daemon->overrides);
+	if (daemon->identify_timer)
+		wl_event_source_remove(daemon->identify_timer);
+	policy_saved_finish(&daemon->saved);
 	policy_config_finish(&daemon->config);
 	wl_event_loop_destroy(daemon->loop);
 }
@@ -541,6 +471,19 @@ int daemon_run(const struct daemon_options *options)
 	}
 	if (load_config(options, &daemon.config, false) < 0)
 		return 1;
+	if (policy_saved_init(&daemon.saved, daemon.config.state_dir) < 0) {
+		policy_config_finish(&daemon.config);
+		return 1;
+	}
+	struct policy_errors state_errors = {0};
+	/* A bad state file is reported and set aside; the seats start without it. */
+	if (policy_saved_load(&daemon.saved, &state_errors) < 0)
+		log_errors(&state_errors);
+	else
+		log_info("%s: %zu saved device assignment%s", daemon.saved.path,
+			 daemon.saved.counts[POLICY_SAVED_DEVICES],
+			 daemon.saved.counts[POLICY_SAVED_DEVICES] == 1 ? "" : "s");
+	policy_errors_finish(&state_errors);
 	daemon.loop = wl_event_loop_create();
 	if (!daemon.loop)
 		return 1;
@@ -565,7 +508,7 @@ int daemon_run(const struct daemon_options *options)
 	snprintf(daemon.control_path, sizeof(daemon.control_path), "%s/control",
 		 options->runtime_dir);
 	daemon.control =
-		control_create(daemon.loop, daemon.control_path, &control_handler, &daemon);
+		control_create(daemon.loop, daemon.control_path, &daemon_control_handler, &daemon);
 	if (!daemon.control)
 		goto out;
 	watch_udev(&daemon);

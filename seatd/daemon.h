@@ -14,6 +14,7 @@
 
 struct udev_monitor;
 struct control;
+struct control_handler;
 
 struct daemon_options {
 	const char *config_path;
@@ -22,12 +23,6 @@ struct daemon_options {
 	const char *log_level;	 /* passed on to compositors; NULL: their default */
 	enum log_level level;
 	bool explicit_config; /* given with --config: it must exist */
-};
-
-/* `multiseatctl attach/detach`: a device (or hub) put on a seat, or on none, by hand. */
-struct daemon_override {
-	char *key;
-	char *seat; /* NULL: unassigned */
 };
 
 struct daemon {
@@ -42,8 +37,10 @@ struct daemon {
 	struct hw hw;
 	struct wl_list seats; /* seat, in assignment order */
 
-	struct daemon_override *overrides;
-	size_t override_count;
+	/* Claims (F<n>, import-udev), attach/detach by hand, autoseat names; on disk. */
+	struct policy_saved saved;
+	bool identifying; /* `multiseatctl identify`: every seat shows its name */
+	struct wl_event_source *identify_timer;
 
 	struct wl_event_source *sigterm, *sigint, *sighup, *sigchld;
 	struct wl_event_source *rescan_timer;
@@ -56,10 +53,22 @@ struct daemon {
 /* Runs the seat manager until SIGTERM; returns the exit status. */
 int daemon_run(const struct daemon_options *options);
 
+/* SIGHUP and `multiseatctl reload`: a config with errors changes nothing (said in message). */
+int daemon_reload(struct daemon *daemon, char *message, size_t size);
+/* The control socket's commands (commands.c). */
+extern const struct control_handler daemon_control_handler;
+
 /* Recomputes who gets what and applies the difference; seats not affected are left alone. */
 void daemon_reconcile(struct daemon *daemon);
 struct seat *daemon_find_seat(struct daemon *daemon, const char *name);
 uint64_t daemon_now_ms(void);
+/*
+ * Records that `key` (a device's group) belongs to seat `seat` from now on, forgetting any
+ * `detach` that would keep `input` off it; saves the state and reconciles.
+ */
+int daemon_claim(struct daemon *daemon, struct hw_input *input, const char *key, const char *seat);
+/* Writes the saved state; logs a failure (the running seats are not affected). */
+int daemon_save_state(struct daemon *daemon);
 /* After a seat's compositor exited during shutdown: ends the loop once none is left. */
 void daemon_check_done(struct daemon *daemon);
 

@@ -12,6 +12,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <wayland-server-core.h>
 #include <xf86drm.h>
 
 #include "devices.h"
@@ -132,8 +133,18 @@ struct hw_card *hw_card_by_devnum(struct hw *hw, dev_t devnum)
 
 /* ---- input devices ---- */
 
+void hw_input_unwatch(struct hw_input *input)
+{
+	if (input->watch_source)
+		wl_event_source_remove(input->watch_source);
+	input->watch_source = NULL;
+	input_key_reader_destroy(input->watch);
+	input->watch = NULL;
+}
+
 static void input_free(struct hw_input *input)
 {
+	hw_input_unwatch(input);
 	if (input->fd >= 0) {
 		ioctl(input->fd, EVIOCREVOKE, NULL);
 		close(input->fd);
@@ -144,6 +155,7 @@ static void input_free(struct hw_input *input)
 	free(input->key);
 	free(input->name);
 	free(input->reason);
+	free(input->usb_device);
 	strv_free(input->hubs, input->hub_count);
 	strv_free(input->properties, input->property_count);
 	free(input);
@@ -154,8 +166,17 @@ static const char *udev_property(void *data, const char *name)
 	return udev_device_get_property_value(data, name);
 }
 
-/* The hubs above `dev`, nearest first, by ID_PATH. */
-static int collect_hubs(struct hw_input *input, struct udev_device *dev)
+static bool udev_is_hub(void *data, const char *syspath)
+{
+	struct udev_device *usb = udev_device_new_from_syspath(data, syspath);
+	const char *cls = usb ? udev_device_get_sysattr_value(usb, "bDeviceClass") : NULL;
+	bool hub = cls && strcmp(cls, "09") == 0;
+	udev_device_unref(usb);
+	return hub;
+}
+
+/* The hubs above `dev`, nearest first, its USB device, and its claim group; all by ID_PATH. */
+static int collect_usb(struct hw_input *input, struct udev_device *dev)
 {
 	struct udev_device *hub = devices_usb_hub_of(dev);
 	while (hub) {
@@ -164,27 +185,67 @@ static int collect_hubs(struct hw_input *input, struct udev_device *dev)
 			return -ENOMEM;
 		hub = devices_usb_hub_of(hub);
 	}
+	struct udev_device *usb =
+		udev_device_get_parent_with_subsystem_devtype(dev, "usb", "usb_device");
+	const char *usb_path = usb ? udev_device_get_property_value(usb, "ID_PATH") : NULL;
+	if (usb_path && !(input->usb_device = strdup(usb_path)))
+		return -ENOMEM;
+	/* The group by sysfs, named by the ID_PATH it has among the ones above. */
+	char group[512];
+	if (input_usb_group(udev_device_get_syspath(dev), udev_is_hub, udev_device_get_udev(dev),
+			    group, sizeof(group)) < 0)
+		return 0;
+	if (usb && strcmp(group, udev_device_get_syspath(usb)) == 0) {
+		input->group = input->usb_device;
+		return 0;
+	}
+	struct udev_device *group_dev =
+		udev_device_new_from_syspath(udev_device_get_udev(dev), group);
+	const char *group_path =
+		group_dev ? udev_device_get_property_value(group_dev, "ID_PATH") : NULL;
+	for (size_t i = 0; group_path && i < input->hub_count; i++) {
+		if (strcmp(input->hubs[i], group_path) == 0)
+			input->group = input->hubs[i];
+	}
+	udev_device_unref(group_dev);
 	return 0;
 }
 
-static struct hw_input *input_new(struct udev_device *dev)
+/* An input device, or a sound card (`sound`). */
+static struct hw_input *input_new(struct udev_device *dev, bool sound)
 {
 	struct hw_input *input = calloc(1, sizeof(*input));
 	if (!input)
 		return NULL;
 	wl_list_init(&input->link);
 	input->fd = -1;
-	input->sysname = strdup(udev_device_get_sysname(dev));
-	input->devnode = strdup(udev_device_get_devnode(dev));
+	input->sound = sound;
+	const char *sysname = udev_device_get_sysname(dev);
+	input->sysname = strdup(sysname);
+	if (sound) {
+		/* cardN has no node of its own; its control node stands for it in tables. */
+		char node[64];
+		snprintf(node, sizeof(node), "/dev/snd/controlC%s", sysname + strlen("card"));
+		input->devnode = strdup(node);
+	} else {
+		input->devnode = strdup(udev_device_get_devnode(dev));
+	}
 	input->key = dup_or_null(udev_device_get_property_value(dev, "ID_PATH"));
 	input->devnum = udev_device_get_devnum(dev);
-	input->caps = input_classify(udev_property, dev);
-	struct udev_device *parent =
-		udev_device_get_parent_with_subsystem_devtype(dev, "input", NULL);
-	const char *name = parent ? udev_device_get_sysattr_value(parent, "name") : NULL;
+	input->caps = sound ? 0 : input_classify(udev_property, dev);
+	const char *name;
+	if (sound) {
+		name = udev_device_get_property_value(dev, "ID_MODEL");
+		if (!name)
+			name = udev_device_get_sysattr_value(dev, "id");
+	} else {
+		struct udev_device *parent =
+			udev_device_get_parent_with_subsystem_devtype(dev, "input", NULL);
+		name = parent ? udev_device_get_sysattr_value(parent, "name") : NULL;
+	}
 	input->name = strdup(name ? name : "");
 	if (!input->sysname || !input->devnode || !input->key || !input->name ||
-	    collect_hubs(input, dev) < 0)
+	    collect_usb(input, dev) < 0)
 		goto err;
 	struct udev_list_entry *entry;
 	udev_list_entry_foreach (entry, udev_device_get_properties_list_entry(dev)) {
@@ -298,23 +359,34 @@ static int visit_card(struct hw *hw, struct udev_device *dev)
 	return 0;
 }
 
-static int visit_input(struct hw *hw, struct udev_device *dev)
+static int visit_device(struct hw *hw, struct udev_device *dev, bool sound)
 {
 	/* Devices without a place (virtual ones such as uinput) belong to no seat. */
-	if (!udev_device_get_devnode(dev) || !udev_device_get_property_value(dev, "ID_PATH"))
+	if ((!sound && !udev_device_get_devnode(dev)) ||
+	    !udev_device_get_property_value(dev, "ID_PATH"))
 		return 0;
 	struct hw_input *input =
 		input_find(hw, udev_device_get_sysname(dev), udev_device_get_devnum(dev));
 	if (!input) {
-		input = input_new(dev);
+		input = input_new(dev, sound);
 		if (!input)
 			return -ENOMEM;
 		insert_sorted(&hw->inputs, &input->link, input_sysname);
-		log_info("input %s (%s, %s '%s') appeared", input->key, input->devnode,
+		log_info("device %s (%s, %s '%s') appeared", input->key, input->devnode,
 			 hw_input_kind(input), input->name);
 	}
 	input->seen = true;
 	return 0;
+}
+
+static int visit_input(struct hw *hw, struct udev_device *dev)
+{
+	return visit_device(hw, dev, false);
+}
+
+static int visit_sound(struct hw *hw, struct udev_device *dev)
+{
+	return visit_device(hw, dev, true);
 }
 
 static int scan_cards(struct hw *hw)
@@ -338,6 +410,8 @@ static int scan_inputs(struct hw *hw, void (*gone)(void *data, struct hw_input *
 	wl_list_for_each (input, &hw->inputs, link)
 		input->seen = false;
 	int ret = for_each_device(hw, "input", "event[0-9]*", visit_input);
+	int ret2 = for_each_device(hw, "sound", "card[0-9]*", visit_sound);
+	ret = ret < 0 ? ret : ret2;
 	wl_list_for_each_safe (input, tmp, &hw->inputs, link) {
 		if (!input->seen) {
 			log_info("input %s (%s) is gone", input->key, input->devnode);
@@ -411,7 +485,7 @@ static enum policy_device_kind policy_kind(uint32_t caps)
 
 const char *hw_input_kind(const struct hw_input *input)
 {
-	return input_kind_name(input_kind_from_caps(input->caps));
+	return input->sound ? "sound" : input_kind_name(input_kind_from_caps(input->caps));
 }
 
 int hw_policy_build(struct hw *hw, struct policy_hardware *out)
@@ -449,7 +523,8 @@ int hw_policy_build(struct hw *hw, struct policy_hardware *out)
 		size_t k = hw->device_count++;
 		hw->devices[k] = (struct policy_device){
 			.key = input->key,
-			.kind = policy_kind(input->caps),
+			.kind = input->sound ? POLICY_DEVICE_SOUND : policy_kind(input->caps),
+			.usb_device = input->usb_device,
 			.hubs = (const char *const *)input->hubs,
 			.hub_count = input->hub_count,
 			.properties = (const char *const *)input->properties,

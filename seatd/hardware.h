@@ -14,6 +14,8 @@
 
 struct udev;
 struct seat;
+struct input_key_reader;
+struct wl_event_source;
 
 struct hw_card {
 	struct wl_list link;
@@ -26,13 +28,18 @@ struct hw_card {
 	bool seen; /* during a scan */
 };
 
+/* An input device (/dev/input/eventN) or a sound card (cardN: its /dev/snd nodes). */
 struct hw_input {
 	struct wl_list link;
 	char *sysname, *devnode, *key, *name;
 	dev_t devnum;
-	uint32_t caps; /* INPUT_CAP_* */
+	bool sound;    /* a sound card: listed and assigned, never opened by the daemon */
+	uint32_t caps; /* INPUT_CAP_*; 0 for sound cards */
 	char **hubs;   /* ID_PATHs of the USB hubs above it, nearest first */
 	size_t hub_count;
+	char *usb_device; /* its USB device's ID_PATH; NULL when not on USB */
+	/* What moves with it when it claims a seat: hubs[0], or usb_device on a root port. */
+	const char *group;
 	char **properties; /* "NAME=VALUE" */
 	size_t property_count;
 	bool seen;
@@ -42,12 +49,15 @@ struct hw_input {
 	int fd;
 	uint32_t link_id;
 	char *reason; /* why it is where it is, for multiseatctl */
+	/* While on no seat, a keyboard is read by the daemon for "press F<n>" (claim.c). */
+	struct input_key_reader *watch;
+	struct wl_event_source *watch_source;
 };
 
 struct hw {
 	struct udev *udev;
 	struct wl_list cards;  /* hw_card, by sysname */
-	struct wl_list inputs; /* hw_input, by sysname */
+	struct wl_list inputs; /* hw_input (input devices and sound cards), by sysname */
 	uint32_t next_link_id;
 
 	/* The policy's view, rebuilt by hw_policy_build; index i is inputs[i] / connectors[i]. */
@@ -80,5 +90,7 @@ struct hw_input *hw_input_by_key(struct hw *hw, const char *key_or_devnode);
 int hw_policy_build(struct hw *hw, struct policy_hardware *out);
 
 const char *hw_input_kind(const struct hw_input *input);
+/* Stops the daemon's own reading of the device for "press F<n>" (claim.c starts it). */
+void hw_input_unwatch(struct hw_input *input);
 
 #endif

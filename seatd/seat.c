@@ -182,7 +182,8 @@ static uint32_t link_caps(uint32_t caps)
 /* Opens the device for the seat's compositor and sends it. */
 static void send_device(struct seat *seat, struct hw_input *input)
 {
-	if (!link_up(seat) || input->fd >= 0)
+	/* Sound cards are the seat's audio service's, not the compositor's. */
+	if (!link_up(seat) || input->fd >= 0 || input->sound)
 		return;
 	input->fd = open(input->devnode, O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (input->fd < 0) {
@@ -351,7 +352,13 @@ void seat_start(struct seat *seat)
 	log_info("seat %s: compositor %d started as %s (uid %u) on %s", seat->name, (int)pid,
 		 seat->user.name, (unsigned)seat->user.uid, seat->output_keys[0]);
 
-	struct link_hello hello = {.version = LINK_VERSION, .number = (uint32_t)seat->number};
+	seat->session_held = !seat->claimed;
+	seat->identify_sent[0] = '\0';
+	struct link_hello hello = {
+		.version = LINK_VERSION,
+		.number = (uint32_t)seat->number,
+		.flags = seat->session_held ? LINK_HELLO_HOLD_SESSION : 0,
+	};
 	link_copy_string(hello.seat, sizeof(hello.seat), seat->name);
 	link_copy_string(hello.keymap.layout, sizeof(hello.keymap.layout),
 			 seat->settings.keyboard_layout);
@@ -360,6 +367,7 @@ void seat_start(struct seat *seat)
 	link_copy_string(hello.keymap.options, sizeof(hello.keymap.options),
 			 seat->settings.keyboard_options);
 	send_or_close(seat, LINK_HELLO, &hello, sizeof(hello), -1);
+	seat_update_identify(seat);
 	send_lease(seat);
 	struct hw_input *input;
 	wl_list_for_each (input, &daemon->hw.inputs, link) {
@@ -562,6 +570,49 @@ void seat_device_detach(struct hw_input *input)
 	input->seat = NULL;
 }
 
+/* ---- claiming ---- */
+
+static void identify_text(const struct seat *seat, char *text, size_t size)
+{
+	if (!seat->claimed && seat->number >= 1 && seat->number <= 24)
+		snprintf(text, size, "Press F%d to use this screen\n%s", seat->number, seat->name);
+	else if (!seat->claimed)
+		snprintf(text, size, "%s\nhas no keyboard (multiseatctl attach)", seat->name);
+	else if (seat->daemon->identifying)
+		snprintf(text, size, "This screen is %s\n(F%d)", seat->name, seat->number);
+	else
+		text[0] = '\0';
+}
+
+void seat_update_identify(struct seat *seat)
+{
+	if (!link_up(seat))
+		return;
+	char text[sizeof(seat->identify_sent)];
+	identify_text(seat, text, sizeof(text));
+	if (strcmp(text, seat->identify_sent) == 0)
+		return;
+	struct link_identify msg;
+	link_copy_string(msg.text, sizeof(msg.text), text);
+	send_or_close(seat, LINK_IDENTIFY, &msg, sizeof(msg), -1);
+	memcpy(seat->identify_sent, text, sizeof(text));
+}
+
+void seat_set_claimed(struct seat *seat, bool claimed)
+{
+	if (seat->claimed == claimed)
+		return;
+	seat->claimed = claimed;
+	log_info("seat %s: %s", seat->name,
+		 claimed ? "claimed (it has a keyboard)"
+			 : "unclaimed: showing its identify screen");
+	seat_update_identify(seat);
+	if (claimed && seat->session_held && link_up(seat)) {
+		send_or_close(seat, LINK_SESSION_START, NULL, 0, -1);
+		seat->session_held = false;
+	}
+}
+
 /* ---- status ---- */
 
 static struct json_object *string_or_null(const char *s)
@@ -615,14 +666,17 @@ struct json_object *seat_to_json(struct seat *seat)
 		json_object_object_add(lease, "planes", json_object_new_int(planes));
 	}
 	json_object_object_add(o, "lease", lease);
+	json_object_object_add(o, "claimed", json_object_new_boolean(seat->claimed));
 	struct json_object *devices = json_object_new_array();
+	struct json_object *sound = json_object_new_array();
 	struct hw_input *input;
 	wl_list_for_each (input, &seat->daemon->hw.inputs, link) {
 		if (input->seat == seat)
-			json_object_array_add(devices, seat_input_to_json(input));
+			json_object_array_add(input->sound ? sound : devices,
+					      seat_input_to_json(input));
 	}
 	json_object_object_add(o, "devices", devices);
-	json_object_object_add(o, "sound", json_object_new_array());
+	json_object_object_add(o, "sound", sound);
 	return o;
 }
 

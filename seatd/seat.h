@@ -63,6 +63,11 @@ struct seat {
 	/* Set when the compositor should start again as soon as the old one has exited. */
 	bool restart_pending;
 	bool wanted; /* during reconcile */
+
+	/* Claimed: it has a keyboard (or a touch screen); else it shows "Press F<n>". */
+	bool claimed;
+	bool session_held;	 /* the running compositor was told to hold its session */
+	char identify_sent[256]; /* the identify text the compositor shows, "" for none */
 };
 
 struct seat *seat_create(struct daemon *daemon, const char *name, int number);
@@ -98,6 +103,14 @@ bool seat_handle_exit(struct seat *seat, pid_t pid, int status);
 void seat_device_attach(struct seat *seat, struct hw_input *input, const char *reason);
 /* Takes the device away from its seat: EVIOCREVOKE first, then the compositor is told. */
 void seat_device_detach(struct hw_input *input);
+
+/*
+ * Whether the seat has a keyboard or touch screen now. An unclaimed seat's compositor shows
+ * "Press F<n>" and holds its session back; claiming it starts the session.
+ */
+void seat_set_claimed(struct seat *seat, bool claimed);
+/* Sends the identify text the seat should show now (after a change of claim or identify). */
+void seat_update_identify(struct seat *seat);
 
 const char *seat_state_name(enum seat_state state);
 /* The seat as multiseatctl shows it. */

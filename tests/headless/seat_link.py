@@ -8,7 +8,8 @@ import struct
 
 VERSION = 1
 HELLO, DRM_LEASE, DRM_REVOKED, DRM_RESCAN = 1, 2, 3, 4
-INPUT_ADD, INPUT_REMOVE, IDENTIFY, KEYMAP = 5, 6, 7, 8
+INPUT_ADD, INPUT_REMOVE, IDENTIFY, KEYMAP, SESSION_START = 5, 6, 7, 8, 9
+HOLD_SESSION = 1
 READY, ERROR = 64, 65
 KEYBOARD, POINTER = 1, 2
 
@@ -24,8 +25,9 @@ def keymap(layout="us", variant="", options=""):
     return _s(layout, 64) + _s(variant, 64) + _s(options, 128)
 
 
-def hello(seat, number, layout="us", variant="", options=""):
-    return struct.pack("<II", VERSION, number) + _s(seat, 32) + keymap(layout, variant, options)
+def hello(seat, number, layout="us", variant="", options="", flags=0):
+    return (struct.pack("<III", VERSION, number, flags) + _s(seat, 32)
+            + keymap(layout, variant, options))
 
 
 def identify(text):

@@ -95,7 +95,8 @@ def ctl_local_errors():
 # What the daemon answers `status`, in the shape multiseatctl formats.
 STATUS = {
     "seats": [
-        {"name": "seat1", "number": 1, "state": "running", "user": "lab-1", "mode": "kiosk",
+        {"name": "seat1", "number": 1, "claimed": True, "state": "running", "user": "lab-1",
+         "mode": "kiosk",
          "session": "foot", "pid": 1234, "uptime": 3725.5, "restarts": 0,
          "outputs": ["pci-0000:00:02.0-Virtual-1"],
          "lease": {"card": "card0", "lessee": 3, "connectors": 1, "crtcs": 1, "planes": 2},
@@ -105,7 +106,8 @@ STATUS = {
              {"key": "pci-0000:00:04.0-usb-0:1.2:1.0", "devnode": "/dev/input/event4",
               "name": "Evil\x1b[31m Mouse", "kind": "mouse", "reason": "pressed F1"}],
          "sound": []},
-        {"name": "seat2", "number": 2, "state": "waiting", "user": None, "mode": "desktop",
+        {"name": "seat2", "number": 2, "claimed": False, "state": "waiting", "user": None,
+         "mode": "desktop",
          "session": "foot", "pid": None, "uptime": None, "restarts": 2, "outputs": [],
          "lease": None, "devices": [],
          "sound": [{"key": "pci-0000:00:04.0-usb-0:3:1.0", "devnode": "/dev/snd/controlC1",
@@ -184,9 +186,10 @@ def ctl_with_fake_daemon():
 
         rc, out, err = daemon.ask(ok, "status")
         lines = out.splitlines()
-        check(rc == 0 and lines[:11] == [
+        check(rc == 0 and lines[:12] == [
             "seat1: running",
             "  number:    1",
+            "  claimed:   yes",
             "  user:      lab-1",
             "  session:   foot",
             "  mode:      kiosk",
@@ -197,7 +200,8 @@ def ctl_with_fake_daemon():
             "  lease:     card0, lessee 3: 1 connector, 1 CRTC, 2 planes",
             "  devices:"]
             and "    keyboard  pci-0000:00:04.0-usb-0:1.1:1.0  /dev/input/event3  QEMU QEMU USB Keyboard" in lines
-            and "  lease:     none" in lines and "unassigned devices:" in lines,
+            and "  lease:     none" in lines and "unassigned devices:" in lines
+            and "  claimed:   no (shows Press F<n>)" in lines,
             f"status: a block per seat with its devices indented (rc {rc}, {lines})")
         check("\x1b" not in out and "Evil?[31m Mouse" in out,
               "control characters in device names never reach the terminal")

@@ -87,6 +87,37 @@ def test_hello_ready_identify():
         sanitizers(c, "seat link")
 
 
+def test_held_session():
+    """An unclaimed seat: the hello holds the session back until LINK_SESSION_START."""
+    marker = f"/tmp/ms-held-session-{os.getpid()}"
+    if os.path.exists(marker):
+        os.unlink(marker)
+    c, daemon, theirs = linked(
+        "held", session=["sh", "-c", f"touch {marker}; exec sleep 60"],
+        first=[(sl.HELLO, sl.hello("seat-3", 3, flags=sl.HOLD_SESSION)),
+               (sl.IDENTIFY, sl.identify("Press F3 to use this screen\nseat-3"))])
+    with c:
+        theirs.close()
+        msg = sl.receive(daemon)
+        check(msg is not None and msg[0] == sl.READY, f"a held seat still answers READY ({msg})")
+        shot = c.wait_for(lambda: (s := c.screenshot("held")) and s.distinct_colours() > 4 and s)
+        time.sleep(1.5)
+        check(bool(shot) and not os.path.exists(marker),
+              "with LINK_HELLO_HOLD_SESSION the identify screen shows and no session starts")
+        sl.send(daemon, sl.IDENTIFY, sl.identify(""))
+        sl.send(daemon, sl.SESSION_START)
+        started = c.wait_for(lambda: os.path.exists(marker), timeout=10)
+        check(bool(started), "LINK_SESSION_START starts the session")
+        sl.send(daemon, sl.SESSION_START)
+        time.sleep(0.5)
+        check(c.alive() and c.log_text().count("starting the session") == 2 and
+              c.log_text().count("' started as pid") == 1,
+              "a second LINK_SESSION_START starts nothing more")
+    sanitizers(c, "held session")
+    if os.path.exists(marker):
+        os.unlink(marker)
+
+
 def test_malformed_closes_the_link():
     cases = [
         ("unknown opcode", lambda d: sl.send(d, 999), "unknown opcode 999"),
@@ -157,7 +188,8 @@ def test_bad_start():
 
 
 def main():
-    for test in [test_hello_ready_identify, test_malformed_closes_the_link, test_bad_start]:
+    for test in [test_hello_ready_identify, test_held_session, test_malformed_closes_the_link,
+                 test_bad_start]:
         try:
             test()
         except Exception as e:  # a broken case is a failure, not the end of the run

@@ -5,45 +5,16 @@ is restarted without the others noticing; monitor 2 unplugged and replugged take
 lease away and back; a hot-plugged keyboard on hub 1 joins seat1; a bad config on SIGHUP
 changes nothing; SIGTERM stops everything and exits 0."""
 
-import json
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lab  # noqa: E402
+from seats import (  # noqa: E402
+    COMPOSITOR, CTL, DAEMON, SESSION, TYPED, seats_by_name, status, wait_status)
 
 check = lab.Checks()
-
-DAEMON = "$LAB_BUILD/seatd/multiseatd"
-CTL = "$LAB_BUILD/seatd/multiseatctl"
-COMPOSITOR = "$LAB_BUILD/compositor/multiseat-compositor"
-TYPED = "/tmp/typed.txt"
-# The session: foot running bash, whose prompt names the seat.
-SESSION = "PS1='[$XDG_SEAT] ' exec foot bash --norc --noprofile"
-
-
-def status(l):
-    rc, out = l.run(f"{CTL} --json status")
-    try:
-        return json.loads(out) if rc == 0 else None
-    except ValueError:
-        return None
-
-
-def seats_by_name(st):
-    return {s["name"]: s for s in (st or {}).get("seats", [])}
-
-
-def wait_status(l, predicate, timeout=90):
-    deadline = time.monotonic() + timeout
-    st = None
-    while time.monotonic() < deadline:
-        st = status(l)
-        if st and predicate(seats_by_name(st)):
-            return st
-        time.sleep(1)
-    return st
 
 
 def typed_lines(l):
@@ -116,7 +87,10 @@ def main():
         kbd2 = next(d["key"] for d in seats["seat2"]["devices"] if d["kind"] == "keyboard")
         rc, out = l.run(f"{CTL} attach seat3 {kbd2}")
         check(rc == 0, f"multiseatctl attach seat3 <keyboard 2> succeeds ({out.strip()})")
-        time.sleep(3)
+        # seat3 had no keyboard, so its session was held back: the keyboard starts it.
+        check(l.wait_guest("pgrep -u lab-3 -x foot", timeout=30),
+              "with a keyboard seat3 is claimed and its session starts")
+        time.sleep(8)  # foot starts slowly under TCG
         type_line(l, "kbd2", f"echo $XDG_SEAT:moved >> {TYPED}")
         l.wait_guest(f"grep -q moved {TYPED}", timeout=60)
         time.sleep(2)

@@ -282,17 +282,20 @@ static void test_conflicts(void **state)
 	policy_config_finish(&config);
 }
 
+/* Seats a and b, one card each, no autoseat. */
+#define TWO_SEATS                                                                                  \
+	"[daemon]\n"                                                                               \
+	"autoseat = false\n"                                                                       \
+	"[seat.a]\n"                                                                               \
+	"outputs = " CARD "\n"                                                                     \
+	"[seat.b]\n"                                                                               \
+	"outputs = " CARD2 "\n"
+
 static void test_state_for_missing_seats_ignored(void **state)
 {
 	(void)state;
 	struct policy_config config;
-	load("[daemon]\n"
-	     "autoseat = false\n"
-	     "[seat.a]\n"
-	     "outputs = " CARD "\n"
-	     "[seat.b]\n"
-	     "outputs = " CARD2 "\n",
-	     &config);
+	load(TWO_SEATS, &config);
 	const struct policy_device devices[] = {
 		{.key = KBD, HUBS(INNER, OUTER)},
 		{.key = MOUSE, HUBS(OUTER)},
@@ -323,6 +326,43 @@ static void test_state_for_missing_seats_ignored(void **state)
 	assert_int_equal(a.devices[3].reason, POLICY_REASON_STATE);
 	assert_string_equal(seat_of(&a, &a.devices[4]), "a");
 	assert_string_equal(a.devices[4].state_key, OUTER);
+	policy_assignment_finish(&a);
+	policy_config_finish(&config);
+}
+
+/* A keyboard on a root port claims with its USB device: its other interfaces follow. */
+static void test_state_by_usb_device(void **state)
+{
+	(void)state;
+	struct policy_config config;
+	load(TWO_SEATS, &config);
+#define ROOT_KBD "pci-0000:00:14.0-usb-0:4"
+	const struct policy_device devices[] = {
+		{.key = ROOT_KBD ":1.0", .usb_device = ROOT_KBD},
+		{.key = ROOT_KBD ":1.1", .usb_device = ROOT_KBD}, /* its touchpad */
+		{.key = "pci-0000:00:14.0-usb-0:5:1.0", .usb_device = "pci-0000:00:14.0-usb-0:5"},
+		/* Below a hub the saved hub decides over a (stale) USB device entry farther up. */
+		{.key = KBD, .usb_device = "pci-0000:00:14.0-usb-0:1.4.2", HUBS(INNER, OUTER)},
+	};
+	const struct policy_state_entry saved[] = {
+		{.key = ROOT_KBD, .seat = "b"},
+		{.key = INNER, .seat = "a"},
+		{.key = ROOT_KBD ":1.1", .seat = "a"}, /* its own entry wins */
+	};
+	const struct policy_hardware hardware = {.devices = devices,
+						 .device_count = COUNT(devices)};
+	const struct policy_state saved_state = {.devices = saved, .device_count = COUNT(saved)};
+	struct policy_assignment a;
+	assert_int_equal(policy_assignment_init(&a, &config, &hardware, &saved_state), 0);
+	assert_no_errors(&a);
+	assert_string_equal(seat_of(&a, &a.devices[0]), "b");
+	assert_string_equal(a.devices[0].state_key, ROOT_KBD);
+	assert_device_explained(&a, 0, ROOT_KBD ":1.0: b by saved state (usb:" ROOT_KBD ")");
+	assert_string_equal(seat_of(&a, &a.devices[1]), "a");
+	assert_int_equal(a.devices[2].reason, POLICY_REASON_NONE);
+	assert_string_equal(seat_of(&a, &a.devices[3]), "a");
+	assert_device_explained(&a, 3, KBD ": a by saved state (hub:" INNER ")");
+#undef ROOT_KBD
 	policy_assignment_finish(&a);
 	policy_config_finish(&config);
 }
@@ -747,6 +787,7 @@ int main(void)
 		cmocka_unit_test(test_path_hub_and_property_rules),
 		cmocka_unit_test(test_conflicts),
 		cmocka_unit_test(test_state_for_missing_seats_ignored),
+		cmocka_unit_test(test_state_by_usb_device),
 		cmocka_unit_test(test_autoseat_names_stable),
 		cmocka_unit_test(test_autoseat_names_from_state),
 		cmocka_unit_test(test_autoseat_off_and_disconnected),

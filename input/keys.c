@@ -1,0 +1,89 @@
+/* The daemon's own reading of unassigned keyboards: which function key was pressed (libevdev). */
+#include "input.h"
+
+#include <errno.h>
+#include <libevdev/libevdev.h>
+#include <linux/input.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+struct input_key_reader {
+	struct libevdev *evdev;
+	int fd;
+};
+
+int input_function_key_number(unsigned int code)
+{
+	if (code >= KEY_F1 && code <= KEY_F10)
+		return (int)(code - KEY_F1) + 1;
+	if (code == KEY_F11)
+		return 11;
+	if (code == KEY_F12)
+		return 12;
+	if (code >= KEY_F13 && code <= KEY_F24)
+		return (int)(code - KEY_F13) + 13;
+	return 0;
+}
+
+struct input_key_reader *input_key_reader_create(int fd)
+{
+	struct input_key_reader *reader = calloc(1, sizeof(*reader));
+	if (!reader) {
+		close(fd);
+		errno = ENOMEM;
+		return NULL;
+	}
+	reader->fd = fd;
+	int ret = libevdev_new_from_fd(fd, &reader->evdev);
+	if (ret < 0) {
+		input_key_reader_destroy(reader);
+		errno = -ret;
+		return NULL;
+	}
+	return reader;
+}
+
+void input_key_reader_destroy(struct input_key_reader *reader)
+{
+	if (!reader)
+		return;
+	libevdev_free(reader->evdev);
+	if (reader->fd >= 0)
+		close(reader->fd);
+	free(reader);
+}
+
+int input_key_reader_get_fd(const struct input_key_reader *reader)
+{
+	return reader->fd;
+}
+
+int input_key_reader_dispatch(struct input_key_reader *reader)
+{
+	int pressed = 0;
+	unsigned int flags = LIBEVDEV_READ_FLAG_NORMAL;
+	/* Bounded: a device that never stops sending still lets the event loop go on. */
+	for (int i = 0; i < 256; i++) {
+		struct input_event ev;
+		int ret = libevdev_next_event(reader->evdev, flags, &ev);
+		if (ret == -EAGAIN) {
+			if (flags == LIBEVDEV_READ_FLAG_SYNC) {
+				flags = LIBEVDEV_READ_FLAG_NORMAL;
+				continue;
+			}
+			break;
+		}
+		if (ret < 0)
+			return ret;
+		if (ret == LIBEVDEV_READ_STATUS_SYNC) {
+			/* Events were dropped: catch up on state, and take no key from the gap. */
+			flags = LIBEVDEV_READ_FLAG_SYNC;
+			continue;
+		}
+		/* value 1 is a press; 2 is auto-repeat and 0 a release. */
+		if (flags == LIBEVDEV_READ_FLAG_NORMAL && ev.type == EV_KEY && ev.value == 1 &&
+		    !pressed)
+			pressed = input_function_key_number(ev.code);
+	}
+	return pressed;
+}

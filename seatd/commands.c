@@ -1,0 +1,253 @@
+/* multiseatd's control commands: status, seats and devices, attach/detach, forget, identify,
+ * restart, reload, and logind's udev rules out and in. */
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "claim.h"
+#include "control.h"
+#include "daemon.h"
+#include "log.h"
+#include "seat.h"
+#include "udev_seats.h"
+
+/* How long `multiseatctl identify` shows every seat's name. */
+#define IDENTIFY_MS 10000
+
+static int reply_message(struct json_object **result, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static int reply_message(struct json_object **result, const char *fmt, ...)
+{
+	char text[512];
+	va_list args;
+	va_start(args, fmt);
+	vsnprintf(text, sizeof(text), fmt, args);
+	va_end(args);
+	*result = json_object_new_object();
+	json_object_object_add(*result, "message", json_object_new_string(text));
+	return 0;
+}
+
+static struct json_object *status_json(struct daemon *daemon)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *seats = json_object_new_array();
+	struct seat *seat;
+	wl_list_for_each (seat, &daemon->seats, link) {
+		if (!seat->doomed)
+			json_object_array_add(seats, seat_to_json(seat));
+	}
+	json_object_object_add(o, "seats", seats);
+	struct json_object *unassigned = json_object_new_array();
+	struct hw_input *input;
+	wl_list_for_each (input, &daemon->hw.inputs, link) {
+		if (!input->seat)
+			json_object_array_add(unassigned, seat_input_to_json(input));
+	}
+	json_object_object_add(o, "unassigned", unassigned);
+	return o;
+}
+
+static int set_override(struct daemon *daemon, const char *key, const char *seat)
+{
+	int ret = policy_saved_set(&daemon->saved, POLICY_SAVED_OVERRIDES, key, seat);
+	if (ret > 0)
+		daemon_save_state(daemon);
+	return ret;
+}
+
+/*
+ * A device key, devnode or sysname, or the ID_PATH of a hub or USB device some device hangs
+ * below; `*input` is the device itself or one below that hub.
+ */
+static bool device_known(struct daemon *daemon, const char *what, const char **key,
+			 struct hw_input **found)
+{
+	struct hw_input *input = hw_input_by_key(&daemon->hw, what);
+	if (input) {
+		*key = input->key;
+		*found = input;
+		return true;
+	}
+	wl_list_for_each (input, &daemon->hw.inputs, link) {
+		if (input->usb_device && strcmp(input->usb_device, what) == 0) {
+			*key = input->usb_device;
+			*found = input;
+			return true;
+		}
+		for (size_t i = 0; i < input->hub_count; i++) {
+			if (strcmp(input->hubs[i], what) == 0) {
+				*key = input->hubs[i];
+				*found = input;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* Drops every saved entry for `key`: a claim, an attach or a detach. */
+static size_t forget_key(struct daemon *daemon, const char *key)
+{
+	size_t n = 0;
+	n += policy_saved_remove(&daemon->saved, POLICY_SAVED_DEVICES, key) > 0;
+	n += policy_saved_remove(&daemon->saved, POLICY_SAVED_OVERRIDES, key) > 0;
+	return n;
+}
+
+/* forget SEAT|DEVICE: the seat's saved devices, or what put the device where it is. */
+static int handle_forget(struct daemon *daemon, const struct control_request *req,
+			 struct json_object **result, char *error, size_t error_size)
+{
+	const char *what = req->args[0];
+	struct seat *seat = daemon_find_seat(daemon, what);
+	const char *key = NULL;
+	struct hw_input *input = NULL;
+	size_t n;
+	if (seat) {
+		n = policy_saved_forget_seat(&daemon->saved, seat->name);
+	} else if (device_known(daemon, what, &key, &input)) {
+		if (key == input->key) {
+			/* The device itself: whatever saved entry holds it, its own or its hub's.
+			 */
+			n = forget_key(daemon, input->key);
+			if (input->usb_device)
+				n += forget_key(daemon, input->usb_device);
+			for (size_t i = 0; i < input->hub_count; i++)
+				n += forget_key(daemon, input->hubs[i]);
+		} else {
+			n = forget_key(daemon, key);
+		}
+	} else {
+		/* Not plugged in now: a saved key can still be forgotten. */
+		n = forget_key(daemon, what);
+		if (n == 0) {
+			snprintf(error, error_size,
+				 "'%s' is no seat, no device and no saved key (see multiseatctl "
+				 "status and devices)",
+				 what);
+			return CONTROL_ERROR_USAGE;
+		}
+	}
+	log_info("control (uid %u): forget %s: %zu saved entr%s dropped", (unsigned)req->uid, what,
+		 n, n == 1 ? "y" : "ies");
+	if (n > 0) {
+		daemon_save_state(daemon);
+		daemon_reconcile(daemon);
+	}
+	seat = daemon_find_seat(daemon, what);
+	if (seat && seat->claimed)
+		return reply_message(result,
+				     "%s: %zu saved entr%s forgotten; it still has a keyboard by "
+				     "the config (see multiseatctl devices)",
+				     what, n, n == 1 ? "y" : "ies");
+	return reply_message(result, "%s: %zu saved entr%s forgotten%s", what, n,
+			     n == 1 ? "y" : "ies", seat ? "; it shows its identify screen" : "");
+}
+
+static int handle_control(void *data, const struct control_request *req,
+			  struct json_object **result, char *error, size_t error_size)
+{
+	struct daemon *daemon = data;
+	const char *cmd = req->command;
+	if (strcmp(cmd, "status") == 0 || strcmp(cmd, "seats") == 0) {
+		*result = status_json(daemon);
+		return 0;
+	}
+	if (strcmp(cmd, "devices") == 0) {
+		*result = json_object_new_object();
+		struct json_object *devices = json_object_new_array();
+		struct hw_input *input;
+		wl_list_for_each (input, &daemon->hw.inputs, link)
+			json_object_array_add(devices, seat_input_to_json(input));
+		json_object_object_add(*result, "devices", devices);
+		return 0;
+	}
+	if (strcmp(cmd, "reload") == 0) {
+		char message[512];
+		if (daemon_reload(daemon, message, sizeof(message)) < 0) {
+			snprintf(error, error_size, "%s", message);
+			return CONTROL_ERROR_FAILED;
+		}
+		return reply_message(result, "%s", message);
+	}
+	if (strcmp(cmd, "identify") == 0) {
+		claim_identify_all(daemon, IDENTIFY_MS);
+		log_info("control (uid %u): identify", (unsigned)req->uid);
+		return reply_message(result, "every seat shows its name for %d s",
+				     IDENTIFY_MS / 1000);
+	}
+	if (strcmp(cmd, "forget") == 0)
+		return handle_forget(daemon, req, result, error, error_size);
+	if (strcmp(cmd, "export-udev") == 0) {
+		*result = udev_seats_export(daemon);
+		if (!*result) {
+			snprintf(error, error_size, "out of memory");
+			return CONTROL_ERROR_FAILED;
+		}
+		return 0;
+	}
+	if (strcmp(cmd, "import-udev") == 0) {
+		*result = udev_seats_import(daemon, req->uid);
+		if (!*result) {
+			snprintf(error, error_size, "out of memory");
+			return CONTROL_ERROR_FAILED;
+		}
+		return 0;
+	}
+	const char *seat_arg = NULL, *device_arg = NULL;
+	if (strcmp(cmd, "seat") == 0 || strcmp(cmd, "restart") == 0 || strcmp(cmd, "attach") == 0)
+		seat_arg = req->arg_count > 0 ? req->args[0] : NULL;
+	if (strcmp(cmd, "attach") == 0)
+		device_arg = req->arg_count > 1 ? req->args[1] : NULL;
+	if (strcmp(cmd, "detach") == 0)
+		device_arg = req->arg_count > 0 ? req->args[0] : NULL;
+	struct seat *seat = seat_arg ? daemon_find_seat(daemon, seat_arg) : NULL;
+	if (seat_arg && !seat) {
+		snprintf(error, error_size, "unknown seat '%s'", seat_arg);
+		return CONTROL_ERROR_USAGE;
+	}
+	const char *key = NULL;
+	struct hw_input *input = NULL;
+	if (device_arg && !device_known(daemon, device_arg, &key, &input)) {
+		snprintf(error, error_size,
+			 "unknown device '%s' (a device or hub ID_PATH, or "
+			 "/dev/input/eventN)",
+			 device_arg);
+		return CONTROL_ERROR_USAGE;
+	}
+	if (strcmp(cmd, "seat") == 0 && seat) {
+		*result = seat_to_json(seat);
+		return 0;
+	}
+	if (strcmp(cmd, "restart") == 0 && seat) {
+		seat_restart(seat);
+		return reply_message(result, "seat %s: restarting its compositor", seat->name);
+	}
+	if ((strcmp(cmd, "attach") == 0 && seat && key) || (strcmp(cmd, "detach") == 0 && key)) {
+		char *copy = strdup(key); /* reconcile may free the device the key lives in */
+		int ret = copy ? set_override(daemon, copy, seat ? seat->name : NULL) : -ENOMEM;
+		if (ret < 0) {
+			snprintf(error, error_size, "%s cannot be recorded: %s", copy ? copy : key,
+				 strerror(-ret));
+			free(copy);
+			return CONTROL_ERROR_FAILED;
+		}
+		log_info("control (uid %u): %s %s%s%s", (unsigned)req->uid, cmd, copy,
+			 seat ? " to seat " : "", seat ? seat->name : "");
+		daemon_reconcile(daemon);
+		reply_message(result, seat ? "%s is on seat %s now" : "%s is on no seat now", copy,
+			      seat ? seat->name : "");
+		free(copy);
+		return 0;
+	}
+	snprintf(error, error_size, "'%s' needs more arguments (see multiseatctl --help)", cmd);
+	return CONTROL_ERROR_USAGE;
+}
+
+const struct control_handler daemon_control_handler = {
+	.handle = handle_control,
+};

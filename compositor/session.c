@@ -2,6 +2,7 @@
 #include "session.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +46,15 @@ static pid_t spawn(struct server *server, char *const argv[])
 	sigemptyset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
 	setsid();
+	/* multiseatd lowers the compositor's OOM score; the session goes back to the default,
+	 * so that the OOM killer takes it, not the compositor. */
+	int oom = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	if (oom >= 0) {
+		if (write(oom, "0\n", 2) < 0) {
+			/* Left as it was: the compositor started without multiseatd. */
+		}
+		close(oom);
+	}
 	setenv("WAYLAND_DISPLAY", server->socket, 1);
 	setenv("XDG_SESSION_TYPE", "wayland", 1);
 	unsetenv("DISPLAY");

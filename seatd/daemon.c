@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "claim.h"
 #include "control.h"
 #include "input.h"
@@ -268,6 +269,34 @@ static void apply_devices(struct daemon *daemon, const struct policy_assignment 
 	}
 }
 
+/* Conflicts are logged when they change, not again on every udev event. */
+static void log_conflicts(struct daemon *daemon, const struct policy_errors *errors)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *stream = open_memstream(&text, &size);
+	if (!stream) {
+		log_errors(errors);
+		return;
+	}
+	for (size_t i = 0; i < errors->count; i++)
+		fprintf(stream, "%s\n", errors->lines[i] ? errors->lines[i] : "");
+	if (fclose(stream) != 0 || !text) {
+		free(text);
+		log_errors(errors);
+		return;
+	}
+	if (daemon->conflicts && strcmp(daemon->conflicts, text) == 0) {
+		free(text);
+		return;
+	}
+	log_errors(errors);
+	if (errors->count == 0 && daemon->conflicts && daemon->conflicts[0])
+		log_info("no more conflicting rules");
+	free(daemon->conflicts);
+	daemon->conflicts = text;
+}
+
 /* Autoseat names go into the saved state, so a monitor keeps its seat's name and number. */
 static void save_autoseat_names(struct daemon *daemon, const struct policy_assignment *a)
 {
@@ -296,7 +325,7 @@ void daemon_reconcile(struct daemon *daemon)
 		log_error("the seats cannot be worked out (out of memory); nothing changed");
 		return;
 	}
-	log_errors(&a.errors);
+	log_conflicts(daemon, &a.errors);
 	struct seat *seat, *tmp;
 	wl_list_for_each (seat, &daemon->seats, link)
 		seat->wanted = false;
@@ -443,6 +472,7 @@ static void daemon_finish(struct daemon *daemon)
 		seat_destroy(seat);
 	control_destroy(daemon->control);
 	hw_finish(&daemon->hw);
+	caps_finish(daemon);
 	if (daemon->monitor_source)
 		wl_event_source_remove(daemon->monitor_source);
 	udev_monitor_unref(daemon->monitor);
@@ -456,6 +486,7 @@ static void daemon_finish(struct daemon *daemon)
 	if (daemon->identify_timer)
 		wl_event_source_remove(daemon->identify_timer);
 	policy_saved_finish(&daemon->saved);
+	free(daemon->conflicts);
 	policy_config_finish(&daemon->config);
 	wl_event_loop_destroy(daemon->loop);
 }
@@ -484,6 +515,7 @@ int daemon_run(const struct daemon_options *options)
 			 daemon.saved.counts[POLICY_SAVED_DEVICES],
 			 daemon.saved.counts[POLICY_SAVED_DEVICES] == 1 ? "" : "s");
 	policy_errors_finish(&state_errors);
+	caps_init(&daemon);
 	daemon.loop = wl_event_loop_create();
 	if (!daemon.loop)
 		return 1;

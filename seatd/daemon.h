@@ -15,6 +15,7 @@
 struct udev_monitor;
 struct control;
 struct control_handler;
+struct cgroup_root;
 
 struct daemon_options {
 	const char *config_path;
@@ -40,6 +41,10 @@ struct daemon {
 	/* Claims (F<n>, import-udev), attach/detach by hand, autoseat names; on disk. */
 	struct policy_saved saved;
 	bool identifying; /* `multiseatctl identify`: every seat shows its name */
+	char *conflicts;  /* the rule conflicts logged last, one per line */
+
+	struct cgroup_root *cgroups; /* NULL: seats run uncapped (caps = optional) */
+	bool caps_refused;	     /* caps are required and cannot be had: no seat starts */
 	struct wl_event_source *identify_timer;
 
 	struct wl_event_source *sigterm, *sigint, *sighup, *sigchld;

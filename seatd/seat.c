@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "backoff.h"
+#include "caps.h"
 #include "daemon.h"
 #include "gpu.h"
 #include "hardware.h"
@@ -88,6 +89,7 @@ void seat_destroy(struct seat *seat)
 	if (seat->link_fd >= 0)
 		close(seat->link_fd);
 	gpu_lease_destroy(seat->lease);
+	caps_seat_release(seat);
 	wl_event_source_remove(seat->timer);
 	clear_outputs(seat);
 	if (seat->has_settings)
@@ -312,6 +314,11 @@ void seat_start(struct seat *seat)
 
 	int sv[2] = {-1, -1};
 	char error[256];
+	if (caps_seat_prepare(seat, error, sizeof(error)) < 0) {
+		log_error("seat %s: not started: %s", seat->name, error);
+		snprintf(seat->user_error, sizeof(seat->user_error), "%s", error);
+		goto fail;
+	}
 	mkdir(daemon->options->runtime_dir, 0755);
 	int ret = spawn_runtime_dir_create(seat->runtime_dir, &seat->user);
 	if (ret < 0) {
@@ -335,6 +342,7 @@ void seat_start(struct seat *seat)
 		.session = seat->settings.session ? seat->settings.session : DEFAULT_SESSION,
 		.terminal = seat->settings.mode == POLICY_MODE_DESKTOP ? DEFAULT_SESSION : NULL,
 		.log_level = daemon->options->log_level,
+		.cgroup = caps_seat_compositor_dir(seat),
 	};
 	pid_t pid = spawn_compositor(&params, error, sizeof(error));
 	close(sv[1]);
@@ -445,8 +453,9 @@ bool seat_handle_exit(struct seat *seat, pid_t pid, int status)
 	else
 		log_info("seat %s: compositor %d exited with status %d after %llu ms", seat->name,
 			 (int)pid, WEXITSTATUS(status), (unsigned long long)ran);
-	/* Whatever the session left behind in the compositor's process group goes with it. */
+	/* Whatever the session left behind goes with it: its process group, its cgroup. */
 	kill(-pid, SIGKILL);
+	caps_seat_kill(seat);
 	seat->pid = 0;
 	close_link(seat);
 	revoke_everything(seat);
@@ -667,6 +676,7 @@ struct json_object *seat_to_json(struct seat *seat)
 	}
 	json_object_object_add(o, "lease", lease);
 	json_object_object_add(o, "claimed", json_object_new_boolean(seat->claimed));
+	json_object_object_add(o, "usage", caps_seat_to_json(seat));
 	struct json_object *devices = json_object_new_array();
 	struct json_object *sound = json_object_new_array();
 	struct hw_input *input;

@@ -18,6 +18,7 @@ struct hw_card;
 struct hw_input;
 struct gpu_lease;
 struct json_object;
+struct cgroup_seat;
 
 #define SEAT_MAX_OUTPUTS 8
 
@@ -46,6 +47,7 @@ struct seat {
 	size_t output_count;
 	struct gpu_lease *lease;
 
+	struct cgroup_seat *cgroup; /* seat-<name> with its caps; NULL when uncapped */
 	struct spawn_user user;
 	char user_error[256];
 	char runtime_dir[256];

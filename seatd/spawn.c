@@ -129,6 +129,24 @@ _Noreturn static void child(const struct spawn_compositor *p, int report)
 			close(fd);
 	}
 
+	/* Into the seat's cgroup before anything runs as the seat user. */
+	if (p->cgroup) {
+		char procs[512];
+		snprintf(procs, sizeof(procs), "%s/cgroup.procs", p->cgroup);
+		int fd = open(procs, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, "0\n", 2) != 2)
+			child_fail(report, procs);
+		close(fd);
+	}
+	/* The OOM killer takes the session before the compositor (the session raises its own). */
+	int oom = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	if (oom >= 0) {
+		if (write(oom, "-500\n", 5) < 0) {
+			/* Not fatal: the compositor is then as likely a victim as anything else. */
+		}
+		close(oom);
+	}
+
 	const struct spawn_user *u = p->user;
 	if (initgroups(u->name, u->gid) < 0)
 		child_fail(report, "initgroups");

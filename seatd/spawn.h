@@ -39,6 +39,7 @@ struct spawn_compositor {
 	const char *session;  /* sh -c SESSION; NULL: none */
 	const char *terminal; /* Super+Enter in desktop mode; NULL: none */
 	const char *log_level;
+	const char *cgroup; /* the cgroup directory it runs in; NULL: the daemon's */
 };
 
 /*

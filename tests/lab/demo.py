@@ -1,9 +1,8 @@
 """The main job on a machine without seat hardware: boot the virtual lab's default
-PC, run multiseat in it, print what it found and screenshot every monitor.
-
-Until the seat manager exists, the demo starts one compositor per card by hand:
-foot on the virtio GPU's two monitors, typed into on keyboard 1, and the
-identify screen on the bochs monitor."""
+PC, run multiseatd in it with no seat configuration, and show what a classroom sees:
+every monitor says "Press F<n>"; F2 on keyboard 1 and F3 on keyboard 2 claim two of the
+seats (each keyboard with its whole USB hub), whose sessions start and are typed into.
+Screenshots of every monitor, before and after, go to the output folder."""
 
 import argparse
 import shutil
@@ -13,6 +12,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lab  # noqa: E402
+from seats import COMPOSITOR, CTL, DAEMON, wait_status  # noqa: E402
+
+
+def shots(l, topo, out, stage):
+    print(f"Screenshots ({stage}):")
+    for m in topo.monitors:
+        shot = l.screenshot(m.gpu, m.head, f"{stage}-{m.gpu}-{m.head}")
+        dest = out / f"{stage}-{m.gpu}-head{m.head}.png"
+        shutil.copy(shot.png, dest)
+        print(f"  {dest} ({shot.width}x{shot.height})")
 
 
 def main():
@@ -37,27 +46,30 @@ def main():
         print(f"Booted and udev settled in {time.monotonic() - start:.1f} s.\n")
         print("multiseatd --probe, inside the lab:")
         print(l.sh("$LAB_BUILD/seatd/multiseatd --probe"))
-        kbd1 = next(d["DEVNAME"] for d in l.udev_properties("/dev/input/event*")
-                    if "-usb-0:1.1:" in d.get("ID_PATH", ""))
-        env = "exec env XDG_RUNTIME_DIR=/tmp/xdg HOME=/root SHELL=/bin/bash"
-        compositor = "$LAB_BUILD/compositor/multiseat-compositor"
-        l.sh("mkdir -p /tmp/xdg && chmod 700 /tmp/xdg")
-        l.sh(f"(cd /tmp && {env} {compositor} --drm /dev/dri/card0 --input {kbd1} "
-             f"--socket demo-0 -- foot) > /tmp/seat0.log 2>&1 &")
-        l.sh(f"(cd /tmp && {env} {compositor} --drm /dev/dri/card1 --socket demo-1 "
-             f"--identify 'Press F3 to use this screen') > /tmp/seat1.log 2>&1 &")
-        print("Compositors started; typing on keyboard 1...", flush=True)
-        l.wait_guest("grep -q \"session 'foot' started\" /tmp/seat0.log", timeout=60)
-        time.sleep(8)  # foot's first frame under software emulation
-        l.type_text("kbd1", "echo hello from keyboard 1; uname -sr")
-        l.press("kbd1", "ret")
+        l.sh("for n in 1 2 3; do useradd -m -s /bin/bash lab-$n; done")
+        l.sh("printf '[seat-defaults]\\nuser = lab-%%n\\nsession = foot\\n' > /tmp/ms.conf")
+        l.sh(f"{DAEMON} --config /tmp/ms.conf --compositor {COMPOSITOR} > /tmp/daemon.log 2>&1 &")
+        print("multiseatd started with no seat configuration (autoseat).", flush=True)
+        if wait_status(l, lambda s: len(s) == 3 and all(x["state"] == "running"
+                                                         for x in s.values())) is None:
+            raise lab.LabError("three seats did not start:\n" + l.sh("cat /tmp/daemon.log"))
         time.sleep(3)
-        print("Screenshots:")
-        for m in topo.monitors:
-            shot = l.screenshot(m.gpu, m.head)
-            dest = out / f"{m.gpu}-head{m.head}.png"
-            shutil.copy(shot.png, dest)
-            print(f"  {dest} ({shot.width}x{shot.height})")
+        print(l.sh(f"{CTL} status"))
+        shots(l, topo, out, "1-unclaimed")
+        for kbd, key in (("kbd1", "f2"), ("kbd2", "f3")):
+            print(f"Pressing {key.upper()} on {kbd}...", flush=True)
+            l.press(kbd, key)
+        if wait_status(l, lambda s: s["seat-2"]["claimed"] and s["seat-3"]["claimed"],
+                       timeout=30) is None:
+            raise lab.LabError("the seats were not claimed:\n" + l.sh("cat /tmp/daemon.log"))
+        l.wait_guest("pgrep -u lab-2 -x foot && pgrep -u lab-3 -x foot", timeout=60)
+        time.sleep(8)  # foot's first frame under software emulation
+        for kbd in ("kbd1", "kbd2"):
+            l.type_text(kbd, f"echo typed on {kbd} into $XDG_SEAT")
+            l.press(kbd, "ret")
+        time.sleep(3)
+        print(l.sh(f"{CTL} status"))
+        shots(l, topo, out, "2-claimed")
     print(f"\nScreenshots are in {out}")
 
 

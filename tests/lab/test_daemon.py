@@ -45,6 +45,7 @@ def main():
         l.sh("for n in 1 2 3; do useradd -m -s /bin/bash lab-$n; done; rm -f " + TYPED +
              "; touch " + TYPED + "; chmod 666 " + TYPED)
         conf = (f"[seat-defaults]\nuser = lab-%n\nsession = {SESSION}\n"
+                "cpu.max = 80%\nmemory.max = 768M\npids.max = 300\n"
                 f"[seat.seat1]\noutputs = {card0}-Virtual-1\ndevices = hub:{hub1}\n"
                 f"[seat.seat2]\noutputs = {card0}-Virtual-2\ndevices = hub:{hub2}\n"
                 f"[seat.seat3]\noutputs = {card1}\n")
@@ -66,11 +67,32 @@ def main():
               seats["seat3"]["lease"].get("card") == "card1", "seat3 holds a lease of card1")
         users = sorted(l.sh("ps -eo user=,comm= | awk '/multiseat-com/ {print $1}'").split())
         check(users == ["lab-1", "lab-2", "lab-3"], f"each compositor runs as its seat user ({users})")
+        # Each seat in its own cgroup with the caps of [seat-defaults].
+        cg = "/sys/fs/cgroup/multiseat"
+        placed = {n: l.sh(f"cat /proc/{s['pid']}/cgroup").strip() for n, s in seats.items()}
+        check(all(placed[n] == f"0::/multiseat/seat-{n}/compositor" for n in placed),
+              f"every compositor runs in its seat's cgroup ({placed})")
+        caps = l.sh(f"cat {cg}/seat-seat1/cpu.max {cg}/seat-seat1/memory.max "
+                    f"{cg}/seat-seat1/pids.max").split()
+        check(caps == ["80000", "100000", str(768 << 20), "300"],
+              f"seat1's cgroup carries cpu.max, memory.max and pids.max ({caps})")
+        owner = l.sh(f"stat -c %U {cg}/seat-seat1/cpu.max {cg}/seat-seat1/compositor/cgroup.procs").split()
+        check(owner == ["root", "root"], f"the limits stay root's, not the seat user's ({owner})")
+        usage = (seats.get("seat1") or {}).get("usage") or {}
+        check(usage.get("pids_max") == 300 and usage.get("pids_current", 0) >= 1 and
+              usage.get("cpu_usage_usec", 0) > 0,
+              f"multiseatctl status shows the seat's usage ({usage})")
+        oom = l.sh(f"cat /proc/{seats['seat1']['pid']}/oom_score_adj").strip()
+        check(oom == "-500", f"the compositor's OOM score is lowered ({oom})")
         kinds = {n: sorted(d["kind"] for d in s.get("devices", [])) for n, s in seats.items()}
         check("keyboard" in kinds.get("seat1", []) and "keyboard" in kinds.get("seat2", []) and
               not kinds.get("seat3"), f"the hubs' devices went to seat1 and seat2 ({kinds})")
 
         time.sleep(8)  # foot starts slowly under TCG
+        foot = l.sh("pgrep -u lab-1 -x foot | head -1").strip()
+        info = l.sh(f"cat /proc/{foot}/cgroup /proc/{foot}/oom_score_adj").split() if foot else []
+        check(info == ["0::/multiseat/seat-seat1/compositor", "0"],
+              f"seat1's session is inside the seat's cgroup, with the default OOM score ({info})")
         type_line(l, "kbd1", f"echo $XDG_SEAT:kbd1 >> {TYPED}")
         type_line(l, "kbd2", f"echo $XDG_SEAT:kbd2 >> {TYPED}")
         l.wait_guest(f"[ $(wc -l < {TYPED}) -ge 2 ]", timeout=60)

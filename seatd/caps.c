@@ -1,0 +1,228 @@
+/* Per-seat cgroups: where the subtree is, each seat's caps, cleaning up and usage figures. */
+#include "caps.h"
+
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "daemon.h"
+#include "log.h"
+#include "seat.h"
+
+/* What the compositor keeps when its seat's session eats all the seat's memory. */
+#define COMPOSITOR_MEMORY_MIN (64ll << 20)
+#define CGROUP_MOUNT "/sys/fs/cgroup"
+
+static void log_errors(const struct policy_errors *errors, bool as_error)
+{
+	for (size_t i = 0; i < errors->count; i++) {
+		if (as_error)
+			log_error("%s", errors->lines[i] ? errors->lines[i] : "(out of memory)");
+		else
+			log_info("%s", errors->lines[i] ? errors->lines[i] : "(out of memory)");
+	}
+}
+
+/*
+ * Under systemd with Delegate=yes the service's own cgroup is ours: the daemon moves into a
+ * leaf of it, since a cgroup with processes of its own cannot enable controllers for its
+ * children. NULL (and the configured root is used) when not started by systemd.
+ */
+static char *delegated_root(struct policy_errors *errors)
+{
+	if (!getenv("INVOCATION_ID"))
+		return NULL;
+	FILE *f = fopen("/proc/self/cgroup", "re");
+	if (!f)
+		return NULL;
+	char text[4096];
+	size_t n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	char own[2048];
+	if (cgroup_parse_proc_self(text, own, sizeof(own)) < 0)
+		return NULL;
+	char *root = NULL, *leaf = NULL;
+	if (asprintf(&root, "%s%s", CGROUP_MOUNT, strcmp(own, "/") == 0 ? "" : own) < 0 ||
+	    asprintf(&leaf, "%s/daemon", root) < 0) {
+		free(root);
+		return NULL;
+	}
+	if ((mkdir(leaf, 0755) < 0 && errno != EEXIST) || cgroup_move_pid(leaf, 0, errors) < 0) {
+		policy_errors_add(errors, leaf, 0, "the daemon cannot move into it: %s",
+				  strerror(errno));
+		free(leaf);
+		free(root);
+		return NULL;
+	}
+	free(leaf);
+	return root;
+}
+
+/*
+ * Without systemd nobody else runs the hierarchy: the configured root's parent (normally
+ * the top cgroup) is made to hand the controllers down to it. Its problems show when the
+ * root itself is opened.
+ */
+static void enable_in_parent(const char *root)
+{
+	char parent[4096];
+	snprintf(parent, sizeof(parent), "%s", root);
+	char *slash = strrchr(parent, '/');
+	if (!slash || slash == parent)
+		return;
+	*slash = '\0';
+	struct cgroup_root *up = NULL;
+	if (cgroup_root_create(parent, CGROUP_ROOT_REQUIRE_V2, &up, NULL) == 0)
+		cgroup_root_destroy(up);
+}
+
+int caps_init(struct daemon *daemon)
+{
+	struct policy_errors errors = {0};
+	char *path = delegated_root(&errors);
+	const char *root_path = path ? path : daemon->config.cgroup_root;
+	if (!path)
+		enable_in_parent(root_path);
+	int ret = cgroup_root_create(root_path, CGROUP_ROOT_REQUIRE_V2, &daemon->cgroups, &errors);
+	bool usable = ret == 0 && daemon->cgroups->missing == 0;
+	log_errors(&errors, !usable && !daemon->config.caps_optional);
+	policy_errors_finish(&errors);
+	if (usable) {
+		log_info("cgroup v2 subtree %s: seats get cpu, memory, pids and io caps",
+			 root_path);
+	} else if (daemon->config.caps_optional) {
+		log_info("the seats run %s (caps = optional in %s)",
+			 ret == 0 ? "without the controllers named above" : "uncapped",
+			 daemon->config.path);
+	} else {
+		log_error("seats are not started without their caps; set caps = optional in "
+			  "[daemon] of %s to run them uncapped",
+			  daemon->config.path);
+		daemon->caps_refused = true;
+	}
+	free(path);
+	return daemon->caps_refused ? -1 : 0;
+}
+
+void caps_finish(struct daemon *daemon)
+{
+	cgroup_root_destroy(daemon->cgroups);
+	daemon->cgroups = NULL;
+}
+
+/* The caps as the files take them: cpuset = auto becomes this seat's share of the CPUs. */
+static int resolve_caps(struct seat *seat, struct policy_caps *caps, char *cpus, size_t size)
+{
+	*caps = seat->settings.caps;
+	if (!caps->cpuset || strcmp(caps->cpuset, "auto") != 0)
+		return 0;
+	unsigned index = 0, count = 0;
+	struct seat *other;
+	wl_list_for_each (other, &seat->daemon->seats, link) {
+		if (other->doomed)
+			continue;
+		if (other == seat)
+			index = count;
+		count++;
+	}
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+	int ret = cgroup_cpuset_auto(index, count, online > 0 ? (unsigned)online : 1, cpus, size);
+	caps->cpuset = ret == 0 ? cpus : NULL;
+	return ret;
+}
+
+int caps_seat_prepare(struct seat *seat, char *error, size_t error_size)
+{
+	struct daemon *daemon = seat->daemon;
+	if (daemon->caps_refused) {
+		snprintf(error, error_size, "its caps cannot be applied (see the cgroup errors)");
+		return -ENOTSUP;
+	}
+	if (!daemon->cgroups)
+		return 0; /* caps = optional and no cgroup v2: uncapped */
+	struct policy_caps caps;
+	char cpus[64];
+	resolve_caps(seat, &caps, cpus, sizeof(cpus));
+	struct policy_errors errors = {0};
+	int ret;
+	if (seat->cgroup) {
+		ret = cgroup_seat_apply_caps(seat->cgroup, &caps, &errors);
+	} else {
+		ret = cgroup_seat_create(daemon->cgroups, seat->name, &caps, COMPOSITOR_MEMORY_MIN,
+					 &seat->cgroup, &errors);
+		/* A cgroup left by an earlier daemon may still hold a session. */
+		if (seat->cgroup && seat->cgroup->reused)
+			cgroup_kill(cgroup_seat_path(seat->cgroup, CGROUP_SEAT), NULL, NULL);
+	}
+	log_errors(&errors, true);
+	if (ret < 0 && errors.count > 0 && errors.lines[0])
+		snprintf(error, error_size, "%s", errors.lines[0]);
+	else if (ret < 0)
+		snprintf(error, error_size, "its cgroup cannot be set up: %s", strerror(-ret));
+	policy_errors_finish(&errors);
+	if (ret < 0 && daemon->config.caps_optional && seat->cgroup)
+		return 0; /* some cap did not take: it runs with the ones that did */
+	return seat->cgroup ? (ret < 0 ? ret : 0) : ret;
+}
+
+const char *caps_seat_compositor_dir(const struct seat *seat)
+{
+	return seat->cgroup ? cgroup_seat_path(seat->cgroup, CGROUP_COMPOSITOR) : NULL;
+}
+
+void caps_seat_kill(struct seat *seat)
+{
+	if (!seat->cgroup)
+		return;
+	struct policy_errors errors = {0};
+	if (cgroup_kill(cgroup_seat_path(seat->cgroup, CGROUP_SEAT), NULL, &errors) < 0)
+		log_errors(&errors, true);
+	policy_errors_finish(&errors);
+}
+
+void caps_seat_release(struct seat *seat)
+{
+	if (!seat->cgroup)
+		return;
+	caps_seat_kill(seat);
+	/* The killed may not be gone yet: a cgroup left behind is reused by the next start. */
+	if (cgroup_seat_remove(seat->cgroup, NULL) < 0)
+		log_debug("seat %s: its cgroup stays until its last process is gone", seat->name);
+	cgroup_seat_destroy(seat->cgroup);
+	seat->cgroup = NULL;
+}
+
+static struct json_object *stat_or_null(int64_t value)
+{
+	if (value == POLICY_MAX)
+		return json_object_new_string("max");
+	return value >= 0 ? json_object_new_int64(value) : NULL;
+}
+
+struct json_object *caps_seat_to_json(const struct seat *seat)
+{
+	if (!seat->cgroup)
+		return NULL;
+	struct cgroup_seat_stats s;
+	if (cgroup_seat_read_stats(seat->cgroup, &s) < 0)
+		return NULL;
+	struct json_object *o = json_object_new_object();
+	if (!o)
+		return NULL;
+	json_object_object_add(o, "cgroup",
+			       json_object_new_string(cgroup_seat_path(seat->cgroup, CGROUP_SEAT)));
+	json_object_object_add(o, "cpu_usage_usec", stat_or_null(s.cpu_usage_usec));
+	json_object_object_add(o, "cpu_throttled_periods", stat_or_null(s.cpu_nr_throttled));
+	json_object_object_add(o, "memory_current", stat_or_null(s.memory_current));
+	json_object_object_add(o, "memory_max", stat_or_null(s.memory_max));
+	json_object_object_add(o, "oom_kills", stat_or_null(s.memory_oom_kill));
+	json_object_object_add(o, "pids_current", stat_or_null(s.pids_current));
+	json_object_object_add(o, "pids_max", stat_or_null(s.pids_max));
+	return o;
+}

@@ -18,16 +18,6 @@
 #define COMPOSITOR_MEMORY_MIN (64ll << 20)
 #define CGROUP_MOUNT "/sys/fs/cgroup"
 
-static void log_errors(const struct policy_errors *errors, bool as_error)
-{
-	for (size_t i = 0; i < errors->count; i++) {
-		if (as_error)
-			log_error("%s", errors->lines[i] ? errors->lines[i] : "(out of memory)");
-		else
-			log_info("%s", errors->lines[i] ? errors->lines[i] : "(out of memory)");
-	}
-}
-
 /*
  * Under systemd with Delegate=yes the service's own cgroup is ours: the daemon moves into a
  * leaf of it, since a cgroup with processes of its own cannot enable controllers for its
@@ -91,7 +81,8 @@ int caps_init(struct daemon *daemon)
 		enable_in_parent(root_path);
 	int ret = cgroup_root_create(root_path, CGROUP_ROOT_REQUIRE_V2, &daemon->cgroups, &errors);
 	bool usable = ret == 0 && daemon->cgroups->missing == 0;
-	log_errors(&errors, !usable && !daemon->config.caps_optional);
+	daemon_log_errors(&errors, !usable && !daemon->config.caps_optional ? LOG_LEVEL_ERROR
+									    : LOG_LEVEL_INFO);
 	policy_errors_finish(&errors);
 	if (usable) {
 		log_info("cgroup v2 subtree %s: seats get cpu, memory, pids and io caps",
@@ -160,7 +151,7 @@ int caps_seat_prepare(struct seat *seat, char *error, size_t error_size)
 		if (seat->cgroup && seat->cgroup->reused)
 			cgroup_kill(cgroup_seat_path(seat->cgroup, CGROUP_SEAT), NULL, NULL);
 	}
-	log_errors(&errors, true);
+	daemon_log_errors(&errors, LOG_LEVEL_ERROR);
 	if (ret < 0 && errors.count > 0 && errors.lines[0])
 		snprintf(error, error_size, "%s", errors.lines[0]);
 	else if (ret < 0)
@@ -182,7 +173,7 @@ void caps_seat_kill(struct seat *seat)
 		return;
 	struct policy_errors errors = {0};
 	if (cgroup_kill(cgroup_seat_path(seat->cgroup, CGROUP_SEAT), NULL, &errors) < 0)
-		log_errors(&errors, true);
+		daemon_log_errors(&errors, LOG_LEVEL_ERROR);
 	policy_errors_finish(&errors);
 }
 

@@ -113,11 +113,11 @@ static int handle_forget(struct daemon *daemon, const struct control_request *re
 		if (key == input->key) {
 			/* The device itself: whatever saved entry holds it, its own or its hub's.
 			 */
-			n = forget_key(daemon, input->key);
-			if (input->usb_device)
-				n += forget_key(daemon, input->usb_device);
-			for (size_t i = 0; i < input->hub_count; i++)
-				n += forget_key(daemon, input->hubs[i]);
+			n = 0;
+			for (size_t i = 0; i < hw_input_chain_length(input); i++) {
+				const char *k = hw_input_chain_key(input, i);
+				n += k ? forget_key(daemon, k) : 0;
+			}
 		} else {
 			n = forget_key(daemon, key);
 		}

@@ -43,12 +43,19 @@ struct seat *daemon_find_seat(struct daemon *daemon, const char *name)
 
 /* ---- the config ---- */
 
-static void log_errors(const struct policy_errors *errors)
+void daemon_log_errors(const struct policy_errors *errors, enum log_level level)
 {
 	for (size_t i = 0; i < errors->count; i++)
-		log_error("%s", errors->lines[i] ? errors->lines[i] : "(out of memory)");
+		log_message(level, __FILE__, __LINE__, "%s",
+			    errors->lines[i] ? errors->lines[i] : "(out of memory)");
 	if (errors->dropped)
-		log_error("%zu more errors (out of memory to list them)", errors->dropped);
+		log_message(level, __FILE__, __LINE__, "%zu more (out of memory to list them)",
+			    errors->dropped);
+}
+
+static void log_errors(const struct policy_errors *errors)
+{
+	daemon_log_errors(errors, LOG_LEVEL_ERROR);
 }
 
 /* Loads the config into `config`. A missing default file means the built-in defaults. */
@@ -92,24 +99,12 @@ int daemon_reload(struct daemon *daemon, char *message, size_t size)
 
 /* ---- reconcile ---- */
 
-/* The keys that stand for a device in the saved state: its own, its USB device's, its hubs'. */
-static const char *chain_key(const struct hw_input *input, size_t i)
-{
-	if (i == 0)
-		return input->key;
-	if (i == 1)
-		return input->usb_device;
-	return i - 2 < input->hub_count ? input->hubs[i - 2] : NULL;
-}
-
-#define CHAIN_LENGTH(input) ((input)->hub_count + 2)
-
 static const char *override_for(struct daemon *daemon, const struct hw_input *input, bool *found)
 {
 	*found = false;
 	/* The device's own key wins over its hubs; nearer hubs over farther ones. */
-	for (size_t i = 0; i < CHAIN_LENGTH(input); i++) {
-		const char *key = chain_key(input, i);
+	for (size_t i = 0; i < hw_input_chain_length(input); i++) {
+		const char *key = hw_input_chain_key(input, i);
 		const char *seat =
 			key ? policy_saved_get(&daemon->saved, POLICY_SAVED_OVERRIDES, key, found)
 			    : NULL;
@@ -131,8 +126,8 @@ int daemon_save_state(struct daemon *daemon)
 int daemon_claim(struct daemon *daemon, struct hw_input *input, const char *key, const char *seat)
 {
 	/* A `detach` of the keyboard (or of its hub) would keep it off the seat it claims. */
-	for (size_t i = 0; i < CHAIN_LENGTH(input); i++) {
-		const char *k = chain_key(input, i);
+	for (size_t i = 0; i < hw_input_chain_length(input); i++) {
+		const char *k = hw_input_chain_key(input, i);
 		bool found;
 		if (k && !policy_saved_get(&daemon->saved, POLICY_SAVED_OVERRIDES, k, &found) &&
 		    found)
@@ -215,19 +210,25 @@ static void apply_seat(struct daemon *daemon, const struct policy_assignment *a,
 	seat_set_outputs(seat, card, ids, keys, count);
 }
 
+/* Where a device goes: a seat of the assignment (-1: none), and whether by hand. */
+struct destination {
+	int seat;
+	bool by_hand;
+};
+
 /*
- * The seat a device goes to: the rules' verdict, unless `multiseatctl attach/detach` said
- * otherwise (an attach to a seat that does not exist now is ignored). NULL: none.
+ * The rules' verdict, unless `multiseatctl attach/detach` said otherwise (an attach to a
+ * seat that does not exist now is ignored).
  */
-static const char *device_destination(struct daemon *daemon, const struct policy_assignment *a,
-				      size_t k, bool *by_hand)
+static struct destination device_destination(struct daemon *daemon,
+					     const struct policy_assignment *a, size_t k)
 {
-	const struct policy_verdict *v = &a->devices[k];
-	const char *name = v->seat >= 0 ? a->seats[v->seat].name : NULL;
 	bool overridden;
 	const char *chosen = override_for(daemon, daemon->hw.device_inputs[k], &overridden);
-	*by_hand = overridden && (!chosen || policy_assignment_find_seat(a, chosen) >= 0);
-	return *by_hand ? chosen : name;
+	int seat = chosen ? policy_assignment_find_seat(a, chosen) : -1;
+	if (overridden && (!chosen || seat >= 0))
+		return (struct destination){.seat = seat, .by_hand = true};
+	return (struct destination){.seat = a->devices[k].seat};
 }
 
 static bool claims_seat(const struct hw_input *input)
@@ -235,29 +236,16 @@ static bool claims_seat(const struct hw_input *input)
 	return !input->sound && (input->caps & (INPUT_CAP_KEYBOARD | INPUT_CAP_TOUCH));
 }
 
-/* Whether a keyboard or touch screen is going to the seat: it is claimed. */
-static bool seat_gets_keyboard(struct daemon *daemon, const struct policy_assignment *a,
-			       const char *seat)
-{
-	for (size_t k = 0; k < daemon->hw.device_count; k++) {
-		bool by_hand;
-		const char *name = device_destination(daemon, a, k, &by_hand);
-		if (name && strcmp(name, seat) == 0 && claims_seat(daemon->hw.device_inputs[k]))
-			return true;
-	}
-	return false;
-}
-
-static void apply_devices(struct daemon *daemon, const struct policy_assignment *a)
+static void apply_devices(struct daemon *daemon, const struct policy_assignment *a,
+			  const struct destination *dest)
 {
 	for (size_t k = 0; k < daemon->hw.device_count; k++) {
 		struct hw_input *input = daemon->hw.device_inputs[k];
-		bool by_hand;
-		const char *name = device_destination(daemon, a, k, &by_hand);
+		const char *name = dest[k].seat >= 0 ? a->seats[dest[k].seat].name : NULL;
 		struct seat *want = name ? daemon_find_seat(daemon, name) : NULL;
-		char *reason =
-			by_hand ? strdup(name ? "multiseatctl attach" : "multiseatctl detach")
-				: policy_assignment_explain_device(a, k);
+		char *reason = dest[k].by_hand ? strdup(name ? "multiseatctl attach"
+							     : "multiseatctl detach")
+					       : policy_assignment_explain_device(a, k);
 		free(input->reason);
 		input->reason = reason;
 		if (want == input->seat)
@@ -326,11 +314,23 @@ void daemon_reconcile(struct daemon *daemon)
 		return;
 	}
 	log_conflicts(daemon, &a.errors);
+	/* Each device's seat, once; a seat a keyboard or touch screen goes to is claimed. */
+	struct destination *dest = calloc(a.device_count ? a.device_count : 1, sizeof(*dest));
+	bool *gets_keyboard = calloc(a.seat_count ? a.seat_count : 1, sizeof(*gets_keyboard));
+	if (!dest || !gets_keyboard) {
+		log_error("the seats cannot be worked out (out of memory); nothing changed");
+		goto out;
+	}
+	for (size_t k = 0; k < a.device_count; k++) {
+		dest[k] = device_destination(daemon, &a, k);
+		if (dest[k].seat >= 0 && claims_seat(daemon->hw.device_inputs[k]))
+			gets_keyboard[dest[k].seat] = true;
+	}
 	struct seat *seat, *tmp;
 	wl_list_for_each (seat, &daemon->seats, link)
 		seat->wanted = false;
 	for (size_t i = 0; i < a.seat_count; i++)
-		apply_seat(daemon, &a, i, seat_gets_keyboard(daemon, &a, a.seats[i].name));
+		apply_seat(daemon, &a, i, gets_keyboard[i]);
 	wl_list_for_each_safe (seat, tmp, &daemon->seats, link) {
 		if (!seat->wanted && !seat->doomed) {
 			log_info("seat %s is no longer wanted (config or monitors changed)",
@@ -338,7 +338,7 @@ void daemon_reconcile(struct daemon *daemon)
 			seat_stop(seat, true);
 		}
 	}
-	apply_devices(daemon, &a);
+	apply_devices(daemon, &a, dest);
 	/* What actually arrived decides (an attach may name a seat that went). */
 	wl_list_for_each (seat, &daemon->seats, link) {
 		bool claimed = false;
@@ -348,8 +348,11 @@ void daemon_reconcile(struct daemon *daemon)
 		seat_set_claimed(seat, claimed);
 	}
 	save_autoseat_names(daemon, &a);
-	policy_assignment_finish(&a);
 	claim_watch_update(daemon);
+out:
+	free(dest);
+	free(gets_keyboard);
+	policy_assignment_finish(&a);
 }
 
 /* ---- events ---- */

@@ -58,6 +58,8 @@ struct daemon {
 /* Runs the seat manager until SIGTERM; returns the exit status. */
 int daemon_run(const struct daemon_options *options);
 
+/* Logs every line of `errors` at `level`. */
+void daemon_log_errors(const struct policy_errors *errors, enum log_level level);
 /* SIGHUP and `multiseatctl reload`: a config with errors changes nothing (said in message). */
 int daemon_reload(struct daemon *daemon, char *message, size_t size);
 /* The control socket's commands (commands.c). */

@@ -483,6 +483,20 @@ static enum policy_device_kind policy_kind(uint32_t caps)
 	}
 }
 
+size_t hw_input_chain_length(const struct hw_input *input)
+{
+	return input->hub_count + 2;
+}
+
+const char *hw_input_chain_key(const struct hw_input *input, size_t i)
+{
+	if (i == 0)
+		return input->key;
+	if (i == 1)
+		return input->usb_device;
+	return i - 2 < input->hub_count ? input->hubs[i - 2] : NULL;
+}
+
 const char *hw_input_kind(const struct hw_input *input)
 {
 	return input->sound ? "sound" : input_kind_name(input_kind_from_caps(input->caps));

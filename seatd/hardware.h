@@ -90,6 +90,13 @@ struct hw_input *hw_input_by_key(struct hw *hw, const char *key_or_devnode);
 int hw_policy_build(struct hw *hw, struct policy_hardware *out);
 
 const char *hw_input_kind(const struct hw_input *input);
+/*
+ * The keys that stand for the device in the saved state, nearest first: its own ID_PATH,
+ * its USB device's, then its hubs'. Index 0 .. hw_input_chain_length() - 1; NULL for a
+ * key it has not (no USB device).
+ */
+size_t hw_input_chain_length(const struct hw_input *input);
+const char *hw_input_chain_key(const struct hw_input *input, size_t i);
 /* Stops the daemon's own reading of the device for "press F<n>" (claim.c starts it). */
 void hw_input_unwatch(struct hw_input *input);
 

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "cgroup.h"
+#include "tmptree.h"
 
 #define ALL_CONTROLLERS "cpuset cpu io memory hugetlb pids rdma misc\n"
 #define MIB (1024 * 1024LL)
@@ -44,30 +45,10 @@ static int setup(void **state)
 	return 0;
 }
 
-/* Removes `path` and everything below it. */
-static void remove_tree(const char *path)
-{
-	DIR *dir = opendir(path);
-	if (!dir) {
-		unlink(path);
-		return;
-	}
-	struct dirent *entry;
-	while ((entry = readdir(dir))) {
-		if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0)
-			continue;
-		char child[512];
-		snprintf(child, sizeof(child), "%s/%s", path, entry->d_name);
-		remove_tree(child);
-	}
-	closedir(dir);
-	rmdir(path);
-}
-
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	remove_tree(f->dir);
+	tmptree_remove(f->dir);
 	free(f);
 	return 0;
 }
@@ -1133,7 +1114,7 @@ static void test_remove(void **state)
 	policy_errors_finish(&errors);
 
 	/* Once it is gone, the seat goes. */
-	remove_tree(at(f, "seat-b/session/leftover"));
+	tmptree_remove(at(f, "seat-b/session/leftover"));
 	assert_int_equal(cgroup_seat_remove(seat, &errors), 0);
 	assert_absent(f, "seat-b");
 	cgroup_seat_destroy(seat);

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "policy.h"
+#include "tmptree.h"
 
 #define KBD "pci-0000:00:14.0-usb-0:1.4.2:1.0"
 #define HUB "pci-0000:00:05.0-usb-0:1"
@@ -42,30 +43,10 @@ static int setup(void **state)
 	return 0;
 }
 
-/* Removes `path` and, for a directory, what is in it (the tests go at most two deep). */
-static void remove_tree(const char *path)
-{
-	DIR *dir = opendir(path);
-	if (!dir) {
-		unlink(path);
-		return;
-	}
-	struct dirent *entry;
-	while ((entry = readdir(dir))) {
-		if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0)
-			continue;
-		char child[512];
-		snprintf(child, sizeof(child), "%s/%s", path, entry->d_name);
-		remove_tree(child);
-	}
-	closedir(dir);
-	rmdir(path);
-}
-
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	remove_tree(f->dir);
+	tmptree_remove(f->dir);
 	free(f);
 	return 0;
 }

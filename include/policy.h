@@ -61,6 +61,66 @@ struct policy_caps {
 	char *cpuset;		 /* "auto" or a CPU list such as "0-3,6"; NULL when unset */
 };
 
+/* ---- The caps by name (caps.c): the keys multiseat.conf and `multiseatctl set` share ---- */
+
+enum policy_cap {
+	POLICY_CAP_CPU_WEIGHT,
+	POLICY_CAP_CPU_MAX,
+	POLICY_CAP_MEMORY_MAX,
+	POLICY_CAP_MEMORY_HIGH,
+	POLICY_CAP_MEMORY_SWAP_MAX,
+	POLICY_CAP_PIDS_MAX,
+	POLICY_CAP_IO_WEIGHT,
+	POLICY_CAP_CPUSET,
+};
+#define POLICY_CAP_COUNT 8
+/* For messages that list the keys. */
+#define POLICY_CAP_NAMES                                                                           \
+	"cpu.weight, cpu.max, memory.max, memory.high, memory.swap.max, pids.max, io.weight, "     \
+	"cpuset"
+
+/* Every cap unset. */
+void policy_caps_init(struct policy_caps *caps);
+/* Frees the cpuset; the caps are unset afterwards. */
+void policy_caps_finish(struct policy_caps *caps);
+/* A copy to finish. 0, or -ENOMEM (then `copy` needs no finish). */
+int policy_caps_copy(struct policy_caps *copy, const struct policy_caps *caps);
+/* Every cap `over` sets replaces the one of `caps`. 0, or -ENOMEM with `caps` as it was. */
+int policy_caps_merge(struct policy_caps *caps, const struct policy_caps *over);
+bool policy_caps_equal(const struct policy_caps *a, const struct policy_caps *b);
+
+/* "memory.max" for POLICY_CAP_MEMORY_MAX; NULL for no such cap. */
+const char *policy_cap_name(enum policy_cap cap);
+/* The cap called `name`, or -1. */
+int policy_cap_find(const char *name);
+bool policy_caps_has(const struct policy_caps *caps, enum policy_cap cap);
+void policy_caps_unset(struct policy_caps *caps, enum policy_cap cap);
+/*
+ * Sets one cap from its text as multiseat.conf takes it (the parsers above). 0, -EINVAL
+ * with what was expected in `why` (the cap is as it was), or -ENOMEM.
+ */
+int policy_caps_parse(struct policy_caps *caps, enum policy_cap cap, const char *text,
+		      const char **why);
+/*
+ * A set cap as text policy_caps_parse takes back: "256M" (the largest exact K/M/G/T),
+ * "50%", "max", "200", written into `buf` (POLICY_CAP_TEXT_MAX bytes hold any), or the
+ * cpuset itself (a list has no length limit). NULL when the cap is unset, or `size` is too
+ * small.
+ */
+#define POLICY_CAP_TEXT_MAX 32
+const char *policy_caps_format(const struct policy_caps *caps, enum policy_cap cap, char *buf,
+			       size_t size);
+/*
+ * The KEY=VALUE arguments of `multiseatctl set`, all checked before any is used: KEY one of
+ * the caps, at most once; VALUE what multiseat.conf takes for it, or "default" (drop what
+ * `set` saved, so that the configuration's value applies again). On success `caps` holds
+ * the values given (finish it), bit 1 << cap of *set is on for each of them and of *reset
+ * for each "default". -EINVAL with one line in `error` naming the pair and what was
+ * expected (then `caps` needs no finish), or -ENOMEM.
+ */
+int policy_caps_parse_pairs(const char *const *pairs, size_t count, struct policy_caps *caps,
+			    unsigned *set, unsigned *reset, char *error, size_t error_size);
+
 /* What [seat-defaults] and [seat.NAME] may set; NULL / POLICY_UNSET / -1 where unset. */
 struct policy_seat_settings {
 	char *user; /* may hold %n (seat number) and %s (seat name) */
@@ -163,7 +223,10 @@ struct policy_hardware {
 
 struct policy_state_entry {
 	const char *key;
-	const char *seat;
+	union {
+		const char *seat;  /* a seat name, in every table but POLICY_SAVED_CAPS */
+		const char *value; /* POLICY_SAVED_CAPS: the cap's value, such as "2G" */
+	};
 };
 
 /* The saved assignments (read and written by the daemon). Every string is borrowed. */
@@ -287,6 +350,12 @@ int policy_effective_settings_init(struct policy_effective_settings *settings,
 				   const struct policy_seat *seat, const char *name, int number,
 				   struct policy_errors *errors);
 void policy_effective_settings_finish(struct policy_effective_settings *settings);
+/*
+ * The caps of policy_effective_settings_init alone: [seat-defaults] <- [seat.NAME] (`seat`
+ * NULL for an autoseat). 0, or -ENOMEM (then `caps` needs no finish).
+ */
+int policy_effective_caps_init(struct policy_caps *caps, const struct policy_config *config,
+			       const struct policy_seat *seat);
 
 /* ---- Saved assignments (state.c): <state dir>/state.json ---- */
 
@@ -295,8 +364,11 @@ enum policy_saved_table {
 	POLICY_SAVED_DEVICES,	/* device / USB device / hub ID_PATH -> seat (F<n>, import-udev) */
 	POLICY_SAVED_OVERRIDES, /* multiseatctl attach/detach: key -> seat, or NULL = on no seat */
 	POLICY_SAVED_OUTPUTS,	/* output key -> autoseat name, so names survive restarts */
+	/* multiseatctl set: "SEAT/KEY" (seat1/memory.max) -> the value, as policy_caps_format
+	 * writes it ("2G"); on top of the configuration's caps for that seat. */
+	POLICY_SAVED_CAPS,
 };
-#define POLICY_SAVED_TABLE_COUNT 3
+#define POLICY_SAVED_TABLE_COUNT 4
 
 /*
  * The saved state, owned. Each table is sorted by key (strcmp), keys unique; the strings
@@ -319,6 +391,9 @@ void policy_saved_finish(struct policy_saved *saved);
  * sets read_only and returns its negative errno; a corrupt one is renamed aside to
  * <path>.corrupt-<YYYYmmdd-HHMMSS>[-N] (read_only when that fails too) and gives -EINVAL;
  * -ENOMEM sets read_only, so that a file which may be fine is not overwritten.
+ * Except the caps: an entry of POLICY_SAVED_CAPS that is not valid (no such seat name or
+ * key, a value its cap does not take, such as one a later version wrote) is reported in
+ * `errors` and left out, and the rest is loaded (0): a cap is no reason to lose the seats.
  */
 int policy_saved_load(struct policy_saved *saved, struct policy_errors *errors);
 /*
@@ -329,17 +404,35 @@ int policy_saved_load(struct policy_saved *saved, struct policy_errors *errors);
 int policy_saved_save(struct policy_saved *saved);
 /*
  * Key: 1..255 bytes of printable ASCII. Seat: a valid seat name, or NULL in
- * POLICY_SAVED_OVERRIDES only. 1 changed, 0 already so, -EINVAL or -ENOMEM.
+ * POLICY_SAVED_OVERRIDES only. In POLICY_SAVED_CAPS the key is SEAT/KEY and `seat` the
+ * value, which that cap must take. 1 changed, 0 already so, -EINVAL or -ENOMEM.
  */
 int policy_saved_set(struct policy_saved *saved, enum policy_saved_table table, const char *key,
 		     const char *seat);
 /* 1 removed, 0 absent, -EINVAL (no such table, or no key). */
 int policy_saved_remove(struct policy_saved *saved, enum policy_saved_table table, const char *key);
-/* Drops the DEVICES and OVERRIDES entries naming `seat` (not OUTPUTS); returns how many. */
+/* Drops the DEVICES and OVERRIDES entries naming `seat` (not OUTPUTS, not CAPS); how many. */
 size_t policy_saved_forget_seat(struct policy_saved *saved, const char *seat);
-/* The seat of `key` (NULL when absent or an override to no seat); `found` may be NULL. */
+/*
+ * The seat of `key` (NULL when absent or an override to no seat), in POLICY_SAVED_CAPS its
+ * value; `found` may be NULL.
+ */
 const char *policy_saved_get(const struct policy_saved *saved, enum policy_saved_table table,
 			     const char *key, bool *found);
+/*
+ * Saves the value `caps` has for `cap` as the seat's POLICY_SAVED_CAPS entry, or drops the
+ * entry when `caps` leaves the cap unset. 1 changed, 0 already so, -EINVAL (not a seat
+ * name, no such cap) or -ENOMEM.
+ */
+int policy_saved_set_cap(struct policy_saved *saved, const char *seat, enum policy_cap cap,
+			 const struct policy_caps *caps);
+/*
+ * The seat's saved caps on top of `caps` (each replaces the cap it names); with `caps`
+ * fresh from policy_caps_init, just the saved ones. Returns how many, or -ENOMEM (then
+ * `caps` may hold some of them).
+ */
+int policy_saved_apply_caps(const struct policy_saved *saved, const char *seat,
+			    struct policy_caps *caps);
 /* DEVICES and OUTPUTS, borrowed (valid until the next change), for policy_assignment_init. */
 void policy_saved_view(const struct policy_saved *saved, struct policy_state *state);
 

@@ -44,23 +44,10 @@ static void error(struct parser *p, const char *fmt, ...)
 	policy_errors_add(p->errors, p->path, p->line, "%s", message);
 }
 
-static void caps_init(struct policy_caps *caps)
-{
-	*caps = (struct policy_caps){
-		.cpu_weight = POLICY_UNSET,
-		.cpu_max_percent = POLICY_UNSET,
-		.memory_max = POLICY_UNSET,
-		.memory_high = POLICY_UNSET,
-		.memory_swap_max = POLICY_UNSET,
-		.pids_max = POLICY_UNSET,
-		.io_weight = POLICY_UNSET,
-	};
-}
-
 static void settings_init(struct policy_seat_settings *settings)
 {
 	*settings = (struct policy_seat_settings){.mode = -1};
-	caps_init(&settings->caps);
+	policy_caps_init(&settings->caps);
 }
 
 static void settings_finish(struct policy_seat_settings *settings)
@@ -70,7 +57,7 @@ static void settings_finish(struct policy_seat_settings *settings)
 	free(settings->keyboard_layout);
 	free(settings->keyboard_variant);
 	free(settings->keyboard_options);
-	free(settings->caps.cpuset);
+	policy_caps_finish(&settings->caps);
 	settings_init(settings);
 }
 
@@ -179,32 +166,6 @@ static void set_user(struct parser *p, char **field, const char *name, const cha
 	set_string(p, field, value);
 }
 
-static void set_value(struct parser *p, int64_t *field, const char *name, const char *value,
-		      int (*parse)(const char *, int64_t *, const char **))
-{
-	const char *why = NULL;
-	int64_t n;
-	if (parse(value, &n, &why) < 0) {
-		error(p, "%s = %s: %s", name, value, why);
-		return;
-	}
-	*field = n;
-}
-
-static int parse_weight(const char *text, int64_t *value, const char **why)
-{
-	return policy_parse_integer(text, 1, 10000, false, value, why) < 0
-		       ? (*why = "expected a weight from 1 to 10000", -EINVAL)
-		       : 0;
-}
-
-static int parse_pids(const char *text, int64_t *value, const char **why)
-{
-	return policy_parse_integer(text, 1, 4194304, true, value, why) < 0
-		       ? (*why = "expected a number of tasks (1 to 4194304), or max", -EINVAL)
-		       : 0;
-}
-
 /* Keys both [seat-defaults] and [seat.NAME] take; false when `name` is not one of them. */
 static bool seat_setting(struct parser *p, struct policy_seat_settings *s, const char *name,
 			 const char *value)
@@ -235,26 +196,10 @@ static bool seat_setting(struct parser *p, struct policy_seat_settings *s, const
 			      name, value);
 		else
 			set_string(p, field, value);
-	} else if (strcmp(name, "cpu.weight") == 0) {
-		set_value(p, &s->caps.cpu_weight, name, value, parse_weight);
-	} else if (strcmp(name, "io.weight") == 0) {
-		set_value(p, &s->caps.io_weight, name, value, parse_weight);
-	} else if (strcmp(name, "cpu.max") == 0) {
-		set_value(p, &s->caps.cpu_max_percent, name, value, policy_parse_cpu_percent);
-	} else if (strcmp(name, "memory.max") == 0) {
-		set_value(p, &s->caps.memory_max, name, value, policy_parse_bytes);
-	} else if (strcmp(name, "memory.high") == 0) {
-		set_value(p, &s->caps.memory_high, name, value, policy_parse_bytes);
-	} else if (strcmp(name, "memory.swap.max") == 0) {
-		set_value(p, &s->caps.memory_swap_max, name, value, policy_parse_bytes);
-	} else if (strcmp(name, "pids.max") == 0) {
-		set_value(p, &s->caps.pids_max, name, value, parse_pids);
-	} else if (strcmp(name, "cpuset") == 0) {
+	} else if (policy_cap_find(name) >= 0) {
 		const char *why;
-		if (policy_parse_cpuset(value, &why) < 0)
-			error(p, "cpuset = %s: %s", value, why);
-		else
-			set_string(p, &s->caps.cpuset, value);
+		if (policy_caps_parse(&s->caps, policy_cap_find(name), value, &why) < 0)
+			error(p, "%s = %s: %s", name, value, why);
 	} else {
 		return false;
 	}
@@ -488,16 +433,14 @@ static int handle_key(void *data, const char *section, const char *name, const c
 			error(p,
 			      "unknown key '%s' in [seat.%s] (known: outputs, devices, user, "
 			      "session, mode, keyboard-layout, keyboard-variant, "
-			      "keyboard-options and the caps cpu.weight, cpu.max, memory.max, "
-			      "memory.high, memory.swap.max, pids.max, io.weight, cpuset)",
+			      "keyboard-options and the caps " POLICY_CAP_NAMES ")",
 			      name, p->seat->name);
 	} else if (p->in_defaults) {
 		if (!seat_setting(p, &p->config->defaults, name, value))
 			error(p,
 			      "unknown key '%s' in [seat-defaults] (known: user, session, mode, "
-			      "keyboard-layout, keyboard-variant, keyboard-options and the caps "
-			      "cpu.weight, cpu.max, memory.max, memory.high, memory.swap.max, "
-			      "pids.max, io.weight, cpuset)",
+			      "keyboard-layout, keyboard-variant, keyboard-options and the "
+			      "caps " POLICY_CAP_NAMES ")",
 			      name);
 	} else {
 		daemon_setting(p, name, value);

@@ -636,11 +636,6 @@ static int copy_string(char **copy, const char *seat_value, const char *default_
 	return value && !*copy ? -ENOMEM : 0;
 }
 
-static int64_t merge_cap(int64_t seat_value, int64_t default_value)
-{
-	return seat_value != POLICY_UNSET ? seat_value : default_value;
-}
-
 static bool mode_valid(int mode)
 {
 	return mode == POLICY_MODE_KIOSK || mode == POLICY_MODE_DESKTOP;
@@ -697,6 +692,18 @@ void policy_effective_settings_finish(struct policy_effective_settings *settings
 	*settings = (struct policy_effective_settings){0};
 }
 
+int policy_effective_caps_init(struct policy_caps *caps, const struct policy_config *config,
+			       const struct policy_seat *seat)
+{
+	if (policy_caps_copy(caps, &config->defaults.caps) < 0)
+		return -ENOMEM;
+	if (seat && policy_caps_merge(caps, &seat->settings.caps) < 0) {
+		policy_caps_finish(caps);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 int policy_effective_settings_init(struct policy_effective_settings *settings,
 				   const struct policy_config *config,
 				   const struct policy_seat *seat, const char *name, int number,
@@ -712,17 +719,6 @@ int policy_effective_settings_init(struct policy_effective_settings *settings,
 	else if (mode_valid(defaults->mode))
 		settings->mode = defaults->mode;
 
-	const struct policy_caps *caps = own ? &own->caps : &defaults->caps;
-	settings->caps = (struct policy_caps){
-		.cpu_weight = merge_cap(caps->cpu_weight, defaults->caps.cpu_weight),
-		.cpu_max_percent = merge_cap(caps->cpu_max_percent, defaults->caps.cpu_max_percent),
-		.memory_max = merge_cap(caps->memory_max, defaults->caps.memory_max),
-		.memory_high = merge_cap(caps->memory_high, defaults->caps.memory_high),
-		.memory_swap_max = merge_cap(caps->memory_swap_max, defaults->caps.memory_swap_max),
-		.pids_max = merge_cap(caps->pids_max, defaults->caps.pids_max),
-		.io_weight = merge_cap(caps->io_weight, defaults->caps.io_weight),
-	};
-
 	/* A variant belongs to its layout ("de,us" with ",intl"): a seat's own layout does not
 	 * get the defaults' variant. */
 	const char *variant = own && (own->keyboard_layout || own->keyboard_variant)
@@ -735,7 +731,7 @@ int policy_effective_settings_init(struct policy_effective_settings *settings,
 	    copy_string(&settings->keyboard_variant, variant, NULL) < 0 ||
 	    copy_string(&settings->keyboard_options, own ? own->keyboard_options : NULL,
 			defaults->keyboard_options) < 0 ||
-	    copy_string(&settings->caps.cpuset, caps->cpuset, defaults->caps.cpuset) < 0)
+	    policy_effective_caps_init(&settings->caps, config, seat) < 0)
 		goto err;
 	ret = resolve_user(settings, config, seat, name, number, errors);
 	if (ret < 0)

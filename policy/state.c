@@ -25,6 +25,7 @@ static const char *const table_names[POLICY_SAVED_TABLE_COUNT] = {
 	[POLICY_SAVED_DEVICES] = "devices",
 	[POLICY_SAVED_OVERRIDES] = "overrides",
 	[POLICY_SAVED_OUTPUTS] = "outputs",
+	[POLICY_SAVED_CAPS] = "caps",
 };
 
 static void report(struct policy_errors *errors, const char *file, int line, const char *fmt, ...)
@@ -62,6 +63,35 @@ static const char *key_problem(const char *key)
 			return "a key with a byte that is not printable ASCII";
 	}
 	return NULL;
+}
+
+/*
+ * Why a POLICY_SAVED_CAPS entry is not one, or NULL: the key is SEAT/KEY with a valid seat
+ * name and a cap's key, the value (NULL: none) what that cap takes.
+ */
+static const char *cap_entry_problem(const char *key, const char *value)
+{
+	const char *slash = strchr(key, '/');
+	char seat[40];
+	size_t length = slash ? (size_t)(slash - key) : 0;
+	if (!slash || length >= sizeof(seat))
+		return "the key is not SEAT/KEY";
+	memcpy(seat, key, length);
+	seat[length] = '\0';
+	if (!policy_seat_name_valid(seat))
+		return "the key is not SEAT/KEY with a valid seat name";
+	int cap = policy_cap_find(slash + 1);
+	if (cap < 0)
+		return "no such cap (known: " POLICY_CAP_NAMES ")";
+	if (!value)
+		return "no value";
+	const char *why = NULL;
+	if (cap == POLICY_CAP_CPUSET)
+		return policy_parse_cpuset(value, &why) < 0 ? why : NULL;
+	/* The numbers need no memory: parsing into a scratch struct only checks. */
+	struct policy_caps scratch;
+	policy_caps_init(&scratch);
+	return policy_caps_parse(&scratch, cap, value, &why) < 0 ? why : NULL;
 }
 
 /* A short, printable copy of text from the file, for messages that quote it. */
@@ -149,7 +179,9 @@ int policy_saved_set(struct policy_saved *saved, enum policy_saved_table table, 
 {
 	if (!table_valid(table) || !key || key_problem(key))
 		return -EINVAL;
-	if (seat ? !policy_seat_name_valid(seat) : table != POLICY_SAVED_OVERRIDES)
+	if (table == POLICY_SAVED_CAPS ? cap_entry_problem(key, seat) != NULL
+	    : seat		       ? !policy_seat_name_valid(seat)
+				       : table != POLICY_SAVED_OVERRIDES)
 		return -EINVAL;
 	size_t index;
 	bool found = table_find(saved, table, key, &index);
@@ -230,6 +262,48 @@ const char *policy_saved_get(const struct policy_saved *saved, enum policy_saved
 	if (found)
 		*found = present;
 	return present ? saved->tables[table][index].seat : NULL;
+}
+
+/* "SEAT/KEY", the key of a seat's cap in POLICY_SAVED_CAPS. 0 or -EINVAL. */
+static int cap_key(const char *seat, enum policy_cap cap, char *buf, size_t size)
+{
+	const char *name = policy_cap_name(cap);
+	if (!seat || !policy_seat_name_valid(seat) || !name)
+		return -EINVAL;
+	int length = snprintf(buf, size, "%s/%s", seat, name);
+	return length < 0 || (size_t)length >= size ? -EINVAL : 0;
+}
+
+int policy_saved_set_cap(struct policy_saved *saved, const char *seat, enum policy_cap cap,
+			 const struct policy_caps *caps)
+{
+	char key[80], buf[POLICY_CAP_TEXT_MAX];
+	if (cap_key(seat, cap, key, sizeof(key)) < 0)
+		return -EINVAL;
+	if (!policy_caps_has(caps, cap))
+		return policy_saved_remove(saved, POLICY_SAVED_CAPS, key);
+	const char *value = policy_caps_format(caps, cap, buf, sizeof(buf));
+	return value ? policy_saved_set(saved, POLICY_SAVED_CAPS, key, value) : -EINVAL;
+}
+
+int policy_saved_apply_caps(const struct policy_saved *saved, const char *seat,
+			    struct policy_caps *caps)
+{
+	int count = 0;
+	for (int cap = 0; cap < POLICY_CAP_COUNT; cap++) {
+		char key[80];
+		if (cap_key(seat, cap, key, sizeof(key)) < 0)
+			return 0;
+		const char *value = policy_saved_get(saved, POLICY_SAVED_CAPS, key, NULL);
+		const char *why;
+		if (!value)
+			continue;
+		/* Checked on the way in: only memory can fail here. */
+		if (policy_caps_parse(caps, cap, value, &why) == -ENOMEM)
+			return -ENOMEM;
+		count++;
+	}
+	return count;
 }
 
 void policy_saved_view(const struct policy_saved *saved, struct policy_state *state)
@@ -427,6 +501,61 @@ static int load_table(const char *path, struct json_object *root, enum policy_sa
 	return ret;
 }
 
+/*
+ * The caps `multiseatctl set` saved. Unlike the assignments, a bad entry is reported and
+ * left out, the others kept: -ENOMEM or 0.
+ */
+static int load_caps(const char *path, struct json_object *root, struct policy_saved *into,
+		     struct policy_errors *errors)
+{
+	const char *name = table_names[POLICY_SAVED_CAPS];
+	struct json_object *object;
+	if (!json_object_object_get_ex(root, name, &object))
+		return 0;
+	if (!json_object_is_type(object, json_type_object)) {
+		report(errors, path, 0,
+		       "\"%s\": expected an object of SEAT/KEY -> value, found %s; the saved caps "
+		       "are ignored",
+		       name, type_name(object));
+		return 0;
+	}
+	char quoted[80], value_quoted[80];
+	struct json_object_iterator it = json_object_iter_begin(object);
+	struct json_object_iterator end = json_object_iter_end(object);
+	for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it)) {
+		const char *key = json_object_iter_peek_name(&it);
+		struct json_object *value = json_object_iter_peek_value(&it);
+		const char *problem = key_problem(key);
+		if (problem) {
+			report(errors, path, 0, "\"%s\" has %s (\"%s\"); ignored", name, problem,
+			       excerpt(key, quoted, sizeof(quoted)));
+			continue;
+		}
+		excerpt(key, quoted, sizeof(quoted));
+		if (!json_object_is_type(value, json_type_string)) {
+			report(errors, path, 0,
+			       "\"%s\": \"%s\": expected a string such as \"2G\", found %s; "
+			       "ignored",
+			       name, quoted, type_name(value));
+			continue;
+		}
+		const char *text = json_object_get_string(value);
+		excerpt(text, value_quoted, sizeof(value_quoted));
+		if (strlen(text) != (size_t)json_object_get_string_len(value))
+			problem = "a value with a NUL byte";
+		else
+			problem = cap_entry_problem(key, text);
+		if (problem) {
+			report(errors, path, 0, "\"%s\": \"%s\": \"%s\": %s; ignored", name, quoted,
+			       value_quoted, problem);
+			continue;
+		}
+		if (policy_saved_set(into, POLICY_SAVED_CAPS, key, text) == -ENOMEM)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 /* -EINVAL with every problem reported, -ENOMEM, or 0 with the tables filled in `into`. */
 static int load_root(const char *path, struct json_object *root, struct policy_saved *into,
 		     struct policy_errors *errors)
@@ -452,7 +581,10 @@ static int load_root(const char *path, struct json_object *root, struct policy_s
 	}
 	int ret = 0;
 	for (int t = 0; t < POLICY_SAVED_TABLE_COUNT; t++) {
-		int table_ret = load_table(path, root, (enum policy_saved_table)t, into, errors);
+		int table_ret =
+			t == POLICY_SAVED_CAPS
+				? load_caps(path, root, into, errors)
+				: load_table(path, root, (enum policy_saved_table)t, into, errors);
 		if (table_ret == -ENOMEM)
 			return table_ret;
 		if (table_ret < 0)

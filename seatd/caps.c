@@ -162,6 +162,65 @@ int caps_seat_prepare(struct seat *seat, char *error, size_t error_size)
 	return seat->cgroup ? (ret < 0 ? ret : 0) : ret;
 }
 
+int caps_seat_apply(struct seat *seat, char *error, size_t error_size)
+{
+	if (!seat->cgroup || !seat->has_settings)
+		return 0;
+	struct policy_caps caps;
+	char cpus[64];
+	resolve_caps(seat, &caps, cpus, sizeof(cpus));
+	struct policy_errors errors = {0};
+	int ret = cgroup_seat_apply_caps(seat->cgroup, &caps, &errors);
+	daemon_log_errors(&errors, LOG_LEVEL_ERROR);
+	if (ret < 0 && errors.count > 0 && errors.lines[0])
+		snprintf(error, error_size, "%s", errors.lines[0]);
+	else if (ret < 0)
+		snprintf(error, error_size, "its caps cannot be written: %s", strerror(-ret));
+	policy_errors_finish(&errors);
+	return ret < 0 ? ret : 1;
+}
+
+/* The controller each cap's file belongs to, in enum policy_cap order. */
+static const struct {
+	const char *name;
+	unsigned bit;
+} cap_controllers[POLICY_CAP_COUNT] = {
+	[POLICY_CAP_CPU_WEIGHT] = {"cpu", CGROUP_CONTROLLER_CPU},
+	[POLICY_CAP_CPU_MAX] = {"cpu", CGROUP_CONTROLLER_CPU},
+	[POLICY_CAP_MEMORY_MAX] = {"memory", CGROUP_CONTROLLER_MEMORY},
+	[POLICY_CAP_MEMORY_HIGH] = {"memory", CGROUP_CONTROLLER_MEMORY},
+	[POLICY_CAP_MEMORY_SWAP_MAX] = {"memory", CGROUP_CONTROLLER_MEMORY},
+	[POLICY_CAP_PIDS_MAX] = {"pids", CGROUP_CONTROLLER_PIDS},
+	[POLICY_CAP_IO_WEIGHT] = {"io", CGROUP_CONTROLLER_IO},
+	[POLICY_CAP_CPUSET] = {"cpuset", CGROUP_CONTROLLER_CPUSET},
+};
+
+void caps_missing_controllers(const struct daemon *daemon, const struct policy_caps *caps,
+			      char *names, size_t size)
+{
+	size_t used = 0;
+	unsigned seen = 0;
+	names[0] = '\0';
+	if (!daemon->cgroups)
+		return;
+	const struct cgroup_root *root = daemon->cgroups;
+	for (int cap = 0; cap < POLICY_CAP_COUNT; cap++) {
+		unsigned bit = cap_controllers[cap].bit;
+		/* cpuset is turned on when the first seat sets it: only then can it be missing. */
+		bool lacking = bit == CGROUP_CONTROLLER_CPUSET
+				       ? (root->missing & bit) || !(root->available & bit)
+				       : !(root->enabled & bit);
+		if (!policy_caps_has(caps, cap) || !lacking || (seen & bit))
+			continue;
+		seen |= bit;
+		int n = snprintf(names + used, size - used, "%s%s", used ? ", " : "",
+				 cap_controllers[cap].name);
+		if (n < 0 || (size_t)n >= size - used)
+			break;
+		used += (size_t)n;
+	}
+}
+
 const char *caps_seat_compositor_dir(const struct seat *seat)
 {
 	return seat->cgroup ? cgroup_seat_path(seat->cgroup, CGROUP_COMPOSITOR) : NULL;
@@ -216,4 +275,29 @@ struct json_object *caps_seat_to_json(const struct seat *seat)
 	json_object_object_add(o, "pids_current", stat_or_null(s.pids_current));
 	json_object_object_add(o, "pids_max", stat_or_null(s.pids_max));
 	return o;
+}
+
+/* The caps that are set, as multiseat.conf writes them; NULL when out of memory. */
+static struct json_object *caps_json(const struct policy_caps *caps)
+{
+	struct json_object *o = json_object_new_object();
+	for (int cap = 0; o && cap < POLICY_CAP_COUNT; cap++) {
+		char buf[POLICY_CAP_TEXT_MAX];
+		const char *text = policy_caps_format(caps, cap, buf, sizeof(buf));
+		if (text)
+			json_object_object_add(o, policy_cap_name(cap),
+					       json_object_new_string(text));
+	}
+	return o;
+}
+
+void caps_seat_add_json(const struct seat *seat, struct json_object *object)
+{
+	json_object_object_add(object, "caps",
+			       seat->has_settings ? caps_json(&seat->settings.caps) : NULL);
+	struct policy_caps saved;
+	policy_caps_init(&saved);
+	if (policy_saved_apply_caps(&seat->daemon->saved, seat->name, &saved) >= 0)
+		json_object_object_add(object, "caps_set", caps_json(&saved));
+	policy_caps_finish(&saved);
 }

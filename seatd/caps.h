@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "policy.h"
+
 struct daemon;
 struct seat;
 struct json_object;
@@ -23,6 +25,19 @@ void caps_finish(struct daemon *daemon);
  * starts. 0, or a negative errno with the reason in `error` when the seat must not start.
  */
 int caps_seat_prepare(struct seat *seat, char *error, size_t error_size);
+/*
+ * A live change: writes the seat's caps (its settings') to its cgroup now; the compositor
+ * and session keep running. 1 written, 0 when the seat has no cgroup (uncapped, or not
+ * started yet: caps_seat_prepare writes them then), or a negative errno with the first
+ * problem in `error` (every one is logged).
+ */
+int caps_seat_apply(struct seat *seat, char *error, size_t error_size);
+/*
+ * The cgroup controllers the caps set in `caps` need and the seats' subtree lacks, as names
+ * ("memory, io"); "" when none is missing or the seats have no subtree at all.
+ */
+void caps_missing_controllers(const struct daemon *daemon, const struct policy_caps *caps,
+			      char *names, size_t size);
 /* The directory the seat's compositor is to run in; NULL when seats run uncapped. */
 const char *caps_seat_compositor_dir(const struct seat *seat);
 /* Kills whatever is left in the seat's cgroup (after its compositor exited). */
@@ -31,5 +46,11 @@ void caps_seat_kill(struct seat *seat);
 void caps_seat_release(struct seat *seat);
 /* The seat's usage for multiseatctl status; NULL when it has no cgroup. */
 struct json_object *caps_seat_to_json(const struct seat *seat);
+/*
+ * Adds the seat's caps to its status object: "caps", the caps in effect, and "caps_set",
+ * those of them `multiseatctl set` saved, each {"memory.max": "2G", ...} with only the
+ * caps that are set, as multiseat.conf writes them.
+ */
+void caps_seat_add_json(const struct seat *seat, struct json_object *object);
 
 #endif

@@ -1,5 +1,5 @@
 /* multiseatd's control commands: status, seats and devices, attach/detach, forget, identify,
- * restart, reload, and logind's udev rules out and in. */
+ * set, restart, reload, and logind's udev rules out and in. */
 #include <errno.h>
 #include <json-c/json.h>
 #include <stdarg.h>
@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "caps.h"
+#include "cgroup.h"
 #include "claim.h"
 #include "control.h"
 #include "daemon.h"
@@ -148,6 +150,215 @@ static int handle_forget(struct daemon *daemon, const struct control_request *re
 			     n == 1 ? "y" : "ies", seat ? "; it shows its identify screen" : "");
 }
 
+static int reply_text(struct json_object **result, const char *text)
+{
+	*result = json_object_new_object();
+	json_object_object_add(*result, "message", json_object_new_string(text));
+	return 0;
+}
+
+/*
+ * The caps of `which` (bits 1 << cap) as they are now, "memory.max=2G, cpu.max=50%"; those
+ * of `reset` say where their value comes from now that `set` no longer gives one.
+ */
+static void print_caps(FILE *out, const struct policy_caps *caps, unsigned which, unsigned reset)
+{
+	const char *separator = "";
+	for (int cap = 0; cap < POLICY_CAP_COUNT; cap++) {
+		char buf[POLICY_CAP_TEXT_MAX];
+		if (!(which & (1u << cap)))
+			continue;
+		fprintf(out, "%s%s", separator, policy_cap_name(cap));
+		separator = ", ";
+		const char *text = policy_caps_format(caps, cap, buf, sizeof(buf));
+		if (!text)
+			fputs(" unset (the kernel's default)", out);
+		else
+			fprintf(out, "=%s%s", text,
+				reset & (1u << cap) ? " (the configuration's)" : "");
+	}
+}
+
+/* The seat's caps now: the config's, then what `set` saved. 0 or -ENOMEM. */
+static int seat_caps(struct daemon *daemon, const char *name, struct policy_caps *caps)
+{
+	const struct policy_seat *config = policy_config_find_seat(&daemon->config, name);
+	if (policy_effective_caps_init(caps, &daemon->config, config) < 0)
+		return -ENOMEM;
+	if (policy_saved_apply_caps(&daemon->saved, name, caps) < 0) {
+		policy_caps_finish(caps);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* set NAME KEY=default... for a seat that is gone: its saved caps can still be dropped. */
+static int drop_gone_seat_caps(struct daemon *daemon, const char *name, unsigned reset,
+			       const struct policy_caps *given, struct json_object **result)
+{
+	size_t dropped = 0;
+	for (int cap = 0; cap < POLICY_CAP_COUNT; cap++) {
+		if (reset & (1u << cap))
+			dropped += policy_saved_set_cap(&daemon->saved, name, cap, given) > 0;
+	}
+	if (dropped == 0)
+		return -ENOENT;
+	daemon_save_state(daemon);
+	return reply_message(result, "%s is no seat now; %zu saved cap%s dropped", name, dropped,
+			     dropped == 1 ? "" : "s");
+}
+
+/* Makes `caps` (taken over) the seat's and writes them to its cgroup: as caps_seat_apply. */
+static int install_caps(struct seat *seat, struct policy_caps *caps, char *error, size_t size)
+{
+	/* A seat without settings cannot run; it gets its caps with them. */
+	if (seat->has_settings) {
+		policy_caps_finish(&seat->settings.caps);
+		seat->settings.caps = *caps;
+	} else {
+		policy_caps_finish(caps);
+	}
+	return caps_seat_apply(seat, error, size);
+}
+
+/* Where the caps went, after the reply's list of them; `applied` as caps_seat_apply's. */
+static void print_outcome(FILE *out, struct daemon *daemon, struct seat *seat, int applied,
+			  const char *missing)
+{
+	if (applied > 0)
+		fprintf(out, "; written to %s, the session keeps running",
+			cgroup_seat_path(seat->cgroup, CGROUP_SEAT));
+	else if (daemon->caps_refused)
+		fprintf(out, "; not applied: no seat starts, their caps cannot be had (see the "
+			     "cgroup errors in the log)");
+	else if (!daemon->cgroups)
+		fprintf(out, "; not applied: the seats run uncapped (caps = optional, no cgroup "
+			     "v2 subtree)");
+	else
+		fprintf(out, "; applied when its compositor starts");
+	if (missing[0])
+		fprintf(out, " (not enforced: the cgroup subtree lacks the %s controller%s)",
+			missing, strchr(missing, ',') ? "s" : "");
+}
+
+/* The saved caps of `which` back to what `before` has (unset: none saved). */
+static void restore_saved(struct daemon *daemon, const char *seat, unsigned which,
+			  const struct policy_caps *before)
+{
+	for (int cap = 0; cap < POLICY_CAP_COUNT; cap++) {
+		if (which & (1u << cap))
+			policy_saved_set_cap(&daemon->saved, seat, cap, before);
+	}
+}
+
+/* Logs the request, its pairs as they came. */
+static void log_set(const struct control_request *req, const char *seat)
+{
+	char pairs[CONTROL_REQUEST_MAX] = "";
+	for (size_t i = 1, used = 0; i < req->arg_count && used < sizeof(pairs); i++)
+		used += (size_t)snprintf(pairs + used, sizeof(pairs) - used, "%s%s",
+					 i > 1 ? " " : "", req->args[i]);
+	log_info("control (uid %u): set %s %s", (unsigned)req->uid, seat, pairs);
+}
+
+/*
+ * set SEAT KEY=VALUE...: the seat's caps changed in its cgroup and saved, all or none: bad
+ * pairs change nothing, and neither does a value the kernel refuses.
+ */
+static int handle_set(struct daemon *daemon, const struct control_request *req,
+		      struct json_object **result, char *error, size_t error_size)
+{
+	const char *name = req->args[0];
+	struct seat *seat = daemon_find_seat(daemon, name);
+	struct policy_caps given, before, caps;
+	unsigned set, reset;
+	char why[256];
+	int ret = policy_caps_parse_pairs(req->args + 1, req->arg_count - 1, &given, &set, &reset,
+					  why, sizeof(why));
+	if (!seat) {
+		/* Only to drop what was saved for a seat that is gone. */
+		int dropped = ret == 0 && set == 0 && policy_seat_name_valid(name)
+				      ? drop_gone_seat_caps(daemon, name, reset, &given, result)
+				      : -ENOENT;
+		if (ret == 0)
+			policy_caps_finish(&given);
+		if (dropped == 0)
+			return 0;
+		snprintf(error, error_size, "unknown seat '%s' (see multiseatctl seats)", name);
+		return CONTROL_ERROR_USAGE;
+	}
+	if (ret < 0) {
+		snprintf(error, error_size, "%s", why);
+		return ret == -ENOMEM ? CONTROL_ERROR_FAILED : CONTROL_ERROR_USAGE;
+	}
+	log_set(req, seat->name);
+
+	/* What was saved before, to go back to. */
+	policy_caps_init(&before);
+	ret = policy_saved_apply_caps(&daemon->saved, seat->name, &before);
+	size_t changed = 0;
+	for (int cap = 0; cap < POLICY_CAP_COUNT && ret >= 0; cap++) {
+		if ((set | reset) & (1u << cap)) {
+			ret = policy_saved_set_cap(&daemon->saved, seat->name, cap, &given);
+			changed += ret > 0;
+		}
+	}
+	policy_caps_finish(&given);
+	char *text = NULL;
+	size_t size = 0;
+	FILE *out = NULL;
+	if (ret < 0 || seat_caps(daemon, seat->name, &caps) < 0)
+		goto err_restore;
+	if (!(out = open_memstream(&text, &size))) {
+		policy_caps_finish(&caps);
+		goto err_restore;
+	}
+	fprintf(out, "seat %s: ", seat->name);
+	print_caps(out, &caps, set | reset, reset);
+	char missing[64], refused[256] = "";
+	caps_missing_controllers(daemon, &caps, missing, sizeof(missing));
+	int applied = install_caps(seat, &caps, refused, sizeof(refused));
+	if (applied < 0) {
+		/* The old caps back, in the cgroup too; install_caps logged what went wrong. */
+		restore_saved(daemon, seat->name, set | reset, &before);
+		if (seat_caps(daemon, seat->name, &caps) == 0)
+			install_caps(seat, &caps, why, sizeof(why));
+		fclose(out);
+		free(text);
+		snprintf(error, error_size, "seat %s: nothing changed, its cgroup refused: %s",
+			 seat->name, refused);
+		policy_caps_finish(&before);
+		return CONTROL_ERROR_FAILED;
+	}
+	policy_caps_finish(&before);
+	print_outcome(out, daemon, seat, applied, missing);
+	ret = 0;
+	if (changed > 0 && daemon_save_state(daemon) < 0) {
+		fprintf(out,
+			"; but %s cannot be written (see the log): this holds until the "
+			"daemon stops",
+			daemon->saved.path);
+		ret = CONTROL_ERROR_FAILED;
+	}
+	if (fclose(out) != 0 || !text) {
+		free(text);
+		snprintf(error, error_size, "out of memory");
+		return CONTROL_ERROR_FAILED;
+	}
+	if (ret != 0)
+		snprintf(error, error_size, "%s", text);
+	else
+		reply_text(result, text);
+	free(text);
+	return ret;
+
+err_restore:
+	restore_saved(daemon, seat->name, set | reset, &before);
+	policy_caps_finish(&before);
+	snprintf(error, error_size, "out of memory");
+	return CONTROL_ERROR_FAILED;
+}
+
 static int handle_control(void *data, const struct control_request *req,
 			  struct json_object **result, char *error, size_t error_size)
 {
@@ -182,6 +393,8 @@ static int handle_control(void *data, const struct control_request *req,
 	}
 	if (strcmp(cmd, "forget") == 0)
 		return handle_forget(daemon, req, result, error, error_size);
+	if (strcmp(cmd, "set") == 0)
+		return handle_set(daemon, req, result, error, error_size);
 	if (strcmp(cmd, "export-udev") == 0) {
 		*result = udev_seats_export(daemon);
 		if (!*result) {

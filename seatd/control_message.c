@@ -11,7 +11,10 @@
 
 #include "control.h"
 
-/* One command a line reads better than the packed table clang-format makes. */
+/*
+ * One command a line reads better than the packed table clang-format makes. set takes each
+ * of the 8 caps once at most.
+ */
 /* clang-format off */
 static const struct control_command commands[] = {
 	{"status", "", 0, 0, true, "every seat with its state, outputs, lease and devices"},
@@ -24,6 +27,7 @@ static const struct control_command commands[] = {
 	{"identify", "", 0, 0, false, "show every seat's name on its screens for 10 s"},
 	{"export-udev", "[DIR]", 0, 1, true, "the assignments as logind udev rules (files in DIR)"},
 	{"import-udev", "", 0, 0, false, "save ID_SEAT assignments found in udev"},
+	{"set", "SEAT KEY=VALUE...", 2, 1 + 8, false, "change a seat's caps (memory.max=2G ...) live, and keep them"},
 	{"restart", "SEAT", 1, 1, false, "restart a seat's compositor and session"},
 	{"reload", "", 0, 0, false, "re-read the configuration and apply the difference"},
 };

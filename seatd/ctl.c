@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "control.h"
+#include "ctl_table.h"
 
 /* A daemon that does not answer in this time is stuck; better an error than a hung shell. */
 #define REPLY_TIMEOUT_S 30
@@ -217,125 +218,6 @@ static char *receive_line(int fd, size_t *length)
 	return NULL;
 }
 
-/* Bytes in the UTF-8 sequence that starts with `c`; 0 for a byte no sequence starts with. */
-static size_t utf8_length(unsigned char c)
-{
-	if (c < 0x80)
-		return 1;
-	if ((c & 0xe0) == 0xc0)
-		return 2;
-	if ((c & 0xf0) == 0xe0)
-		return 3;
-	if ((c & 0xf8) == 0xf0)
-		return 4;
-	return 0;
-}
-
-/* Text from the daemon as the terminal may show it: control characters become '?'. */
-static char *printable(const char *text)
-{
-	size_t length = strlen(text);
-	char *out = malloc(length + 1);
-	if (out == NULL)
-		return NULL;
-	const unsigned char *s = (const unsigned char *)text;
-	size_t o = 0;
-	for (size_t i = 0; i < length;) {
-		unsigned char c = s[i];
-		size_t n = utf8_length(c);
-		bool valid = n > 0 && i + n <= length;
-		for (size_t k = 1; valid && k < n; k++)
-			valid = (s[i + k] & 0xc0) == 0x80;
-		/* C0 and DEL, and the C1 controls U+0080..U+009F that some terminals obey. */
-		if (!valid || (n == 1 && (c < 0x20 || c == 0x7f)) ||
-		    (n == 2 && c == 0xc2 && s[i + 1] < 0xa0)) {
-			out[o++] = '?';
-			i += valid ? n : 1;
-			continue;
-		}
-		memcpy(out + o, s + i, n);
-		o += n;
-		i += n;
-	}
-	out[o] = '\0';
-	return out;
-}
-
-/* Columns line up by characters, not bytes, for device names beyond ASCII. */
-static size_t text_width(const char *s)
-{
-	size_t width = 0;
-	for (; *s; s++)
-		width += ((unsigned char)*s & 0xc0) != 0x80;
-	return width;
-}
-
-struct table {
-	size_t columns;
-	size_t rows, capacity;
-	char **cells; /* rows * columns, printable */
-	bool failed;
-};
-
-static void table_add(struct table *table, const char *const *row)
-{
-	if (table->failed)
-		return;
-	if (table->rows == table->capacity) {
-		size_t capacity = table->capacity ? table->capacity * 2 : 16;
-		char **cells = realloc(table->cells, capacity * table->columns * sizeof(*cells));
-		if (cells == NULL) {
-			table->failed = true;
-			return;
-		}
-		table->cells = cells;
-		table->capacity = capacity;
-	}
-	char **cells = &table->cells[table->rows * table->columns];
-	for (size_t c = 0; c < table->columns; c++) {
-		cells[c] = printable(row[c] ? row[c] : "-");
-		if (cells[c] == NULL) {
-			for (size_t k = 0; k < c; k++)
-				free(cells[k]);
-			table->failed = true;
-			return;
-		}
-	}
-	table->rows++;
-}
-
-/* Two spaces between columns; the last one is not padded. */
-static void table_print(const struct table *table, FILE *out, const char *indent)
-{
-	size_t widths[8] = {0};
-	for (size_t r = 0; r < table->rows; r++) {
-		for (size_t c = 0; c < table->columns && c < 8; c++) {
-			size_t width = text_width(table->cells[r * table->columns + c]);
-			if (width > widths[c])
-				widths[c] = width;
-		}
-	}
-	for (size_t r = 0; r < table->rows; r++) {
-		fputs(indent, out);
-		for (size_t c = 0; c < table->columns; c++) {
-			const char *cell = table->cells[r * table->columns + c];
-			fputs(cell, out);
-			if (c + 1 < table->columns) {
-				for (size_t pad = text_width(cell); pad < widths[c] + 2; pad++)
-					fputc(' ', out);
-			}
-		}
-		fputc('\n', out);
-	}
-}
-
-static void table_finish(struct table *table)
-{
-	for (size_t i = 0; i < table->rows * table->columns; i++)
-		free(table->cells[i]);
-	free(table->cells);
-}
-
 static struct json_object *field(struct json_object *object, const char *key, enum json_type type)
 {
 	struct json_object *value;
@@ -397,20 +279,7 @@ static void format_uptime(struct json_object *seat, char *out, size_t size)
 	struct json_object *value = field(seat, "uptime", json_type_double);
 	if (value == NULL)
 		value = field(seat, "uptime", json_type_int);
-	double seconds = value ? json_object_get_double(value) : -1;
-	if (!(seconds >= 0 && seconds < 1e12)) {
-		snprintf(out, size, "-");
-		return;
-	}
-	long long s = (long long)seconds;
-	if (s < 60)
-		snprintf(out, size, "%llds", s);
-	else if (s < 3600)
-		snprintf(out, size, "%lldm %02llds", s / 60, s % 60);
-	else if (s < 86400)
-		snprintf(out, size, "%lldh %02lldm", s / 3600, s % 3600 / 60);
-	else
-		snprintf(out, size, "%lldd %02lldh", s / 86400, s % 86400 / 3600);
+	ctl_format_duration(value ? json_object_get_double(value) : -1, false, out, size);
 }
 
 static const char *plural(int64_t n)
@@ -447,19 +316,90 @@ static struct json_object *seat_device_at(struct json_object *seat, size_t i)
 	return i < array_length(sound) ? json_object_array_get_idx(sound, i) : NULL;
 }
 
-static void add_device_rows(struct table *table, struct json_object *seat)
+static void add_device_rows(struct ctl_table *table, struct json_object *seat)
 {
 	struct json_object *device;
 	for (size_t i = 0; (device = seat_device_at(seat, i)) != NULL; i++) {
 		const char *row[] = {field_string(device, "kind"), field_string(device, "key"),
 				     field_string(device, "devnode"), field_string(device, "name")};
-		table_add(table, row);
+		ctl_table_add(table, row);
 	}
 }
 
-static int print_seat_block(FILE *out, struct json_object *seat)
+/* A usage figure: its number (bytes as sizes), "max", or "-" when unknown. */
+static void usage_value(struct json_object *usage, const char *key, bool bytes, char *out,
+			size_t size)
 {
-	char number[32], pid[32], uptime[32], restarts[32], outputs[1024], lease[256];
+	int64_t number;
+	const char *text = field_string(usage, key);
+	if (text && strcmp(text, "max") == 0)
+		snprintf(out, size, "max");
+	else if (!field_int(usage, key, &number) || number < 0)
+		snprintf(out, size, "-");
+	else if (bytes)
+		ctl_format_size(number, out, size);
+	else
+		snprintf(out, size, "%lld", (long long)number);
+}
+
+/* "123M/256M", "12/200": what is used of the limit; the use alone when the limit is unknown. */
+static void usage_pair(struct json_object *usage, const char *current, const char *max, bool bytes,
+		       char *out, size_t size)
+{
+	char used[32], limit[32];
+	usage_value(usage, current, bytes, used, sizeof(used));
+	usage_value(usage, max, bytes, limit, sizeof(limit));
+	if (strcmp(used, "-") == 0 || strcmp(limit, "-") == 0)
+		snprintf(out, size, "%s", used);
+	else
+		snprintf(out, size, "%s/%s", used, limit);
+}
+
+/* The figures of a seat's "usage"; each "-" when the seat has no cgroup. */
+struct usage_text {
+	char cpu[32], memory[64], pids[64], throttled[32], oom[32];
+};
+
+static void format_usage(struct json_object *seat, struct usage_text *u)
+{
+	struct json_object *usage = field(seat, "usage", json_type_object);
+	int64_t usec;
+	if (field_int(usage, "cpu_usage_usec", &usec) && usec >= 0)
+		ctl_format_duration((double)usec / 1e6, true, u->cpu, sizeof(u->cpu));
+	else
+		snprintf(u->cpu, sizeof(u->cpu), "-");
+	usage_pair(usage, "memory_current", "memory_max", true, u->memory, sizeof(u->memory));
+	usage_pair(usage, "pids_current", "pids_max", false, u->pids, sizeof(u->pids));
+	usage_value(usage, "cpu_throttled_periods", false, u->throttled, sizeof(u->throttled));
+	usage_value(usage, "oom_kills", false, u->oom, sizeof(u->oom));
+}
+
+/* "cpu.max=80%, memory.max=2G (set)": the caps in effect, "(set)" for multiseatctl set's. */
+static void format_caps(struct json_object *seat, char *out, size_t size)
+{
+	struct json_object *caps = field(seat, "caps", json_type_object);
+	struct json_object *saved = field(seat, "caps_set", json_type_object);
+	size_t used = 0;
+	snprintf(out, size, caps ? "none" : "-");
+	if (!caps)
+		return;
+	json_object_object_foreach(caps, key, value)
+	{
+		if (!json_object_is_type(value, json_type_string))
+			continue;
+		int n = snprintf(out + used, size - used, "%s%s=%s%s", used ? ", " : "", key,
+				 json_object_get_string(value),
+				 field_string(saved, key) ? " (set)" : "");
+		if (n < 0 || (size_t)n >= size - used)
+			break;
+		used += (size_t)n;
+	}
+}
+
+static int print_seat_block(FILE *out, struct json_object *seat, bool with_usage)
+{
+	char number[32], pid[32], uptime[32], restarts[32], outputs[1024], lease[256], caps[1024];
+	char usage[256] = "-";
 	const char *name = field_string(seat, "name"), *state = field_string(seat, "state");
 	const char *mode = field_string(seat, "mode");
 	format_int(seat, "number", number, sizeof(number));
@@ -470,12 +410,18 @@ static int print_seat_block(FILE *out, struct json_object *seat)
 	snprintf(restarts, sizeof(restarts), "%lld", (long long)count);
 	join_strings(field(seat, "outputs", json_type_array), outputs, sizeof(outputs));
 	format_lease(seat, lease, sizeof(lease));
+	format_caps(seat, caps, sizeof(caps));
+	struct usage_text u;
+	format_usage(seat, &u);
+	if (field(seat, "usage", json_type_object))
+		snprintf(usage, sizeof(usage), "cpu %s, mem %s, pids %s, throttled %s, oom %s",
+			 u.cpu, u.memory, u.pids, u.throttled, u.oom);
 	struct json_object *claimed_o;
 	const char *claimed = "?";
 	if (json_object_object_get_ex(seat, "claimed", &claimed_o))
 		claimed = json_object_get_boolean(claimed_o) ? "yes" : "no (shows Press F<n>)";
 
-	struct table header = {.columns = 2};
+	struct ctl_table header = {.columns = 2};
 	const char *rows[][2] = {
 		{"number:", number},
 		{"claimed:", claimed},
@@ -487,28 +433,31 @@ static int print_seat_block(FILE *out, struct json_object *seat)
 		{"restarts:", restarts},
 		{"outputs:", outputs},
 		{"lease:", lease},
+		{"caps:", caps},
+		{"usage:", usage},
 	};
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
-		table_add(&header, rows[i]);
-	struct table devices = {.columns = 4};
+	/* status has the usage in its table already. */
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]) - !with_usage; i++)
+		ctl_table_add(&header, rows[i]);
+	struct ctl_table devices = {.columns = 4};
 	add_device_rows(&devices, seat);
 	int ret = header.failed || devices.failed ? -ENOMEM : 0;
 	if (ret == 0) {
-		char *title = printable(name ? name : "?");
-		char *status = printable(state ? state : "?");
+		char *title = ctl_printable(name ? name : "?");
+		char *status = ctl_printable(state ? state : "?");
 		if (title && status) {
 			fprintf(out, "%s: %s\n", title, status);
-			table_print(&header, out, "  ");
+			ctl_table_print(&header, out, "  ");
 			fprintf(out, "  devices:%s\n", devices.rows ? "" : "  none");
-			table_print(&devices, out, "    ");
+			ctl_table_print(&devices, out, "    ");
 		} else {
 			ret = -ENOMEM;
 		}
 		free(title);
 		free(status);
 	}
-	table_finish(&header);
-	table_finish(&devices);
+	ctl_table_finish(&header);
+	ctl_table_finish(&devices);
 	return ret;
 }
 
@@ -518,25 +467,49 @@ static int print_status(FILE *out, struct json_object *result)
 	struct json_object *unassigned = field(result, "unassigned", json_type_array);
 	if (array_length(seats) == 0)
 		fputs("no seats\n", out);
+	struct ctl_table usage = {.columns = 7};
+	const char *header[] = {"SEAT", "STATE", "CPU", "MEM", "PIDS", "THROTTLED", "OOM"};
+	ctl_table_add(&usage, header);
+	for (size_t i = 0; i < array_length(seats); i++) {
+		struct json_object *seat = json_object_array_get_idx(seats, i);
+		struct usage_text u;
+		format_usage(seat, &u);
+		const char *row[] = {field_string(seat, "name"),
+				     field_string(seat, "state"),
+				     u.cpu,
+				     u.memory,
+				     u.pids,
+				     u.throttled,
+				     u.oom};
+		ctl_table_add(&usage, row);
+	}
+	if (array_length(seats) > 0) {
+		ctl_table_print(&usage, out, "");
+		fputc('\n', out);
+	}
+	bool failed = usage.failed;
+	ctl_table_finish(&usage);
+	if (failed)
+		return -ENOMEM;
 	for (size_t i = 0; i < array_length(seats); i++) {
 		if (i > 0)
 			fputc('\n', out);
-		if (print_seat_block(out, json_object_array_get_idx(seats, i)) < 0)
+		if (print_seat_block(out, json_object_array_get_idx(seats, i), false) < 0)
 			return -ENOMEM;
 	}
 	if (array_length(unassigned) == 0)
 		return 0;
-	struct table devices = {.columns = 4};
+	struct ctl_table devices = {.columns = 4};
 	for (size_t i = 0; i < array_length(unassigned); i++) {
 		struct json_object *device = json_object_array_get_idx(unassigned, i);
 		const char *row[] = {field_string(device, "kind"), field_string(device, "key"),
 				     field_string(device, "devnode"), field_string(device, "name")};
-		table_add(&devices, row);
+		ctl_table_add(&devices, row);
 	}
 	fputs("\nunassigned devices:\n", out);
-	table_print(&devices, out, "    ");
+	ctl_table_print(&devices, out, "    ");
 	int ret = devices.failed ? -ENOMEM : 0;
-	table_finish(&devices);
+	ctl_table_finish(&devices);
 	return ret;
 }
 
@@ -547,9 +520,9 @@ static int print_seats(FILE *out, struct json_object *result)
 		fputs("no seats\n", out);
 		return 0;
 	}
-	struct table table = {.columns = 6};
+	struct ctl_table table = {.columns = 6};
 	const char *header[] = {"SEAT", "STATE", "USER", "PID", "OUTPUTS", "DEVICES"};
-	table_add(&table, header);
+	ctl_table_add(&table, header);
 	for (size_t i = 0; i < array_length(seats); i++) {
 		struct json_object *seat = json_object_array_get_idx(seats, i);
 		char pid[32], outputs[1024], devices[32];
@@ -565,19 +538,19 @@ static int print_seats(FILE *out, struct json_object *result)
 				     pid,
 				     outputs,
 				     devices};
-		table_add(&table, row);
+		ctl_table_add(&table, row);
 	}
-	table_print(&table, out, "");
+	ctl_table_print(&table, out, "");
 	int ret = table.failed ? -ENOMEM : 0;
-	table_finish(&table);
+	ctl_table_finish(&table);
 	return ret;
 }
 
 static int print_devices(FILE *out, struct json_object *result)
 {
-	struct table table = {.columns = 4};
+	struct ctl_table table = {.columns = 4};
 	const char *header[] = {"DEVICE", "KIND", "SEAT", "REASON"};
-	table_add(&table, header);
+	ctl_table_add(&table, header);
 	struct json_object *seats = field(result, "seats", json_type_array);
 	for (size_t i = 0; i < array_length(seats); i++) {
 		struct json_object *seat = json_object_array_get_idx(seats, i), *device;
@@ -585,7 +558,7 @@ static int print_devices(FILE *out, struct json_object *result)
 			const char *row[] = {
 				field_string(device, "key"), field_string(device, "kind"),
 				field_string(seat, "name"), field_string(device, "reason")};
-			table_add(&table, row);
+			ctl_table_add(&table, row);
 		}
 	}
 	struct json_object *unassigned = field(result, "unassigned", json_type_array);
@@ -593,14 +566,14 @@ static int print_devices(FILE *out, struct json_object *result)
 		struct json_object *device = json_object_array_get_idx(unassigned, i);
 		const char *row[] = {field_string(device, "key"), field_string(device, "kind"),
 				     field_string(device, "seat"), field_string(device, "reason")};
-		table_add(&table, row);
+		ctl_table_add(&table, row);
 	}
 	if (table.rows > 1)
-		table_print(&table, out, "");
+		ctl_table_print(&table, out, "");
 	else
 		fputs("no devices\n", out);
 	int ret = table.failed ? -ENOMEM : 0;
-	table_finish(&table);
+	ctl_table_finish(&table);
 	return ret;
 }
 
@@ -616,7 +589,7 @@ static int print_message(FILE *out, struct json_object *result)
 	int ret = 0;
 	char *rest = copy;
 	for (char *line = strsep(&rest, "\n"); line != NULL; line = strsep(&rest, "\n")) {
-		char *text = printable(line);
+		char *text = ctl_printable(line);
 		if (text == NULL) {
 			ret = -ENOMEM;
 			break;
@@ -692,7 +665,7 @@ static int print_export(FILE *out, const struct options *opts, struct json_objec
 	if (json_object_object_get_ex(result, "notes", &notes) &&
 	    json_object_is_type(notes, json_type_array)) {
 		for (size_t i = 0; i < json_object_array_length(notes); i++) {
-			char *text = printable(
+			char *text = ctl_printable(
 				json_object_get_string(json_object_array_get_idx(notes, i)));
 			fprintf(out, "# note: %s\n", text ? text : "");
 			free(text);
@@ -720,7 +693,7 @@ static int print_result(FILE *out, const struct options *opts, struct json_objec
 	if (strcmp(name, "devices") == 0)
 		return print_devices(out, result);
 	if (strcmp(name, "seat") == 0)
-		return print_seat_block(out, result);
+		return print_seat_block(out, result, true);
 	if (strcmp(name, "export-udev") == 0)
 		return print_export(out, opts, result);
 	return print_message(out, result);
@@ -753,7 +726,7 @@ static int run(const struct options *opts)
 		goto close_fd;
 	}
 	if (ret > 0) {
-		char *text = printable(error);
+		char *text = ctl_printable(error);
 		fail("%s", text ? text : "out of memory");
 		free(text);
 		status = ret;

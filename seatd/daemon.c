@@ -182,6 +182,9 @@ static void apply_seat(struct daemon *daemon, const struct policy_assignment *a,
 		return;
 	}
 	policy_errors_finish(&errors);
+	/* `multiseatctl set` goes on top of the config. */
+	if (policy_saved_apply_caps(&daemon->saved, as->name, &settings.caps) < 0)
+		log_error("seat %s: out of memory for its saved caps", as->name);
 	if (seat_set_settings(seat, &settings) && seat->pid > 0) {
 		log_info("seat %s: its settings changed; restarting its compositor", seat->name);
 		seat_restart(seat);
@@ -510,13 +513,18 @@ int daemon_run(const struct daemon_options *options)
 		return 1;
 	}
 	struct policy_errors state_errors = {0};
-	/* A bad state file is reported and set aside; the seats start without it. */
-	if (policy_saved_load(&daemon.saved, &state_errors) < 0)
-		log_errors(&state_errors);
-	else
-		log_info("%s: %zu saved device assignment%s", daemon.saved.path,
-			 daemon.saved.counts[POLICY_SAVED_DEVICES],
-			 daemon.saved.counts[POLICY_SAVED_DEVICES] == 1 ? "" : "s");
+	/*
+	 * A bad state file is reported and set aside; the seats start without it. A bad saved
+	 * cap is reported and left out, the rest is used.
+	 */
+	int loaded = policy_saved_load(&daemon.saved, &state_errors);
+	log_errors(&state_errors);
+	if (loaded == 0) {
+		size_t devices = daemon.saved.counts[POLICY_SAVED_DEVICES];
+		size_t caps = daemon.saved.counts[POLICY_SAVED_CAPS];
+		log_info("%s: %zu saved device assignment%s, %zu saved cap%s", daemon.saved.path,
+			 devices, devices == 1 ? "" : "s", caps, caps == 1 ? "" : "s");
+	}
 	policy_errors_finish(&state_errors);
 	caps_init(&daemon);
 	daemon.loop = wl_event_loop_create();

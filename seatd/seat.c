@@ -491,6 +491,7 @@ static bool str_differs(const char *a, const char *b)
 bool seat_set_settings(struct seat *seat, struct policy_effective_settings *settings)
 {
 	bool changed = !seat->has_settings;
+	bool caps_changed = false;
 	if (seat->has_settings) {
 		const struct policy_effective_settings *old = &seat->settings;
 		changed = str_differs(old->user, settings->user) ||
@@ -499,11 +500,19 @@ bool seat_set_settings(struct seat *seat, struct policy_effective_settings *sett
 			  str_differs(old->keyboard_layout, settings->keyboard_layout) ||
 			  str_differs(old->keyboard_variant, settings->keyboard_variant) ||
 			  str_differs(old->keyboard_options, settings->keyboard_options);
+		caps_changed = !policy_caps_equal(&old->caps, &settings->caps);
 		policy_effective_settings_finish(&seat->settings);
 	}
 	seat->settings = *settings;
 	seat->has_settings = true;
 	memset(settings, 0, sizeof(*settings));
+	/*
+	 * Caps are the cgroup's files: they change under a running session, no restart. What
+	 * the kernel refuses is logged by caps_seat_apply.
+	 */
+	char error[256];
+	if (caps_changed && caps_seat_apply(seat, error, sizeof(error)) > 0)
+		log_info("seat %s: its caps changed; written to its cgroup", seat->name);
 	return changed;
 }
 
@@ -676,6 +685,7 @@ struct json_object *seat_to_json(struct seat *seat)
 	}
 	json_object_object_add(o, "lease", lease);
 	json_object_object_add(o, "claimed", json_object_new_boolean(seat->claimed));
+	caps_seat_add_json(seat, o);
 	json_object_object_add(o, "usage", caps_seat_to_json(seat));
 	struct json_object *devices = json_object_new_array();
 	struct json_object *sound = json_object_new_array();

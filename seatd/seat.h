@@ -78,7 +78,8 @@ void seat_destroy(struct seat *seat);
 
 /*
  * New settings for the seat (taken over). Returns true when they differ from the ones the
- * running compositor was started with (the caller then restarts it).
+ * running compositor was started with (the caller then restarts it). Changed caps alone
+ * need no restart: they are written to the seat's cgroup at once.
  */
 bool seat_set_settings(struct seat *seat, struct policy_effective_settings *settings);
 

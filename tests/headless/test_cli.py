@@ -75,6 +75,8 @@ def ctl_local_errors():
         (["detach", "a", "b"], "multiseatctl: detach: unexpected argument 'b' (usage: multiseatctl detach DEVICE)"),
         (["status", "now"], "multiseatctl: status: unexpected argument 'now' (usage: multiseatctl status)"),
         (["reload", "-f"], "multiseatctl: reload: unexpected argument '-f' (usage: multiseatctl reload)"),
+        (["set"], "multiseatctl: set: missing SEAT KEY=VALUE... (usage: multiseatctl set SEAT KEY=VALUE...)"),
+        (["set", "seat1"], "multiseatctl: set: missing KEY=VALUE... (usage: multiseatctl set SEAT KEY=VALUE...)"),
         (["--bogus", "status"], "multiseatctl: unknown option '--bogus' (see --help)"),
     ]:
         rc, out, err = run(MULTISEATCTL, "--socket", missing, *args)
@@ -100,6 +102,12 @@ STATUS = {
          "session": "foot", "pid": 1234, "uptime": 3725.5, "restarts": 0,
          "outputs": ["pci-0000:00:02.0-Virtual-1"],
          "lease": {"card": "card0", "lessee": 3, "connectors": 1, "crtcs": 1, "planes": 2},
+         "caps": {"cpu.max": "80%", "memory.max": "256M", "pids.max": "max"},
+         "caps_set": {"memory.max": "256M"},
+         "usage": {"cgroup": "/sys/fs/cgroup/multiseat/seat-seat1", "cpu_usage_usec": 12345678,
+                   "cpu_throttled_periods": 5, "memory_current": 129482752,
+                   "memory_max": 268435456, "oom_kills": 0, "pids_current": 12,
+                   "pids_max": "max"},
          "devices": [
              {"key": "pci-0000:00:04.0-usb-0:1.1:1.0", "devnode": "/dev/input/event3",
               "name": "QEMU QEMU USB Keyboard", "kind": "keyboard", "reason": "multiseat.conf:12 (hub:pci-0000:00:04.0-usb-0:1)"},
@@ -109,7 +117,7 @@ STATUS = {
         {"name": "seat2", "number": 2, "claimed": False, "state": "waiting", "user": None,
          "mode": "desktop",
          "session": "foot", "pid": None, "uptime": None, "restarts": 2, "outputs": [],
-         "lease": None, "devices": [],
+         "lease": None, "caps": {}, "caps_set": {}, "usage": None, "devices": [],
          "sound": [{"key": "pci-0000:00:04.0-usb-0:3:1.0", "devnode": "/dev/snd/controlC1",
                     "name": "USB Audio", "kind": "sound", "reason": "multiseat.conf:20"}]},
     ],
@@ -186,7 +194,14 @@ def ctl_with_fake_daemon():
 
         rc, out, err = daemon.ask(ok, "status")
         lines = out.splitlines()
-        check(rc == 0 and lines[:12] == [
+        check(rc == 0 and lines[:4] == [
+            "SEAT   STATE    CPU    MEM        PIDS    THROTTLED  OOM",
+            "seat1  running  12.3s  123M/256M  12/max  5          0",
+            "seat2  waiting  -      -          -       -          -",
+            ""],
+            f"status: a usage table first, '-' for a seat without a cgroup (rc {rc}, {lines[:4]})")
+        lines = lines[4:]
+        check(rc == 0 and lines[:13] == [
             "seat1: running",
             "  number:    1",
             "  claimed:   yes",
@@ -198,7 +213,9 @@ def ctl_with_fake_daemon():
             "  restarts:  0",
             "  outputs:   pci-0000:00:02.0-Virtual-1",
             "  lease:     card0, lessee 3: 1 connector, 1 CRTC, 2 planes",
+            "  caps:      cpu.max=80%, memory.max=256M (set), pids.max=max",
             "  devices:"]
+            and "  caps:      none" in lines
             and "    keyboard  pci-0000:00:04.0-usb-0:1.1:1.0  /dev/input/event3  QEMU QEMU USB Keyboard" in lines
             and "  lease:     none" in lines and "unassigned devices:" in lines
             and "  claimed:   no (shows Press F<n>)" in lines,
@@ -211,6 +228,16 @@ def ctl_with_fake_daemon():
         check(daemon.requests[-1] == b'{"command":"seat","args":["seat1"]}\n' and rc == 0
               and json.loads(out) == seat and out.startswith("{\n  "),
               f"--json seat prints the result as indented JSON (rc {rc})")
+
+        rc, out, err = daemon.ask({"ok": True, "result": seat}, "seat", "seat1")
+        check(rc == 0 and "  usage:     cpu 12.3s, mem 123M/256M, pids 12/max, throttled 5, oom 0"
+              in out.splitlines(), f"seat: its usage on one line ({out!r})")
+
+        rc, out, err = daemon.ask({"ok": True, "result": {"message": "seat1: memory.max=2G"}},
+                                  "set", "seat1", "memory.max=2G", "cpu.max=default")
+        check(daemon.requests[-1] == b'{"command":"set","args":["seat1","memory.max=2G","cpu.max=default"]}\n'
+              and rc == 0 and out == "seat1: memory.max=2G\n",
+              f"set sends the pairs as they are and prints the message ({daemon.requests[-1]!r}, {out!r})")
 
         rc, out, err = daemon.ask({"ok": True, "result": {"message": "seat1 restarted"}}, "restart", "seat1")
         check(rc == 0 and out == "seat1 restarted\n", f"restart prints the message ({out!r})")
@@ -305,6 +332,135 @@ def daemon_without_seat_hardware():
     subprocess.run(["rm", "-rf", tmp])
 
 
+def daemon_caps_without_seat_hardware():
+    """multiseatctl set against the real daemon: a configured seat that waits for its monitor
+    (so it has no cgroup), its caps checked, saved, dropped, reloaded and read back."""
+    import glob
+    import signal
+    import tempfile
+    import time
+    if os.geteuid() != 0 or glob.glob("/dev/dri/card*"):
+        check(True, "multiseatctl set against multiseatd: skipped (needs root and no DRM cards)")
+        return
+    tmp = tempfile.mkdtemp(prefix="ms-caps-")
+    conf = os.path.join(tmp, "ms.conf")
+    state_dir = os.path.join(tmp, "state")
+    state = os.path.join(state_dir, "state.json")
+    text = ("[daemon]\nautoseat = no\ncaps = optional\n"
+            # Not cgroup v2: the seats run uncapped, nothing of the host's cgroups is touched.
+            f"cgroup-root = {tmp}/cg\nstate-dir = {state_dir}\n"
+            "[seat-defaults]\nuser = nobody\nmemory.max = 1G\ncpu.max = 80%\n"
+            "[seat.desk]\noutputs = pci-0000:00:99.0\npids.max = 300\n")
+    with open(conf, "w") as f:
+        f.write(text)
+    os.makedirs(state_dir)
+    with open(state, "w") as f:
+        json.dump({"version": 1, "caps": {"desk/io.weight": "50", "desk/memory.high": "lots",
+                                          "gone/cpu.max": "20%"}}, f)
+    runtime = os.path.join(tmp, "run")
+    sock = os.path.join(runtime, "control")
+    ctl = [MULTISEATCTL, "--socket", sock]
+    log = open(os.path.join(tmp, "daemon.log"), "w+")
+
+    def start():
+        proc = subprocess.Popen([MULTISEATD, "--config", conf, "--runtime-dir", runtime],
+                                stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 20
+        while not os.path.exists(sock) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return proc
+
+    def stop(proc):
+        proc.send_signal(signal.SIGTERM)
+        try:
+            return proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            return None
+
+    def seat():
+        rc, out, err = run(*ctl, "--json", "seat", "desk")
+        try:
+            return json.loads(out)
+        except ValueError:
+            return {}
+
+    def saved():
+        with open(state) as f:
+            return json.load(f).get("caps")
+
+    proc = start()
+    log.seek(0)
+    check(f'{state}: "caps": "desk/memory.high": "lots": expected a size' in log.read(),
+          "a bad saved cap is reported with the file at start")
+    desk = seat()
+    check(desk.get("caps") == {"cpu.max": "80%", "memory.max": "1G", "pids.max": "300",
+                               "io.weight": "50"} and desk.get("caps_set") == {"io.weight": "50"},
+          f"the seat's caps: the config's, the saved one on top, the bad one left out ({desk.get('caps')})")
+
+    known = "cpu.weight, cpu.max, memory.max, memory.high, memory.swap.max, pids.max, io.weight, cpuset"
+    for args, line in [
+        (["desk", "memory.max=12Q"], "memory.max=12Q: expected a size such as 512M, 2G or 1073741824 "
+                                     "(K, M, G, T: powers of 1024), or max"),
+        (["desk", "memory.max=512M", "cpu.max=50"], "cpu.max=50: expected a share of one CPU such as "
+                                                    "50% or 150% (1% to 100000%), or max"),
+        (["desk", "colour=blue"], f"unknown key 'colour' (known: {known})"),
+        (["desk", "memory.max"], f"'memory.max' is not KEY=VALUE (such as memory.max=2G; keys: {known})"),
+        (["desk", "pids.max=9", "pids.max=max"], "pids.max is given twice"),
+        (["desk", "memory.max="], "memory.max=: no value (give one, or default for the configuration's)"),
+        (["nosuch", "memory.max=1G"], "unknown seat 'nosuch' (see multiseatctl seats)"),
+    ]:
+        rc, out, err = run(*ctl, "set", *args)
+        check(rc == 2 and err == f"multiseatctl: {line}\n" and not out,
+              f"set {' '.join(args)}: exit 2, {line!r} (rc {rc}, {err!r})")
+    check(seat().get("caps") == desk.get("caps"), "refused pairs change nothing, the good ones with them")
+
+    rc, out, err = run(*ctl, "set", "desk", "memory.max=536870912", "cpu.max=50%")
+    check(rc == 0 and out.startswith("seat desk: cpu.max=50%, memory.max=512M; not applied: the seats run "
+                                     "uncapped"),
+          f"set on a seat without a cgroup: saved, and it says so (rc {rc}, {out!r}, {err!r})")
+    desk = seat()
+    check(desk.get("caps", {}).get("memory.max") == "512M" and
+          desk.get("caps_set") == {"cpu.max": "50%", "memory.max": "512M", "io.weight": "50"},
+          f"the new caps are in effect ({desk.get('caps')}, {desk.get('caps_set')})")
+    check(saved() == {"desk/cpu.max": "50%", "desk/io.weight": "50", "desk/memory.max": "512M",
+                      "gone/cpu.max": "20%"}, f"and saved, as multiseat.conf writes them ({saved()})")
+    rc, out, err = run(*ctl, "status")
+    check(rc == 0 and "  caps:      cpu.max=50% (set), memory.max=512M (set), pids.max=300, io.weight=50 (set)"
+          in out.splitlines(), f"status lists the caps, marking those of set ({out!r})")
+
+    rc, out, err = run(*ctl, "set", "desk", "cpu.max=default")
+    check(rc == 0 and out.startswith("seat desk: cpu.max=80% (the configuration's)") and
+          seat().get("caps", {}).get("cpu.max") == "80%" and "desk/cpu.max" not in saved(),
+          f"KEY=default: back to the configuration's value ({out!r})")
+
+    with open(conf, "w") as f:
+        f.write(text.replace("pids.max = 300", "pids.max = 400").replace("memory.max = 1G", "memory.max = 2G"))
+    rc, out, err = run(*ctl, "reload")
+    caps = seat().get("caps", {})
+    check(rc == 0 and caps.get("pids.max") == "400" and caps.get("memory.max") == "512M",
+          f"reload: the config's new caps apply, under those of set ({caps})")
+
+    rc, out, err = run(*ctl, "set", "gone", "cpu.max=default")
+    check(rc == 0 and out == "gone is no seat now; 1 saved cap dropped\n" and "gone/cpu.max" not in saved(),
+          f"the saved caps of a seat that is gone can be dropped ({out!r}, {err!r})")
+    rc, out, err = run(*ctl, "set", "gone", "cpu.max=default")
+    check(rc == 2 and "unknown seat 'gone'" in err, f"once dropped it is unknown ({err!r})")
+
+    code = stop(proc)
+    proc = start()
+    desk = seat()
+    check(code == 0 and desk.get("caps_set") == {"memory.max": "512M", "io.weight": "50"},
+          f"the caps of set survive a restart ({desk.get('caps_set')})")
+    code = stop(proc)
+    log.seek(0)
+    text = log.read()
+    check(code == 0 and not any(m in text for m in ("AddressSanitizer", "runtime error:", "LeakSanitizer")),
+          f"multiseatd with set: exits 0, no sanitizer reports ({code})")
+    log.close()
+    subprocess.run(["rm", "-rf", tmp])
+
+
 def main():
     rc, out, err = run(MULTISEATD, "--probe", "--json")
     check(rc == 0, f"multiseatd --probe --json exits 0 (got {rc}, stderr {err!r})")
@@ -354,6 +510,7 @@ def main():
     ctl_local_errors()
     ctl_with_fake_daemon()
     daemon_without_seat_hardware()
+    daemon_caps_without_seat_hardware()
 
     print(f"headless: {len(passed)} passed, {len(failed)} failed")
     return 1 if failed else 0

@@ -225,8 +225,8 @@ static void test_commands(void **state)
 	assert_null(control_command_find("frobnicate"));
 	assert_null(control_command_find(""));
 	const char *read_only[] = {"status", "seats", "devices", "seat", "export-udev"};
-	const char *changing[] = {"attach", "detach",	"restart",    "reload",
-				  "forget", "identify", "import-udev"};
+	const char *changing[] = {"attach", "detach",	"restart",     "reload",
+				  "forget", "identify", "import-udev", "set"};
 	for (size_t i = 0; i < sizeof(read_only) / sizeof(read_only[0]); i++)
 		assert_true(control_command_find(read_only[i])->read_only);
 	for (size_t i = 0; i < sizeof(changing) / sizeof(changing[0]); i++)
@@ -234,7 +234,7 @@ static void test_commands(void **state)
 	size_t count = 0;
 	while (control_command_at(count) != NULL)
 		count++;
-	assert_int_equal(count, 12);
+	assert_int_equal(count, 13);
 
 	char error[128];
 	const struct control_command *attach = control_command_find("attach");
@@ -253,6 +253,18 @@ static void test_commands(void **state)
 						    sizeof(error)),
 			 CONTROL_ERROR_USAGE);
 	assert_string_equal(error, "status: unexpected argument 'seat1'");
+
+	/* set: a seat and at least one KEY=VALUE, each of the 8 caps once at most. */
+	const struct control_command *set = control_command_find("set");
+	const char *pairs[] = {"seat1", "a=1", "b=1", "c=1", "d=1",
+			       "e=1",	"f=1", "g=1", "h=1", "i=1"};
+	assert_int_equal(control_command_check_args(set, 1, pairs, error, sizeof(error)),
+			 CONTROL_ERROR_USAGE);
+	assert_string_equal(error, "set: missing KEY=VALUE...");
+	assert_int_equal(control_command_check_args(set, 9, pairs, error, sizeof(error)), 0);
+	assert_int_equal(control_command_check_args(set, 10, pairs, error, sizeof(error)),
+			 CONTROL_ERROR_USAGE);
+	assert_string_equal(error, "set: unexpected argument 'i=1'");
 }
 
 /* ---- privilege ---- */

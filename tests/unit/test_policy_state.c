@@ -130,6 +130,12 @@ static void fill(struct policy_saved *saved)
 	assert_int_equal(policy_saved_set(saved, POLICY_SAVED_OVERRIDES, KBD, NULL), 1);
 	assert_int_equal(policy_saved_set(saved, POLICY_SAVED_OUTPUTS, OUTPUT2, "seat-2"), 1);
 	assert_int_equal(policy_saved_set(saved, POLICY_SAVED_OUTPUTS, OUTPUT1, "seat-1"), 1);
+	struct policy_caps caps;
+	policy_caps_init(&caps);
+	caps.memory_max = 2ll << 30;
+	caps.cpu_max_percent = 50;
+	assert_int_equal(policy_saved_set_cap(saved, "seat-2", POLICY_CAP_MEMORY_MAX, &caps), 1);
+	assert_int_equal(policy_saved_set_cap(saved, "seat-1", POLICY_CAP_CPU_MAX, &caps), 1);
 }
 
 static void test_round_trip(void **state)
@@ -151,6 +157,7 @@ static void test_round_trip(void **state)
 	assert_int_equal(loaded.counts[POLICY_SAVED_DEVICES], 2);
 	assert_int_equal(loaded.counts[POLICY_SAVED_OVERRIDES], 2);
 	assert_int_equal(loaded.counts[POLICY_SAVED_OUTPUTS], 2);
+	assert_int_equal(loaded.counts[POLICY_SAVED_CAPS], 2);
 	/* Sorted by key, whatever order they were set in. */
 	assert_string_equal(loaded.tables[POLICY_SAVED_DEVICES][0].key, HUB);
 	assert_string_equal(loaded.tables[POLICY_SAVED_DEVICES][1].key, KBD);
@@ -177,6 +184,21 @@ static void test_round_trip(void **state)
 	assert_int_equal(view.output_count, 2);
 	assert_string_equal(view.outputs[1].key, OUTPUT2);
 	assert_string_equal(view.outputs[1].seat, "seat-2");
+
+	/* The caps come back as values, each seat's own. */
+	struct policy_caps caps;
+	policy_caps_init(&caps);
+	caps.pids_max = 100;
+	assert_int_equal(policy_saved_apply_caps(&loaded, "seat-2", &caps), 1);
+	assert_int_equal(caps.memory_max, 2ll << 30);
+	assert_int_equal(caps.cpu_max_percent, POLICY_UNSET);
+	assert_int_equal(caps.pids_max, 100);
+	assert_int_equal(policy_saved_apply_caps(&loaded, "seat-1", &caps), 1);
+	assert_int_equal(caps.cpu_max_percent, 50);
+	assert_int_equal(policy_saved_apply_caps(&loaded, "seat-9", &caps), 0);
+	assert_string_equal(policy_saved_get(&loaded, POLICY_SAVED_CAPS, "seat-2/memory.max", NULL),
+			    "2G");
+	policy_caps_finish(&caps);
 
 	/* Loading again replaces what the struct held. */
 	assert_int_equal(policy_saved_set(&loaded, POLICY_SAVED_OUTPUTS, "extra", "seat-9"), 1);
@@ -209,6 +231,8 @@ static void test_text_is_stable(void **state)
 	assert_int_equal(policy_saved_set(&other, POLICY_SAVED_OVERRIDES, MOUSE, "seat-3"), 1);
 	assert_int_equal(policy_saved_set(&other, POLICY_SAVED_DEVICES, HUB, "front-desk"), 1);
 	assert_int_equal(policy_saved_set(&other, POLICY_SAVED_DEVICES, KBD, "seat-2"), 1);
+	assert_int_equal(policy_saved_set(&other, POLICY_SAVED_CAPS, "seat-2/memory.max", "2G"), 1);
+	assert_int_equal(policy_saved_set(&other, POLICY_SAVED_CAPS, "seat-1/cpu.max", "50%"), 1);
 	assert_int_equal(policy_saved_save(&other), 0);
 	free(second);
 	second = read_text(f->path, &second_length);
@@ -228,6 +252,10 @@ static void test_text_is_stable(void **state)
 			       "  \"outputs\": {\n"
 			       "    \"" OUTPUT1 "\": \"seat-1\",\n"
 			       "    \"" OUTPUT2 "\": \"seat-2\"\n"
+			       "  },\n"
+			       "  \"caps\": {\n"
+			       "    \"seat-1/cpu.max\": \"50%\",\n"
+			       "    \"seat-2/memory.max\": \"2G\"\n"
 			       "  }\n"
 			       "}\n";
 	assert_string_equal(first, expected);
@@ -416,6 +444,65 @@ static void test_unknown_keys_ignored(void **state)
 	policy_saved_finish(&saved);
 }
 
+/* A bad cap is reported and left out; the assignments and the other caps load. */
+static void test_bad_caps_ignored(void **state)
+{
+	struct fixture *f = *state;
+	const char *text = "{\"version\": 1, \"devices\": {\"" KBD "\": \"seat-4\"},\n"
+			   "\"caps\": {\"seat-4/memory.max\": \"12Q\",\n"
+			   "  \"seat-4/pids.max\": \"200\",\n"
+			   "  \"seat-4/cpu.max\": 50,\n"
+			   "  \"seat-4/colour\": \"blue\",\n"
+			   "  \"Seat 4/cpu.weight\": \"10\",\n"
+			   "  \"seat-4\": \"10\",\n"
+			   "  \"seat-4/cpuset\": \"0-3,6\",\n"
+			   "  \"seat-5/cpuset\": \"3-1\"}}\n";
+	write_text(f->path, text, strlen(text));
+	struct policy_saved saved;
+	struct policy_errors errors = {0};
+	assert_int_equal(policy_saved_init(&saved, f->dir), 0);
+	assert_int_equal(policy_saved_load(&saved, &errors), 0);
+	assert_false(saved.read_only);
+	assert_int_equal(count_prefixed(f->dir, "state.json.corrupt-", NULL, 0), 0);
+	assert_int_equal(errors.count, 6);
+	assert_error_has(&errors, f->path,
+			 "\"caps\": \"seat-4/memory.max\": \"12Q\": expected a size", "; ignored",
+			 NULL);
+	assert_error_has(&errors,
+			 "\"seat-4/cpu.max\": expected a string such as \"2G\", found a number",
+			 NULL);
+	assert_error_has(&errors, "\"seat-4/colour\": \"blue\": no such cap (known: cpu.weight",
+			 NULL);
+	assert_error_has(
+		&errors,
+		"\"Seat 4/cpu.weight\": \"10\": the key is not SEAT/KEY with a valid seat name",
+		NULL);
+	assert_error_has(&errors, "\"seat-4\": \"10\": the key is not SEAT/KEY", NULL);
+	assert_error_has(&errors, "\"seat-5/cpuset\": \"3-1\": expected auto, or CPU numbers",
+			 NULL);
+	assert_string_equal(policy_saved_get(&saved, POLICY_SAVED_DEVICES, KBD, NULL), "seat-4");
+	assert_int_equal(saved.counts[POLICY_SAVED_CAPS], 2);
+	struct policy_caps caps;
+	policy_caps_init(&caps);
+	assert_int_equal(policy_saved_apply_caps(&saved, "seat-4", &caps), 2);
+	assert_int_equal(caps.pids_max, 200);
+	assert_string_equal(caps.cpuset, "0-3,6");
+	assert_int_equal(caps.memory_max, POLICY_UNSET);
+	policy_caps_finish(&caps);
+	policy_errors_finish(&errors);
+
+	/* A caps table that is not an object is ignored as a whole, the rest loads. */
+	const char *list = "{\"version\": 1, \"devices\": {\"" KBD "\": \"seat-4\"}, \"caps\": []}";
+	write_text(f->path, list, strlen(list));
+	assert_int_equal(policy_saved_load(&saved, &errors), 0);
+	assert_int_equal(errors.count, 1);
+	assert_error_has(&errors,
+			 "\"caps\": expected an object of SEAT/KEY -> value, found an array", NULL);
+	assert_int_equal(saved.counts[POLICY_SAVED_DEVICES], 1);
+	policy_errors_finish(&errors);
+	policy_saved_finish(&saved);
+}
+
 static void test_unreadable_is_read_only(void **state)
 {
 	struct fixture *f = *state;
@@ -537,8 +624,35 @@ static void test_set_remove_forget(void **state)
 		assert_true(strcmp(saved.tables[POLICY_SAVED_DEVICES][i - 1].key,
 				   saved.tables[POLICY_SAVED_DEVICES][i].key) < 0);
 
-	/* Devices and overrides of seat-2 go; the override to no seat and the output name stay. */
+	struct policy_caps caps;
+	policy_caps_init(&caps);
+	caps.memory_high = 1536ll << 20;
+	assert_int_equal(policy_saved_set_cap(&saved, "seat-2", POLICY_CAP_MEMORY_HIGH, &caps), 1);
+	assert_int_equal(policy_saved_set_cap(&saved, "seat-2", POLICY_CAP_MEMORY_HIGH, &caps), 0);
+	assert_string_equal(policy_saved_get(&saved, POLICY_SAVED_CAPS, "seat-2/memory.high", NULL),
+			    "1536M");
+	/* Bad caps change nothing either. */
+	assert_int_equal(policy_saved_set_cap(&saved, "Seat 2", POLICY_CAP_MEMORY_HIGH, &caps),
+			 -EINVAL);
+	assert_int_equal(policy_saved_set_cap(&saved, "seat-2", (enum policy_cap)8, &caps),
+			 -EINVAL);
+	assert_int_equal(policy_saved_set(&saved, POLICY_SAVED_CAPS, "seat-2/pids.max", "0"),
+			 -EINVAL);
+	assert_int_equal(policy_saved_set(&saved, POLICY_SAVED_CAPS, "seat-2/pids.max", NULL),
+			 -EINVAL);
+	assert_int_equal(policy_saved_set(&saved, POLICY_SAVED_CAPS, "seat-2/pid.max", "10"),
+			 -EINVAL);
+	assert_int_equal(saved.counts[POLICY_SAVED_CAPS], 1);
+
+	/* Devices and overrides of seat-2 go; the override to no seat, the output name and the
+	 * caps stay. */
 	assert_int_equal(policy_saved_forget_seat(&saved, "seat-2"), 3);
+	assert_int_equal(saved.counts[POLICY_SAVED_CAPS], 1);
+	/* An unset cap drops its entry. */
+	policy_caps_unset(&caps, POLICY_CAP_MEMORY_HIGH);
+	assert_int_equal(policy_saved_set_cap(&saved, "seat-2", POLICY_CAP_MEMORY_HIGH, &caps), 1);
+	assert_int_equal(policy_saved_set_cap(&saved, "seat-2", POLICY_CAP_MEMORY_HIGH, &caps), 0);
+	assert_int_equal(saved.counts[POLICY_SAVED_CAPS], 0);
 	assert_int_equal(saved.counts[POLICY_SAVED_DEVICES], 1);
 	assert_string_equal(saved.tables[POLICY_SAVED_DEVICES][0].key, MOUSE);
 	assert_int_equal(saved.counts[POLICY_SAVED_OVERRIDES], 1);
@@ -572,6 +686,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_corrupt_twice_same_second, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_too_big, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_keys_ignored, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_caps_ignored, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unreadable_is_read_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fifo_is_read_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_save_leaves_no_temp, setup, teardown),

@@ -60,6 +60,10 @@ static const struct link_spec specs[] = {
 			 {STR(struct link_keymap, layout), STR(struct link_keymap, variant),
 			  STR(struct link_keymap, options)}},
 	[LINK_SESSION_START] = {"LINK_SESSION_START", 0, false, {{0, 0}}},
+	[LINK_SESSION_PLACED] = {"LINK_SESSION_PLACED",
+				 sizeof(struct link_session_placed),
+				 false,
+				 {{0, 0}}},
 	[LINK_READY] = {"LINK_READY",
 			sizeof(struct link_ready),
 			false,
@@ -68,6 +72,10 @@ static const struct link_spec specs[] = {
 			sizeof(struct link_error),
 			false,
 			{STR(struct link_error, message)}},
+	[LINK_SESSION_SPAWNED] = {"LINK_SESSION_SPAWNED",
+				  sizeof(struct link_session_spawned),
+				  false,
+				  {{0, 0}}},
 };
 
 _Static_assert(sizeof(struct link_header) + sizeof(struct link_input_add) <= LINK_MAX_MESSAGE,

@@ -22,16 +22,20 @@
 #include "protocol.h"
 #include "server.h"
 #include "session.h"
+#include "session_gate.h"
 
 /* How long the daemon may take to say hello after starting us. */
 #define HELLO_TIMEOUT_MS 10000
+/* How long a session process waits for the daemon to place it before it runs anyway. */
+#define PLACE_TIMEOUT_MS 5000
 
 struct seat_link {
 	struct server *server;
 	int fd;
 	struct wl_event_source *source;
 	struct link_hello hello;
-	bool hold; /* the session waits for LINK_SESSION_START */
+	bool hold;		     /* the session waits for LINK_SESSION_START */
+	struct session_gates *gates; /* with LINK_HELLO_PLACE_SESSIONS */
 };
 
 /* Reads one message, waiting up to `timeout_ms`. 1, 0 at end of link, or -errno. */
@@ -111,6 +115,18 @@ static int handle_message(struct seat_link *link, struct link_message *message)
 		if (server_start_session(server) < 0)
 			seat_link_send_error(link, -ENOMEM, "the session cannot be started");
 		break;
+	case LINK_SESSION_PLACED: {
+		const struct link_session_placed *placed = &message->body.session_placed;
+		if (!link->gates || !session_gates_release(link->gates, placed->pid)) {
+			log_info("seat link: pid %d was placed, but no such process waits",
+				 (int)placed->pid);
+			break;
+		}
+		if (placed->result < 0)
+			log_error("session process %d runs outside the seat's session cgroup: %s",
+				  (int)placed->pid, strerror(-placed->result));
+		break;
+	}
 	default:
 		/* Well formed, but not for us (a second hello, or a compositor's message). */
 		log_error("seat link: unexpected %s; closing the link",
@@ -193,6 +209,11 @@ struct seat_link *seat_link_create(struct server *server, int fd)
 	}
 	link->hello = message.body.hello;
 	link->hold = link->hello.flags & LINK_HELLO_HOLD_SESSION;
+	if (link->hello.flags & LINK_HELLO_PLACE_SESSIONS) {
+		link->gates = session_gates_create(server->loop, PLACE_TIMEOUT_MS);
+		if (!link->gates)
+			goto err;
+	}
 	/* From here on the link is read from the event loop, which must never block. */
 	int flags = fcntl(fd, F_GETFL);
 	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
@@ -204,6 +225,7 @@ struct seat_link *seat_link_create(struct server *server, int fd)
 	return link;
 
 err:
+	session_gates_destroy(link->gates);
 	free(link);
 	return NULL;
 }
@@ -211,6 +233,33 @@ err:
 bool seat_link_holds_session(const struct seat_link *link)
 {
 	return link->hold;
+}
+
+bool seat_link_places_sessions(const struct seat_link *link)
+{
+	return link->gates != NULL;
+}
+
+void seat_link_place_session(struct seat_link *link, pid_t pid, int gate_fd)
+{
+	if (session_gates_add(link->gates, pid, gate_fd) < 0) {
+		log_error("session process %d cannot wait to be placed; it runs unplaced",
+			  (int)pid);
+		return;
+	}
+	struct link_session_spawned spawned = {.pid = pid};
+	int ret = link_send(link->fd, LINK_SESSION_SPAWNED, &spawned, sizeof(spawned), -1);
+	if (ret < 0) {
+		log_error("seat link: LINK_SESSION_SPAWNED could not be sent: %s", strerror(-ret));
+		session_gates_release(link->gates, pid);
+	}
+}
+
+void seat_link_session_reaped(struct seat_link *link, pid_t pid)
+{
+	/* Killed while it waited: its pid may be reused, so it is never signalled again. */
+	if (link->gates)
+		session_gates_release(link->gates, pid);
 }
 
 const struct link_keymap *seat_link_keymap(const struct seat_link *link)
@@ -254,6 +303,7 @@ void seat_link_destroy(struct seat_link *link)
 		return;
 	if (link->source)
 		wl_event_source_remove(link->source);
+	session_gates_destroy(link->gates);
 	close(link->fd);
 	free(link);
 }

@@ -3,6 +3,7 @@
 #define MULTISEAT_COMPOSITOR_SEAT_LINK_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 struct server;
 struct seat_link;
@@ -16,6 +17,16 @@ struct seat_link *seat_link_create(struct server *server, int fd);
 void seat_link_destroy(struct seat_link *link);
 /* Whether the hello said to start no session before LINK_SESSION_START. */
 bool seat_link_holds_session(const struct seat_link *link);
+/* Whether session processes are to wait until multiseatd has put them in the seat's cgroup. */
+bool seat_link_places_sessions(const struct seat_link *link);
+/*
+ * Asks multiseatd to move `pid` (a child waiting on the pipe whose write end is `gate_fd`)
+ * into the seat's session cgroup; takes `gate_fd` and closes it once the daemon answers (or
+ * did not in time), which lets the child exec.
+ */
+void seat_link_place_session(struct seat_link *link, pid_t pid, int gate_fd);
+/* A child was reaped: forget it if it was still waiting to be placed. */
+void seat_link_session_reaped(struct seat_link *link, pid_t pid);
 /* The seat's keyboard layout from the hello. */
 const struct link_keymap *seat_link_keymap(const struct seat_link *link);
 /*

@@ -13,7 +13,9 @@
 
 #include "backoff.h"
 #include "log.h"
+#include "seat_link.h"
 #include "server.h"
+#include "session_gate.h"
 
 struct session {
 	struct server *server;
@@ -33,19 +35,43 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-/* fork + exec with the compositor's socket in the environment; -errno on failure. */
+/*
+ * fork + exec with the compositor's socket in the environment; -errno on failure. Under
+ * multiseatd with a seat cgroup the child waits before exec until the daemon has moved it
+ * into the seat's session cgroup, so that nothing of the session ever runs in the
+ * compositor's.
+ */
 static pid_t spawn(struct server *server, char *const argv[])
 {
-	pid_t pid = fork();
-	if (pid < 0)
+	int gate[2] = {-1, -1};
+	bool placed = server->link && seat_link_places_sessions(server->link);
+	if (placed && pipe2(gate, O_CLOEXEC) < 0)
 		return -errno;
-	if (pid > 0)
+	pid_t pid = fork();
+	if (pid < 0) {
+		int err = errno;
+		if (placed) {
+			close(gate[0]);
+			close(gate[1]);
+		}
+		return -err;
+	}
+	if (pid > 0) {
+		if (placed) {
+			close(gate[0]);
+			seat_link_place_session(server->link, pid, gate[1]);
+		}
 		return pid;
+	}
 	/* Child: its own session and process group, default signals, our socket. */
 	sigset_t all;
 	sigemptyset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
 	setsid();
+	if (placed) {
+		close(gate[1]);
+		session_gate_wait(gate[0]);
+	}
 	/* multiseatd lowers the compositor's OOM score; the session goes back to the default,
 	 * so that the OOM killer takes it, not the compositor. */
 	int oom = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
@@ -116,6 +142,8 @@ static int handle_sigchld(int signal, void *data)
 	pid_t pid;
 	/* Reap everything: the session and any terminal started with Super+Enter. */
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (session->server->link)
+			seat_link_session_reaped(session->server->link, pid);
 		if (session->pid && pid == session->pid)
 			session_exited(session, status);
 	}

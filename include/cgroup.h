@@ -68,6 +68,12 @@ int cgroup_is_v2(const char *path);
 int cgroup_parse_proc_self(const char *text, char *buf, size_t size);
 
 /*
+ * The parent pid in /proc/<pid>/stat text ("PID (COMM) STATE PPID ..."; COMM may hold
+ * spaces and parentheses). 0, or -EINVAL when the text is not in that form.
+ */
+int cgroup_parse_proc_stat_ppid(const char *text, pid_t *ppid);
+
+/*
  * Opens the root at `path`, making the directory (0755) when it is not there (its parent
  * must be). Reads its cgroup.controllers and writes "+cpu", "+memory", "+pids", "+io" to its
  * cgroup.subtree_control, one controller a write, so that one failing is named alone.

@@ -174,7 +174,12 @@ int policy_parse_bytes(const char *text, int64_t *value, const char **why);
 /* A whole number in [min, max], or "max" when allow_max. */
 int policy_parse_integer(const char *text, int64_t min, int64_t max, bool allow_max, int64_t *value,
 			 const char **why);
-/* "N%" of one CPU (1..100000), or "max". */
+/*
+ * cpu.max: "N%" of one CPU, "N% of machine" (of all `cpus` together: 25% of a 8-CPU machine
+ * is 200% of one CPU), or "max". The value is always the share of one CPU, 1..100000.
+ */
+int policy_parse_cpu_share(const char *text, unsigned cpus, int64_t *value, const char **why);
+/* policy_parse_cpu_share with the CPUs online on this host. */
 int policy_parse_cpu_percent(const char *text, int64_t *value, const char **why);
 /* "auto", or a CPU list: numbers and ranges separated by commas ("0-3,6"). */
 int policy_parse_cpuset(const char *text, const char **why);

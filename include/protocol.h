@@ -29,10 +29,12 @@ enum link_opcode {
 	LINK_INPUT_REMOVE = 6, /* struct link_input_remove: already revoked; forget it */
 	LINK_IDENTIFY = 7, /* struct link_identify: show text instead of the session, "" = stop */
 	LINK_KEYMAP = 8,   /* struct link_keymap: the seat's keyboard layout changed */
-	LINK_SESSION_START = 9, /* no body: start the session the hello held back */
+	LINK_SESSION_START = 9,	  /* no body: start the session the hello held back */
+	LINK_SESSION_PLACED = 10, /* struct link_session_placed: that child may run now */
 	/* compositor -> daemon */
-	LINK_READY = 64, /* struct link_ready: listening, the session may be started */
-	LINK_ERROR = 65, /* struct link_error: something the administrator should read */
+	LINK_READY = 64,	   /* struct link_ready: listening, the session may be started */
+	LINK_ERROR = 65,	   /* struct link_error: something the administrator should read */
+	LINK_SESSION_SPAWNED = 66, /* struct link_session_spawned: place this waiting child */
 };
 
 struct link_header {
@@ -48,6 +50,14 @@ struct link_keymap {
 
 /* The seat has no keyboard yet: start no session until LINK_SESSION_START. */
 #define LINK_HELLO_HOLD_SESSION (1u << 0)
+/*
+ * The seat has a cgroup: every process the compositor starts for the session (the session
+ * command, each restart of it, a terminal) waits before exec until multiseatd has moved it
+ * into the seat's session cgroup. The compositor forks, sends LINK_SESSION_SPAWNED with the
+ * child's pid and lets the child exec on LINK_SESSION_PLACED for that pid. The seat user
+ * cannot move processes between cgroups (the files are root's); the daemon can.
+ */
+#define LINK_HELLO_PLACE_SESSIONS (1u << 1)
 
 struct link_hello {
 	uint32_t version; /* LINK_VERSION */
@@ -86,6 +96,15 @@ struct link_ready {
 	char socket[108]; /* WAYLAND_DISPLAY */
 };
 
+struct link_session_spawned {
+	int32_t pid; /* a child of the compositor, waiting before exec */
+};
+
+struct link_session_placed {
+	int32_t pid;
+	int32_t result; /* 0: it is in the session cgroup; else the negative errno of the move */
+};
+
 struct link_error {
 	int32_t code; /* negative errno */
 	char message[256];
@@ -105,6 +124,8 @@ struct link_message {
 		struct link_keymap keymap;
 		struct link_ready ready;
 		struct link_error error;
+		struct link_session_spawned session_spawned;
+		struct link_session_placed session_placed;
 		unsigned char bytes[LINK_MAX_MESSAGE];
 	} body;
 };

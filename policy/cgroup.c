@@ -282,6 +282,23 @@ int cgroup_parse_proc_self(const char *text, char *buf, size_t size)
 	return -ENOENT;
 }
 
+int cgroup_parse_proc_stat_ppid(const char *text, pid_t *ppid)
+{
+	/* "PID (COMM) STATE PPID ...": COMM may hold spaces and ')', so go by the last ')'. */
+	const char *close = strrchr(text, ')');
+	if (!close || close[1] != ' ' || !close[2] || close[3] != ' ')
+		return -EINVAL;
+	const char *number = close + 4;
+	char *end;
+	errno = 0;
+	long value = strtol(number, &end, 10);
+	if (errno || end == number || (*end != ' ' && *end != '\n' && *end) || value < 0 ||
+	    value > INT_MAX)
+		return -EINVAL;
+	*ppid = (pid_t)value;
+	return 0;
+}
+
 /* "cpu, io" for the bits of `set`. */
 static const char *controller_names(unsigned set, char *buf, size_t size)
 {

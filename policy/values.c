@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "policy.h"
 
@@ -140,7 +141,7 @@ int policy_parse_bytes(const char *text, int64_t *value, const char **why)
 	return 0;
 }
 
-int policy_parse_cpu_percent(const char *text, int64_t *value, const char **why)
+int policy_parse_cpu_share(const char *text, unsigned cpus, int64_t *value, const char **why)
 {
 	if (strcmp(text, "max") == 0) {
 		*value = POLICY_MAX;
@@ -148,11 +149,25 @@ int policy_parse_cpu_percent(const char *text, int64_t *value, const char **why)
 	}
 	int64_t n;
 	const char *rest;
-	*why = "expected a share of one CPU such as 50% or 150% (1% to 100000%), or max";
-	if (parse_number(text, &n, &rest) < 0 || strcmp(rest, "%") != 0 || n < 1 || n > 100000)
+	*why = "expected a share of one CPU such as 50% or 150%, or of the whole machine such as "
+	       "25% of machine (at most 100000% of one CPU), or max";
+	if (parse_number(text, &n, &rest) < 0 || rest[0] != '%' || n < 1 || n > 100000)
 		return -EINVAL;
-	*value = n;
+	if (strcmp(rest, "%") == 0) {
+		*value = n;
+		return 0;
+	}
+	/* A share of the machine becomes one of a CPU here, with the CPUs of this host. */
+	if (strcmp(rest, "% of machine") != 0 || cpus < 1 || n * (int64_t)cpus > 100000)
+		return -EINVAL;
+	*value = n * (int64_t)cpus;
 	return 0;
+}
+
+int policy_parse_cpu_percent(const char *text, int64_t *value, const char **why)
+{
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+	return policy_parse_cpu_share(text, online > 0 ? (unsigned)online : 1, value, why);
 }
 
 int policy_parse_cpuset(const char *text, const char **why)

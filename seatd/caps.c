@@ -128,6 +128,18 @@ static int resolve_caps(struct seat *seat, struct policy_caps *caps, char *cpus,
 	return ret;
 }
 
+/* Logs the cgroup errors once; the first, or `what` and the errno, goes to `error`. */
+static void finish_errors(struct policy_errors *errors, int ret, const char *what, char *error,
+			  size_t error_size)
+{
+	daemon_log_errors(errors, LOG_LEVEL_ERROR);
+	if (ret < 0 && errors->count > 0 && errors->lines[0])
+		snprintf(error, error_size, "%s", errors->lines[0]);
+	else if (ret < 0)
+		snprintf(error, error_size, "%s: %s", what, strerror(-ret));
+	policy_errors_finish(errors);
+}
+
 int caps_seat_prepare(struct seat *seat, char *error, size_t error_size)
 {
 	struct daemon *daemon = seat->daemon;
@@ -151,12 +163,7 @@ int caps_seat_prepare(struct seat *seat, char *error, size_t error_size)
 		if (seat->cgroup && seat->cgroup->reused)
 			cgroup_kill(cgroup_seat_path(seat->cgroup, CGROUP_SEAT), NULL, NULL);
 	}
-	daemon_log_errors(&errors, LOG_LEVEL_ERROR);
-	if (ret < 0 && errors.count > 0 && errors.lines[0])
-		snprintf(error, error_size, "%s", errors.lines[0]);
-	else if (ret < 0)
-		snprintf(error, error_size, "its cgroup cannot be set up: %s", strerror(-ret));
-	policy_errors_finish(&errors);
+	finish_errors(&errors, ret, "its cgroup cannot be set up", error, error_size);
 	if (ret < 0 && daemon->config.caps_optional && seat->cgroup)
 		return 0; /* some cap did not take: it runs with the ones that did */
 	return seat->cgroup ? (ret < 0 ? ret : 0) : ret;
@@ -171,12 +178,7 @@ int caps_seat_apply(struct seat *seat, char *error, size_t error_size)
 	resolve_caps(seat, &caps, cpus, sizeof(cpus));
 	struct policy_errors errors = {0};
 	int ret = cgroup_seat_apply_caps(seat->cgroup, &caps, &errors);
-	daemon_log_errors(&errors, LOG_LEVEL_ERROR);
-	if (ret < 0 && errors.count > 0 && errors.lines[0])
-		snprintf(error, error_size, "%s", errors.lines[0]);
-	else if (ret < 0)
-		snprintf(error, error_size, "its caps cannot be written: %s", strerror(-ret));
-	policy_errors_finish(&errors);
+	finish_errors(&errors, ret, "its caps cannot be written", error, error_size);
 	return ret < 0 ? ret : 1;
 }
 
@@ -224,6 +226,47 @@ void caps_missing_controllers(const struct daemon *daemon, const struct policy_c
 const char *caps_seat_compositor_dir(const struct seat *seat)
 {
 	return seat->cgroup ? cgroup_seat_path(seat->cgroup, CGROUP_COMPOSITOR) : NULL;
+}
+
+/* The parent of `pid`, from /proc; a negative errno when it cannot be read. */
+static pid_t parent_of(pid_t pid)
+{
+	char path[64], text[1024];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	size_t n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	pid_t ppid;
+	return cgroup_parse_proc_stat_ppid(text, &ppid) < 0 ? -EINVAL : ppid;
+}
+
+int caps_seat_place_session(struct seat *seat, pid_t pid)
+{
+	if (!seat->cgroup)
+		return -ENOTSUP;
+	/*
+	 * Only a child of this seat's compositor: it waits before exec until we answer, so its
+	 * pid cannot be reused meanwhile. Anything else is refused, never moved.
+	 */
+	pid_t parent = pid > 0 ? parent_of(pid) : -EINVAL;
+	if (parent < 0 || parent != seat->pid) {
+		log_error(
+			"seat %s: the compositor asked to place pid %d in the session cgroup, but "
+			"it is not the compositor's child; refused",
+			seat->name, (int)pid);
+		return -EPERM;
+	}
+	struct policy_errors errors = {0};
+	const char *dir = cgroup_seat_path(seat->cgroup, CGROUP_SESSION);
+	int ret = cgroup_move_pid(dir, pid, &errors);
+	daemon_log_errors(&errors, LOG_LEVEL_ERROR);
+	policy_errors_finish(&errors);
+	if (ret == 0)
+		log_debug("seat %s: session process %d runs in %s", seat->name, (int)pid, dir);
+	return ret;
 }
 
 void caps_seat_kill(struct seat *seat)

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "policy.h"
 
@@ -40,6 +41,12 @@ void caps_missing_controllers(const struct daemon *daemon, const struct policy_c
 			      char *names, size_t size);
 /* The directory the seat's compositor is to run in; NULL when seats run uncapped. */
 const char *caps_seat_compositor_dir(const struct seat *seat);
+/*
+ * Moves `pid`, a child of the seat's compositor waiting before exec (LINK_SESSION_SPAWNED),
+ * into the seat's session cgroup. 0, -EPERM when it is not the compositor's child (refused
+ * and logged), -ENOTSUP without a cgroup, or the negative errno of the move (logged).
+ */
+int caps_seat_place_session(struct seat *seat, pid_t pid);
 /* Kills whatever is left in the seat's cgroup (after its compositor exited). */
 void caps_seat_kill(struct seat *seat);
 /* Kills and removes the seat's cgroup (the seat goes away). */

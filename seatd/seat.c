@@ -240,6 +240,14 @@ static int handle_link(int fd, uint32_t mask, void *data)
 				 (int)seat->pid, msg.body.ready.socket);
 			continue;
 		}
+		if (ret == 1 && msg.opcode == LINK_SESSION_SPAWNED) {
+			struct link_session_placed placed = {.pid = msg.body.session_spawned.pid};
+			placed.result = caps_seat_place_session(seat, placed.pid);
+			send_or_close(seat, LINK_SESSION_PLACED, &placed, sizeof(placed), -1);
+			if (!link_up(seat))
+				return 0;
+			continue;
+		}
 		if (ret == 1 && msg.opcode == LINK_ERROR) {
 			log_error("seat %s: compositor reports: %s", seat->name,
 				  msg.body.error.message);
@@ -365,7 +373,8 @@ void seat_start(struct seat *seat)
 	struct link_hello hello = {
 		.version = LINK_VERSION,
 		.number = (uint32_t)seat->number,
-		.flags = seat->session_held ? LINK_HELLO_HOLD_SESSION : 0,
+		.flags = (seat->session_held ? LINK_HELLO_HOLD_SESSION : 0) |
+			 (seat->cgroup ? LINK_HELLO_PLACE_SESSIONS : 0),
 	};
 	link_copy_string(hello.seat, sizeof(hello.seat), seat->name);
 	link_copy_string(hello.keymap.layout, sizeof(hello.keymap.layout),

@@ -9,8 +9,9 @@ import struct
 VERSION = 1
 HELLO, DRM_LEASE, DRM_REVOKED, DRM_RESCAN = 1, 2, 3, 4
 INPUT_ADD, INPUT_REMOVE, IDENTIFY, KEYMAP, SESSION_START = 5, 6, 7, 8, 9
-HOLD_SESSION = 1
-READY, ERROR = 64, 65
+SESSION_PLACED = 10
+HOLD_SESSION, PLACE_SESSIONS = 1, 2
+READY, ERROR, SESSION_SPAWNED = 64, 65, 66
 KEYBOARD, POINTER = 1, 2
 
 
@@ -42,6 +43,10 @@ def drm_lease(lessee_id, card):
     return struct.pack("<I", lessee_id) + _s(card, 96)
 
 
+def session_placed(pid, result=0):
+    return struct.pack("<ii", pid, result)
+
+
 def pair():
     """(daemon end, compositor end): give the second to the compositor as --seat-fd."""
     a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -68,6 +73,9 @@ def receive(sock, timeout=10):
     body = data[4:4 + size]
     if opcode == READY:
         return opcode, {"socket": body.split(b"\0")[0].decode()}
+    if opcode == SESSION_SPAWNED:
+        pid, = struct.unpack_from("<i", body)
+        return opcode, {"pid": pid}
     if opcode == ERROR:
         code, = struct.unpack_from("<i", body)
         return opcode, {"code": code, "message": body[4:].split(b"\0")[0].decode()}

@@ -403,7 +403,9 @@ def daemon_caps_without_seat_hardware():
         (["desk", "memory.max=12Q"], "memory.max=12Q: expected a size such as 512M, 2G or 1073741824 "
                                      "(K, M, G, T: powers of 1024), or max"),
         (["desk", "memory.max=512M", "cpu.max=50"], "cpu.max=50: expected a share of one CPU such as "
-                                                    "50% or 150% (1% to 100000%), or max"),
+                                                    "50% or 150%, or of the whole machine such as "
+                                                    "25% of machine (at most 100000% of one CPU), "
+                                                    "or max"),
         (["desk", "colour=blue"], f"unknown key 'colour' (known: {known})"),
         (["desk", "memory.max"], f"'memory.max' is not KEY=VALUE (such as memory.max=2G; keys: {known})"),
         (["desk", "pids.max=9", "pids.max=max"], "pids.max is given twice"),

@@ -118,6 +118,80 @@ def test_held_session():
         os.unlink(marker)
 
 
+def proc_text(pid, name):
+    try:
+        with open(f"/proc/{pid}/{name}", "rb") as f:
+            return f.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def test_placed_sessions():
+    """A seat with a cgroup: each session process waits before exec until the daemon has
+    placed it (LINK_SESSION_SPAWNED, then LINK_SESSION_PLACED), or until the wait runs out."""
+    marker = f"/tmp/ms-placed-session-{os.getpid()}"
+    if os.path.exists(marker):
+        os.unlink(marker)
+    c, daemon, theirs = linked(
+        "placed", "--restart", session=["sh", "-c", f"echo $$ > {marker}; exec sleep 60"],
+        first=[(sl.HELLO, sl.hello("seat-4", 4, flags=sl.PLACE_SESSIONS))])
+
+    def next_spawned():
+        while True:
+            msg = sl.receive(daemon, timeout=15)
+            if msg is None or msg[0] == sl.SESSION_SPAWNED:
+                return msg
+
+    with c:
+        theirs.close()
+        msg = sl.receive(daemon)
+        check(msg is not None and msg[0] == sl.READY, f"the compositor answers READY ({msg})")
+        msg = next_spawned()
+        check(msg is not None and msg[1]["pid"] > 0,
+              f"the session's child is announced with LINK_SESSION_SPAWNED ({msg})")
+        pid = msg[1]["pid"] if msg else -1
+        time.sleep(0.7)
+        stat = proc_text(pid, "stat")
+        ppid = int(stat[stat.rindex(")") + 4:].split()[0]) if ")" in stat else -1
+        check(not os.path.exists(marker) and "multiseat-compositor" in proc_text(pid, "cmdline")
+              and ppid == c.proc.pid,
+              "until the daemon answers, the child waits before exec (still the compositor's "
+              "image, its child)")
+        sl.send(daemon, sl.SESSION_PLACED, sl.session_placed(pid + 100000))
+        time.sleep(0.3)
+        check(c.alive() and not os.path.exists(marker),
+              "LINK_SESSION_PLACED for a pid nobody waits for changes nothing")
+        sl.send(daemon, sl.SESSION_PLACED, sl.session_placed(pid))
+        ran = c.wait_for(lambda: os.path.exists(marker) and open(marker).read().strip(),
+                         timeout=10)
+        check(ran == str(pid), f"LINK_SESSION_PLACED lets that very process exec ({ran}, {pid})")
+
+        # A failed move is logged; the session runs all the same.
+        os.unlink(marker)
+        os.kill(pid, 9)
+        msg = next_spawned()
+        pid = msg[1]["pid"] if msg else -1
+        sl.send(daemon, sl.SESSION_PLACED, sl.session_placed(pid, -13))
+        ran = c.wait_for(lambda: os.path.exists(marker) and open(marker).read().strip(),
+                         timeout=10)
+        check(ran == str(pid) and "runs outside the seat's session cgroup: Permission denied"
+              in c.log_text(), "a restarted session waits again; a refused move is logged")
+
+        # A daemon that never answers cannot keep the seat without its session.
+        os.unlink(marker)
+        os.kill(pid, 9)
+        msg = next_spawned()
+        start = time.monotonic()
+        ran = c.wait_for(lambda: os.path.exists(marker), timeout=15)
+        waited = time.monotonic() - start
+        check(bool(ran) and 4.0 < waited < 8.0 and "was not placed in the seat's session "
+              "cgroup within 5000 ms" in c.log_text(),
+              f"unanswered, the session runs after the 5 s wait ({waited:.1f} s)")
+    sanitizers(c, "placed sessions")
+    if os.path.exists(marker):
+        os.unlink(marker)
+
+
 def test_malformed_closes_the_link():
     cases = [
         ("unknown opcode", lambda d: sl.send(d, 999), "unknown opcode 999"),
@@ -188,8 +262,8 @@ def test_bad_start():
 
 
 def main():
-    for test in [test_hello_ready_identify, test_held_session, test_malformed_closes_the_link,
-                 test_bad_start]:
+    for test in [test_hello_ready_identify, test_held_session, test_placed_sessions,
+                 test_malformed_closes_the_link, test_bad_start]:
         try:
             test()
         except Exception as e:  # a broken case is a failure, not the end of the run

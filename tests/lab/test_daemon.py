@@ -30,6 +30,49 @@ def running(seats, *names):
     return all(seats.get(n, {}).get("state") == "running" for n in names)
 
 
+def cgroup_files(l, seat, *names):
+    return l.sh(" ".join(["cat"] + [f"/sys/fs/cgroup/multiseat/seat-{seat}/{n}"
+                                    for n in names])).split()
+
+
+def live_caps(l, cg, foot):
+    """multiseatctl set and a config reload change a running seat's caps, nothing restarts."""
+    before = {n: (s.get("pid"), s.get("restarts")) for n, s in seats_by_name(status(l)).items()}
+    rc, out = l.run(f"{CTL} set seat1 memory.max=512M cpu.max=50% pids.max=200")
+    check(rc == 0 and "the session keeps running" in out, f"multiseatctl set succeeds ({out})")
+    check(cgroup_files(l, "seat1", "cpu.max", "memory.max", "pids.max") ==
+          ["50000", "100000", str(512 << 20), "200"] and
+          cgroup_files(l, "seat2", "cpu.max", "memory.max", "pids.max") ==
+          ["80000", "100000", str(768 << 20), "300"],
+          "set writes seat1's cgroup at once, and only seat1's")
+    saved = l.sh("cat /var/lib/multiseat/state.json")
+    check('"seat1/memory.max": "512M"' in saved and '"seat1/cpu.max": "50%"' in saved,
+          "the new caps are saved in state.json")
+    rc, out = l.run(f"{CTL} status")
+    check(rc == 0 and "cpu.max=50% (set), memory.max=512M (set), pids.max=200 (set)" in out and
+          any(line.split()[:1] == ["seat1"] and "/512M" in line and "/200" in line
+              for line in out.splitlines()),
+          "multiseatctl status shows the caps and the usage against them")
+    rc, out = l.run(f"{CTL} set seat1 memory.max=12Q cpu.max=20% 2>&1")
+    check(rc == 2 and "memory.max=12Q: expected a size" in out and
+          cgroup_files(l, "seat1", "cpu.max")[0] == "50000",
+          f"a bad value is refused whole, nothing changes ({out.strip()})")
+    rc, out = l.run(f"{CTL} set seat1 bogus=1 2>&1")
+    check(rc == 2 and "unknown key 'bogus'" in out, f"an unknown key is refused ({out.strip()})")
+    rc, out = l.run(f"{CTL} set seat1 cpu.max=default")
+    check(rc == 0 and cgroup_files(l, "seat1", "cpu.max") == ["80000", "100000"] and
+          "seat1/cpu.max" not in l.sh("cat /var/lib/multiseat/state.json"),
+          "cpu.max=default goes back to the configuration's value")
+    l.sh("sed -i -e 's/^pids.max = 300/pids.max = 250/' -e '/^memory.max = 768M/d' /tmp/ms.conf; "
+         "kill -HUP $(cat /tmp/daemon.pid); sleep 3")
+    check(cgroup_files(l, "seat2", "pids.max", "memory.max") == ["250", "max"] and
+          cgroup_files(l, "seat1", "pids.max", "memory.max") == ["200", str(512 << 20)],
+          "a reload writes changed caps live; the seat's own set values still win")
+    after = {n: (s.get("pid"), s.get("restarts")) for n, s in seats_by_name(status(l)).items()}
+    check(after == before and l.run(f"kill -0 {foot}")[0] == 0,
+          f"no compositor or session restarted for any of it ({before} -> {after})")
+
+
 def main():
     topo = lab.default_topology()
     with lab.Lab(topo, name="test-daemon") as l:
@@ -91,8 +134,9 @@ def main():
         time.sleep(8)  # foot starts slowly under TCG
         foot = l.sh("pgrep -u lab-1 -x foot | head -1").strip()
         info = l.sh(f"cat /proc/{foot}/cgroup /proc/{foot}/oom_score_adj").split() if foot else []
-        check(info == ["0::/multiseat/seat-seat1/compositor", "0"],
+        check(info == ["0::/multiseat/seat-seat1/session", "0"],
               f"seat1's session is inside the seat's cgroup, with the default OOM score ({info})")
+        live_caps(l, cg, foot)
         type_line(l, "kbd1", f"echo $XDG_SEAT:kbd1 >> {TYPED}")
         type_line(l, "kbd2", f"echo $XDG_SEAT:kbd2 >> {TYPED}")
         l.wait_guest(f"[ $(wc -l < {TYPED}) -ge 2 ]", timeout=60)

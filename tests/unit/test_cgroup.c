@@ -268,6 +268,26 @@ static void test_cpuset_auto(void **state)
 	assert_int_equal(cgroup_cpuset_auto(1, 2, 128, buf, 6), -ENOSPC);
 }
 
+static void test_parse_proc_stat_ppid(void **state)
+{
+	(void)state;
+	pid_t ppid = -1;
+	assert_int_equal(
+		cgroup_parse_proc_stat_ppid("4242 (sh) S 17 4242 4242 0 -1 4194560 1\n", &ppid), 0);
+	assert_int_equal(ppid, 17);
+	/* A command name may hold spaces and parentheses. */
+	assert_int_equal(cgroup_parse_proc_stat_ppid("9 (a) b (c)) R 1 9 9", &ppid), 0);
+	assert_int_equal(ppid, 1);
+	assert_int_equal(cgroup_parse_proc_stat_ppid("9 (x) Z 0", &ppid), 0);
+	assert_int_equal(ppid, 0);
+	assert_int_equal(cgroup_parse_proc_stat_ppid("", &ppid), -EINVAL);
+	assert_int_equal(cgroup_parse_proc_stat_ppid("9 (sh)", &ppid), -EINVAL);
+	assert_int_equal(cgroup_parse_proc_stat_ppid("9 (sh) S", &ppid), -EINVAL);
+	assert_int_equal(cgroup_parse_proc_stat_ppid("9 (sh) S x1", &ppid), -EINVAL);
+	assert_int_equal(cgroup_parse_proc_stat_ppid("9 (sh) S -3 1", &ppid), -EINVAL);
+	assert_int_equal(cgroup_parse_proc_stat_ppid("9 (sh) S 99999999999 1", &ppid), -EINVAL);
+}
+
 static void test_parse_proc_self(void **state)
 {
 	char buf[128];
@@ -1129,6 +1149,7 @@ int main(void)
 		cmocka_unit_test(test_format_limits),
 		cmocka_unit_test(test_cpuset_auto),
 		cmocka_unit_test(test_parse_proc_self),
+		cmocka_unit_test(test_parse_proc_stat_ppid),
 		cmocka_unit_test_setup_teardown(test_root_enables_controllers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_root_missing_controllers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_root_write_failure, setup, teardown),

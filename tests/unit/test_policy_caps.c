@@ -78,10 +78,14 @@ static void test_pairs_refused(void **state)
 	assert_refused("memory.swap.max=-1", "memory.swap.max=-1: expected a size such as 512M, "
 					     "2G or 1073741824 (K, M, G, T: powers of 1024), or "
 					     "max");
-	assert_refused("cpu.max=50", "cpu.max=50: expected a share of one CPU such as 50% or "
-				     "150% (1% to 100000%), or max");
-	assert_refused("cpu.max=0%", "cpu.max=0%: expected a share of one CPU such as 50% or "
-				     "150% (1% to 100000%), or max");
+	assert_refused("cpu.max=50",
+		       "cpu.max=50: expected a share of one CPU such as 50% or 150%, or of "
+		       "the whole machine such as 25% of machine (at most "
+		       "100000% of one CPU), or max");
+	assert_refused("cpu.max=0%",
+		       "cpu.max=0%: expected a share of one CPU such as 50% or 150%, or of "
+		       "the whole machine such as 25% of machine (at most "
+		       "100000% of one CPU), or max");
 	assert_refused("cpu.weight=0", "cpu.weight=0: expected a weight from 1 to 10000");
 	assert_refused("cpu.weight=max", "cpu.weight=max: expected a weight from 1 to 10000");
 	assert_refused("pids.max=0",

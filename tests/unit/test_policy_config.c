@@ -286,11 +286,22 @@ static void test_cpu_and_integers(void **state)
 	assert_int_equal(v, 150);
 	assert_int_equal(policy_parse_cpu_percent("max", &v, &why), 0);
 	assert_true(v == POLICY_MAX);
-	const char *bad[] = {"50", "0%", "%", "50 %", "100001%", "-5%", "1.5%"};
+	const char *bad[] = {"50",	     "0%",   "%",      "50 %",	      "100001%",
+			     "-5%",	     "1.5%", "50% of", "50% of cpus", "50% of machine ",
+			     "0% of machine"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		if (policy_parse_cpu_percent(bad[i], &v, &why) != -EINVAL)
 			fail_msg("cpu.max '%s' was accepted", bad[i]);
 	}
+	/* A share of the whole machine is one of a CPU times the CPUs. */
+	assert_int_equal(policy_parse_cpu_share("25% of machine", 8, &v, &why), 0);
+	assert_int_equal(v, 200);
+	assert_int_equal(policy_parse_cpu_share("100% of machine", 1, &v, &why), 0);
+	assert_int_equal(v, 100);
+	assert_int_equal(policy_parse_cpu_share("50%", 8, &v, &why), 0);
+	assert_int_equal(v, 50);
+	assert_int_equal(policy_parse_cpu_share("50000% of machine", 4, &v, &why), -EINVAL);
+	assert_int_equal(policy_parse_cpu_share("50% of machine", 0, &v, &why), -EINVAL);
 	assert_int_equal(policy_parse_integer("7", 1, 10, false, &v, &why), 0);
 	assert_int_equal(v, 7);
 	assert_int_equal(policy_parse_integer("11", 1, 10, false, &v, &why), -EINVAL);

@@ -1,0 +1,193 @@
+"""Per-seat caps in the lab: two seats with cpu.max = 50%, memory.max = 256M, pids.max = 200.
+Seat1's session is weston-simple-shm (its frame callbacks, traced with WAYLAND_DEBUG, tell
+whether seat1 keeps getting frames); seat2's session is a shell that runs what the test drops
+into its command folder, so every load below starts inside seat2's session exactly as a
+user's program would. A CPU hog is held to half a CPU, a memory hog is OOM-killed inside
+seat2 (the compositor survives and restarts the session), a fork bomb stops at pids.max,
+and the seat user can change none of it."""
+
+import re
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import lab  # noqa: E402
+from seats import (  # noqa: E402
+    COMPOSITOR, DAEMON, FRAMES, SESSION_PID, elapsed_s, frame_times, frames_between, guest_ms,
+    prepare_two_seats, run_in_seat2, seats_by_name, session_pid, status, two_seats_conf,
+    wait_status)
+
+check = lab.Checks()
+CG = "/sys/fs/cgroup/multiseat"
+SEAT1, SEAT2 = f"{CG}/seat-seat1", f"{CG}/seat-seat2"
+
+
+def running(seats, *names):
+    return all(seats.get(n, {}).get("state") == "running" for n in names)
+
+
+def cpu_usage_usec(l, cgroup):
+    text = l.sh(f"cat {cgroup}/cpu.stat")
+    m = re.search(r"^usage_usec (\d+)$", text, re.M)
+    return int(m.group(1)) if m else -1
+
+
+def events(l, path):
+    return dict(line.split() for line in l.sh(f"cat {path}").splitlines() if line.strip())
+
+
+def start_seats(l):
+    """The two capped seats; returns their compositors' pids and seat1's client's pid."""
+    prepare_two_seats(l)
+    conf = two_seats_conf(l, "cpu.max = 50%\nmemory.max = 256M\npids.max = 200\n")
+    l.sh(f"cat > /tmp/ms.conf <<'EOF'\n{conf}EOF")
+    l.sh(f"{DAEMON} --config /tmp/ms.conf --compositor {COMPOSITOR} > /tmp/daemon.log 2>&1 "
+         "& echo $! > /tmp/daemon.pid")
+    st = wait_status(l, lambda s: running(s, "seat1", "seat2"))
+    seats = seats_by_name(st)
+    check(running(seats, "seat1", "seat2"), "both seats run")
+    comp = {n: (seats.get(n) or {}).get("pid") for n in ("seat1", "seat2")}
+
+    # Where everything runs, and what protects the compositor.
+    check(l.wait_guest(f"[ -s {SESSION_PID} ]", timeout=30) and
+          l.wait_guest(f"grep -q 'wl_callback@.*done' {FRAMES}", timeout=60),
+          "both sessions start")
+    runner = session_pid(l)
+    shm = l.sh("pgrep -u lab-1 -x weston-simple-s | head -1").strip()
+    where = {
+        "compositor1": l.sh(f"cat /proc/{comp['seat1']}/cgroup").strip(),
+        "session1": l.sh(f"cat /proc/{shm}/cgroup").strip() if shm else "",
+        "session2": l.sh(f"cat /proc/{runner}/cgroup").strip() if runner else "",
+    }
+    check(where == {"compositor1": "0::/multiseat/seat-seat1/compositor",
+                    "session1": "0::/multiseat/seat-seat1/session",
+                    "session2": "0::/multiseat/seat-seat2/session"},
+          f"compositors run in compositor/, sessions in session/ ({where})")
+    files = l.sh(f"cat {SEAT2}/cpu.max {SEAT2}/memory.max {SEAT2}/pids.max "
+                 f"{SEAT2}/session/memory.oom.group {SEAT2}/compositor/memory.min").split()
+    check(files == ["50000", "100000", str(256 << 20), "200", "1", str(64 << 20)],
+          f"seat2 carries its caps, session/ memory.oom.group 1, compositor/ memory.min "
+          f"64M ({files})")
+    tries = {
+        "raise cpu.max": f"echo max > {SEAT2}/cpu.max",
+        "raise memory.max": f"echo max > {SEAT2}/memory.max",
+        "leave the session": f"echo $$ > {CG}/cgroup.procs",
+        "move into compositor/": f"echo $$ > {SEAT2}/compositor/cgroup.procs",
+    }
+    allowed = [what for what, cmd in tries.items()
+               if l.run(f"su lab-2 -c '{cmd}' 2>/dev/null")[0] == 0]
+    check(not allowed, f"the seat user can change none of its limits ({allowed or 'none'})")
+    return comp, shm
+
+
+def cpu_hog(l, comp, shm):
+    """Four busy workers in seat2 get half a CPU; seat1 keeps its frames."""
+    t_idle = guest_ms(l)
+    time.sleep(5)
+    t_idle_end = guest_ms(l)
+    idle_span = elapsed_s(t_idle, t_idle_end)
+    idle_frames = len(frames_between(frame_times(l), t_idle, t_idle_end))
+    run_in_seat2(l, "cpu", "exec stress-ng --cpu 4 --timeout 30s")
+    check(l.wait_guest("pgrep -u lab-2 stress-ng-cpu >/dev/null || "
+                       "pgrep -u lab-2 -f 'stress-ng' >/dev/null", timeout=20),
+          "stress-ng --cpu 4 runs in seat2's session")
+    time.sleep(3)
+    throttled0 = events(l, f"{SEAT2}/cpu.stat").get("nr_throttled", "0")
+    t0, u0 = guest_ms(l), cpu_usage_usec(l, SEAT2)
+    time.sleep(10)
+    t1, u1 = guest_ms(l), cpu_usage_usec(l, SEAT2)
+    span = elapsed_s(t0, t1)
+    share = (u1 - u0) / (span * 1e6)
+    busy_frames = len(frames_between(frame_times(l), t0, t1))
+    stats = events(l, f"{SEAT2}/cpu.stat")
+    check(0.35 <= share <= 0.65,
+          f"the CPU hog is held to its cap: {share:.0%} of one CPU over "
+          f"{span:.1f} s (cap 50% ± 15%)")
+    check(int(stats.get("nr_throttled", 0)) > int(throttled0),
+          f"the kernel throttled seat2 ({throttled0} -> {stats.get('nr_throttled')} periods)")
+    idle_rate, busy_rate = idle_frames / idle_span, busy_frames / span
+    check(busy_frames > 0 and busy_rate >= 0.5 * idle_rate,
+          f"seat1 keeps getting frames under seat2's CPU hog ({busy_rate:.1f}/s, "
+          f"{idle_rate:.1f}/s before)")
+    usage = ((seats_by_name(status(l)).get("seat2") or {}).get("usage") or {})
+    check(usage.get("cpu_throttled_periods", 0) > 0,
+          f"multiseatctl status shows the throttling ({usage.get('cpu_throttled_periods')})")
+    l.run("pkill -u lab-2 stress-ng; sleep 1")
+
+
+def memory_hog(l, comp, shm):
+    """A hog in seat2's session is OOM-killed inside seat2, with its session."""
+    before = events(l, f"{SEAT2}/memory.events").get("oom_kill", "0")
+    old_runner = session_pid(l)
+    run_in_seat2(l, "mem", "exec python3 -c 'import time\nb = []\nwhile True:\n"
+                 "    b.append(bytearray(8 << 20))\n    time.sleep(0.02)'")
+    killed = l.wait_guest(f"[ $(awk '/^oom_kill/ {{print $2}}' {SEAT2}/memory.events) "
+                          f"-gt {before} ]", timeout=60)
+    after = events(l, f"{SEAT2}/memory.events")
+    check(killed, f"the memory hog is OOM-killed in seat2 (oom_kill {before} -> "
+          f"{after.get('oom_kill')})")
+    restarted = l.wait_guest(f"[ -s {SESSION_PID} ] && [ $(cat {SESSION_PID}) != {old_runner} ]",
+                             timeout=30)
+    new_runner = session_pid(l)
+    seats = seats_by_name(status(l))
+    check(restarted and not l.run(f"kill -0 {old_runner} 2>/dev/null")[0] == 0,
+          f"the whole session went with it (memory.oom.group) and was restarted "
+          f"({old_runner} -> {new_runner})")
+    check((seats.get("seat2") or {}).get("pid") == comp["seat2"] and
+          l.run(f"kill -0 {comp['seat2']}")[0] == 0,
+          "seat2's compositor survives the OOM kill")
+    check((seats.get("seat1") or {}).get("pid") == comp["seat1"] and
+          l.run(f"kill -0 {shm}")[0] == 0 and
+          events(l, f"{SEAT1}/memory.events").get("oom_kill") == "0",
+          "seat1 is untouched (same compositor, same session, no OOM kill)")
+    oom = ((seats.get("seat2") or {}).get("usage") or {}).get("oom_kills", 0)
+    check(oom >= 1, f"multiseatctl status shows the OOM kill ({oom})")
+    here = l.sh(f"cat /proc/{new_runner}/cgroup").strip() if new_runner else ""
+    check(here == "0::/multiseat/seat-seat2/session",
+          f"the restarted session is placed in session/ again ({here})")
+
+
+def fork_bomb(l, comp, shm):
+    """A fork bomb stops at pids.max and the host stays responsive."""
+    # Linux 6.1 counts a refused fork in pids.events of the forking task's cgroup (session/),
+    # later kernels in the one whose limit was hit (seat-seat2): look at both.
+    files = f"{SEAT2}/pids.events {SEAT2}/session/pids.events"
+    before = l.sh(f"cat {files} | awk '/^max/ {{n += $2}} END {{print n + 0}}'").strip()
+    run_in_seat2(l, "bomb", "bomb() { bomb | bomb & }; bomb")
+    hit = l.wait_guest(f"[ $(cat {files} | awk '/^max/ {{n += $2}} END {{print n + 0}}') "
+                       f"-gt {before} ]", timeout=60)
+    time.sleep(3)
+    current = l.sh(f"cat {SEAT2}/pids.current").strip()
+    start = time.monotonic()
+    rc, out = l.run("ps -e | wc -l; ls /proc | wc -l", timeout=60)
+    took = time.monotonic() - start
+    after = l.sh(f"cat {files} | awk '/^max/ {{n += $2}} END {{print n + 0}}'").strip()
+    check(hit and int(current) <= 200,
+          f"the fork bomb stops at pids.max (pids.current {current}, refused forks "
+          f"{before} -> {after})")
+    check(rc == 0, f"the test's own commands still run during the bomb ({took:.1f} s)")
+    check((seats_by_name(status(l)).get("seat1") or {}).get("state") == "running" and
+          l.run(f"kill -0 {shm}")[0] == 0, "seat1 keeps running during the bomb")
+    l.sh(f"echo 1 > {SEAT2}/session/cgroup.kill")
+    gone = l.wait_guest(f"[ $(cat {SEAT2}/session/cgroup.procs | wc -l) -le 2 ]",
+                        timeout=30)
+    check(gone and l.run(f"kill -0 {comp['seat2']}")[0] == 0,
+          "cgroup.kill clears the bomb; seat2's compositor is still there")
+    log = l.sh("cat /tmp/daemon.log")
+    check("not the compositor's child" not in log and "Permission denied" not in log,
+          "the daemon placed every session process without a complaint")
+
+
+def main():
+    with lab.Lab(lab.default_topology(), name="test-caps") as l:
+        check.report_on_failure(l)
+        comp, shm = start_seats(l)
+        for phase in (cpu_hog, memory_hog, fork_bomb):
+            phase(l, comp, shm)
+        l.sh("kill $(cat /tmp/daemon.pid); sleep 2")
+    return check.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(lab.run_test(main))

@@ -266,14 +266,10 @@ def test_misbehaving_clients():
 
 
 def main():
-    for test in [test_wayland_info, test_simple_shm, test_foot_wtype, test_weston_terminal,
-                 test_gtk, test_clipboard, test_kiosk, test_direct_scanout, test_identify, test_restart_and_exit,
-                 test_misbehaving_clients]:
-        try:
-            test()
-        except Exception as e:  # a broken case is a failure, not the end of the run
-            check(False, f"{test.__name__} raised {type(e).__name__}: {e}")
-    return check.finish()
+    return check.run_all([
+        test_wayland_info, test_simple_shm, test_foot_wtype, test_weston_terminal, test_gtk,
+        test_clipboard, test_kiosk, test_direct_scanout, test_identify, test_restart_and_exit,
+        test_misbehaving_clients])
 
 
 if __name__ == "__main__":

@@ -262,13 +262,8 @@ def test_bad_start():
 
 
 def main():
-    for test in [test_hello_ready_identify, test_held_session, test_placed_sessions,
-                 test_malformed_closes_the_link, test_bad_start]:
-        try:
-            test()
-        except Exception as e:  # a broken case is a failure, not the end of the run
-            check(False, f"{test.__name__} raised {type(e).__name__}: {e}")
-    return check.finish()
+    return check.run_all([test_hello_ready_identify, test_held_session, test_placed_sessions,
+                          test_malformed_closes_the_link, test_bad_start])
 
 
 if __name__ == "__main__":

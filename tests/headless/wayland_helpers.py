@@ -32,6 +32,16 @@ class Checks:
         print(f"{self.suite}: {len(self.passed)} passed, {len(self.failed)} failed")
         return 1 if self.failed else 0
 
+    def run_all(self, tests):
+        """Runs each test function; one that raises is a failure, not the end of the run.
+        Returns finish()'s exit status."""
+        for test in tests:
+            try:
+                test()
+            except Exception as e:
+                self(False, f"{test.__name__} raised {type(e).__name__}: {e}")
+        return self.finish()
+
 
 class Screenshot:
     def __init__(self, path):

@@ -22,6 +22,11 @@ def status(l):
         return None
 
 
+def events(l, path):
+    """A flat keyed cgroup file (cpu.stat, memory.events, ...) as a dict of strings."""
+    return dict(line.split() for line in l.sh(f"cat {path}").splitlines() if line.strip())
+
+
 def seats_by_name(st):
     return {s["name"]: s for s in (st or {}).get("seats", [])}
 

@@ -6,7 +6,6 @@ user's program would. A CPU hog is held to half a CPU, a memory hog is OOM-kille
 seat2 (the compositor survives and restarts the session), a fork bomb stops at pids.max,
 and the seat user can change none of it."""
 
-import re
 import sys
 import time
 from pathlib import Path
@@ -14,9 +13,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lab  # noqa: E402
 from seats import (  # noqa: E402
-    COMPOSITOR, DAEMON, FRAMES, SESSION_PID, elapsed_s, frame_times, frames_between, guest_ms,
-    prepare_two_seats, run_in_seat2, seats_by_name, session_pid, status, two_seats_conf,
-    wait_status)
+    COMPOSITOR, DAEMON, FRAMES, SESSION_PID, elapsed_s, events, frame_times, frames_between,
+    guest_ms, prepare_two_seats, run_in_seat2, seats_by_name, session_pid, status,
+    two_seats_conf, wait_status)
 
 check = lab.Checks()
 CG = "/sys/fs/cgroup/multiseat"
@@ -25,16 +24,6 @@ SEAT1, SEAT2 = f"{CG}/seat-seat1", f"{CG}/seat-seat2"
 
 def running(seats, *names):
     return all(seats.get(n, {}).get("state") == "running" for n in names)
-
-
-def cpu_usage_usec(l, cgroup):
-    text = l.sh(f"cat {cgroup}/cpu.stat")
-    m = re.search(r"^usage_usec (\d+)$", text, re.M)
-    return int(m.group(1)) if m else -1
-
-
-def events(l, path):
-    return dict(line.split() for line in l.sh(f"cat {path}").splitlines() if line.strip())
 
 
 def start_seats(l):
@@ -94,9 +83,9 @@ def cpu_hog(l, comp, shm):
           "stress-ng --cpu 4 runs in seat2's session")
     time.sleep(3)
     throttled0 = events(l, f"{SEAT2}/cpu.stat").get("nr_throttled", "0")
-    t0, u0 = guest_ms(l), cpu_usage_usec(l, SEAT2)
+    t0, u0 = guest_ms(l), int(events(l, f"{SEAT2}/cpu.stat")["usage_usec"])
     time.sleep(10)
-    t1, u1 = guest_ms(l), cpu_usage_usec(l, SEAT2)
+    t1, u1 = guest_ms(l), int(events(l, f"{SEAT2}/cpu.stat")["usage_usec"])
     span = elapsed_s(t0, t1)
     share = (u1 - u0) / (span * 1e6)
     busy_frames = len(frames_between(frame_times(l), t0, t1))

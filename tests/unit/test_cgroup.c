@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "cgroup.h"
+#include "errors_assert.h"
 #include "tmptree.h"
 
 #define ALL_CONTROLLERS "cpuset cpu io memory hugetlb pids rdma misc\n"
@@ -125,39 +126,9 @@ static struct cgroup_root *open_root(const struct fixture *f, const char *contro
 
 static struct policy_caps unset_caps(void)
 {
-	return (struct policy_caps){
-		.cpu_weight = POLICY_UNSET,
-		.cpu_max_percent = POLICY_UNSET,
-		.memory_max = POLICY_UNSET,
-		.memory_high = POLICY_UNSET,
-		.memory_swap_max = POLICY_UNSET,
-		.pids_max = POLICY_UNSET,
-		.io_weight = POLICY_UNSET,
-	};
-}
-
-static void print_errors(const struct policy_errors *errors)
-{
-	for (size_t i = 0; i < errors->count; i++)
-		print_message("  %s\n", errors->lines[i] ? errors->lines[i] : "(no memory)");
-}
-
-/* Some error line contains every one of the NULL-terminated fragments. */
-static void assert_error_has(const struct policy_errors *errors, ...)
-{
-	for (size_t i = 0; i < errors->count; i++) {
-		const char *line = errors->lines[i];
-		bool all = line != NULL;
-		va_list ap;
-		va_start(ap, errors);
-		for (const char *part; all && (part = va_arg(ap, const char *));)
-			all = strstr(line, part) != NULL;
-		va_end(ap);
-		if (all)
-			return;
-	}
-	print_errors(errors);
-	fail_msg("no error line has the expected words");
+	struct policy_caps caps;
+	policy_caps_init(&caps);
+	return caps;
 }
 
 static void assert_no_errors(const struct policy_errors *errors)

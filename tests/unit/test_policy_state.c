@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "errors_assert.h"
 #include "policy.h"
 #include "tmptree.h"
 
@@ -96,30 +97,6 @@ static int count_prefixed(const char *dir, const char *prefix, char *name, size_
 	}
 	closedir(d);
 	return count;
-}
-
-static void print_errors(const struct policy_errors *errors)
-{
-	for (size_t i = 0; i < errors->count; i++)
-		print_message("  %s\n", errors->lines[i] ? errors->lines[i] : "(no memory)");
-}
-
-/* Some error line contains every one of the NULL-terminated fragments. */
-static void assert_error_has(const struct policy_errors *errors, ...)
-{
-	for (size_t i = 0; i < errors->count; i++) {
-		const char *line = errors->lines[i];
-		bool all = line != NULL;
-		va_list ap;
-		va_start(ap, errors);
-		for (const char *part; all && (part = va_arg(ap, const char *));)
-			all = strstr(line, part) != NULL;
-		va_end(ap);
-		if (all)
-			return;
-	}
-	print_errors(errors);
-	fail_msg("no error line has the expected words");
 }
 
 static void fill(struct policy_saved *saved)

@@ -98,8 +98,9 @@ enum cgroup_part {
 	CGROUP_SEAT,	   /* seat-<name>: the caps; no process lives here */
 	CGROUP_COMPOSITOR, /* seat-<name>/compositor: the compositor, memory.min protects it */
 	CGROUP_SESSION,	   /* seat-<name>/session: what the session starts, memory.oom.group 1 */
+	CGROUP_SERVICES,   /* seat-<name>/services: the seat user's session bus and PipeWire */
 };
-#define CGROUP_PART_COUNT 3
+#define CGROUP_PART_COUNT 4
 
 struct cgroup_seat {
 	struct cgroup_root *root; /* borrowed: it outlives the seat */
@@ -110,7 +111,7 @@ struct cgroup_seat {
 };
 
 /*
- * Makes seat-<name> under the root and its compositor/ and session/ (mode 0755, owned by
+ * Makes seat-<name> under the root and its compositor/, session/ and services/ (mode 0755, owned by
  * the caller, root: the seat's user must not be able to write its limits), enables the
  * root's controllers (but cpuset) in the seat's cgroup.subtree_control, writes the caps and
  * then compositor/memory.min (`compositor_memory_min` bytes, POLICY_UNSET to leave it) and

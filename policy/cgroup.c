@@ -66,6 +66,7 @@ static const char *const part_dirs[CGROUP_PART_COUNT] = {
 	[CGROUP_SEAT] = NULL,
 	[CGROUP_COMPOSITOR] = "compositor",
 	[CGROUP_SESSION] = "session",
+	[CGROUP_SERVICES] = "services",
 };
 
 enum write_flags {
@@ -749,9 +750,9 @@ int cgroup_seat_remove(struct cgroup_seat *seat, struct policy_errors *errors)
 {
 	unsigned flags = test_flags(seat->root);
 	int first = 0;
-	keep(&first, remove_dir(seat->paths[CGROUP_SESSION], flags, errors));
-	keep(&first, remove_dir(seat->paths[CGROUP_COMPOSITOR], flags, errors));
-	keep(&first, remove_dir(seat->paths[CGROUP_SEAT], flags, errors));
+	/* The leaves first: a cgroup with children cannot go. */
+	for (int part = CGROUP_PART_COUNT - 1; part >= CGROUP_SEAT; part--)
+		keep(&first, remove_dir(seat->paths[part], flags, errors));
 	return first;
 }
 

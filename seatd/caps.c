@@ -228,6 +228,11 @@ const char *caps_seat_compositor_dir(const struct seat *seat)
 	return seat->cgroup ? cgroup_seat_path(seat->cgroup, CGROUP_COMPOSITOR) : NULL;
 }
 
+const char *caps_seat_services_dir(const struct seat *seat)
+{
+	return seat->cgroup ? cgroup_seat_path(seat->cgroup, CGROUP_SERVICES) : NULL;
+}
+
 /* The parent of `pid`, from /proc; a negative errno when it cannot be read. */
 static pid_t parent_of(pid_t pid)
 {

@@ -41,6 +41,8 @@ void caps_missing_controllers(const struct daemon *daemon, const struct policy_c
 			      char *names, size_t size);
 /* The directory the seat's compositor is to run in; NULL when seats run uncapped. */
 const char *caps_seat_compositor_dir(const struct seat *seat);
+/* The directory the seat user's services (session bus, PipeWire) run in; NULL: uncapped. */
+const char *caps_seat_services_dir(const struct seat *seat);
 /*
  * Moves `pid`, a child of the seat's compositor waiting before exec (LINK_SESSION_SPAWNED),
  * into the seat's session cgroup. 0, -EPERM when it is not the compositor's child (refused

@@ -20,6 +20,8 @@
 #include "control.h"
 #include "input.h"
 #include "seat.h"
+#include "services.h"
+#include "sound.h"
 
 /* udev sends bursts (a hub brings several devices): one rescan after they settle. */
 #define RESCAN_DELAY_MS 150
@@ -352,6 +354,7 @@ void daemon_reconcile(struct daemon *daemon)
 	}
 	save_autoseat_names(daemon, &a);
 	claim_watch_update(daemon);
+	sound_sync_acls(daemon);
 out:
 	free(dest);
 	free(gets_keyboard);
@@ -362,6 +365,7 @@ out:
 
 static void handle_input_gone(void *data, struct hw_input *input)
 {
+	input->gone = true;
 	seat_device_detach(input);
 }
 
@@ -445,7 +449,8 @@ static int handle_child(int signal, void *data)
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		struct seat *seat, *tmp;
 		wl_list_for_each_safe (seat, tmp, &daemon->seats, link) {
-			if (seat_handle_exit(seat, pid, status))
+			if (seat_handle_exit(seat, pid, status) ||
+			    services_handle_exit(seat->services, pid, status))
 				break;
 		}
 	}
@@ -548,6 +553,8 @@ int daemon_run(const struct daemon_options *options)
 		log_error("%s cannot be made: %s", options->runtime_dir, strerror(errno));
 		goto out;
 	}
+	/* Without it the seats' WirePlumber would reserve over D-Bus and try Bluetooth: said. */
+	services_write_config(options->runtime_dir);
 	snprintf(daemon.control_path, sizeof(daemon.control_path), "%s/control",
 		 options->runtime_dir);
 	daemon.control =

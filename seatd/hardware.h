@@ -43,6 +43,7 @@ struct hw_input {
 	char **properties; /* "NAME=VALUE" */
 	size_t property_count;
 	bool seen;
+	bool gone; /* unplugged: being taken off its seat before it is freed */
 
 	/* The daemon's: where it is and the fd its seat holds. */
 	struct seat *seat;

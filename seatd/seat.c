@@ -24,6 +24,8 @@
 #include "input.h"
 #include "log.h"
 #include "protocol.h"
+#include "services.h"
+#include "sound.h"
 
 /* How long a compositor gets to exit after SIGTERM before SIGKILL. */
 #define STOP_TIMEOUT_MS 5000
@@ -64,6 +66,13 @@ struct seat *seat_create(struct daemon *daemon, const char *name, int number)
 	snprintf(seat->runtime_dir, sizeof(seat->runtime_dir), "%s/%s",
 		 daemon->options->runtime_dir, name);
 	wl_list_init(&seat->link);
+	seat->services = services_create(seat);
+	if (!seat->services) {
+		wl_event_source_remove(seat->timer);
+		free(seat->name);
+		free(seat);
+		return NULL;
+	}
 	return seat;
 }
 
@@ -89,6 +98,7 @@ void seat_destroy(struct seat *seat)
 	if (seat->link_fd >= 0)
 		close(seat->link_fd);
 	gpu_lease_destroy(seat->lease);
+	services_destroy(seat->services);
 	caps_seat_release(seat);
 	wl_event_source_remove(seat->timer);
 	clear_outputs(seat);
@@ -336,6 +346,10 @@ void seat_start(struct seat *seat)
 	}
 	if (make_lease(seat) < 0)
 		goto fail;
+	/* The services first, with the seat's sound cards open to its user: the session finds them.
+	 */
+	services_start(seat->services);
+	sound_sync_acls(daemon);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv) < 0) {
 		log_error("seat %s: no seat link: %s", seat->name, strerror(errno));
 		goto fail;
@@ -351,6 +365,7 @@ void seat_start(struct seat *seat)
 		.terminal = seat->settings.mode == POLICY_MODE_DESKTOP ? DEFAULT_SESSION : NULL,
 		.log_level = daemon->options->log_level,
 		.cgroup = caps_seat_compositor_dir(seat),
+		.env = services_session_env(seat->services),
 	};
 	pid_t pid = spawn_compositor(&params, error, sizeof(error));
 	close(sv[1]);
@@ -397,6 +412,10 @@ void seat_start(struct seat *seat)
 
 fail:
 	drop_lease(seat);
+	if (services_running(seat->services)) {
+		services_stop(seat->services);
+		sound_sync_acls(daemon);
+	}
 	schedule_retry(seat, SEAT_FAILED);
 	seat->attempt = backoff_next_attempt(seat->attempt, 0);
 }
@@ -464,6 +483,8 @@ bool seat_handle_exit(struct seat *seat, pid_t pid, int status)
 			 (int)pid, WEXITSTATUS(status), (unsigned long long)ran);
 	/* Whatever the session left behind goes with it: its process group, its cgroup. */
 	kill(-pid, SIGKILL);
+	services_stop(seat->services);
+	sound_sync_acls(daemon);
 	caps_seat_kill(seat);
 	seat->pid = 0;
 	close_link(seat);
@@ -585,6 +606,8 @@ void seat_device_attach(struct seat *seat, struct hw_input *input, const char *r
 	log_info("input %s (%s, %s) joins seat %s: %s", input->key, input->devnode,
 		 hw_input_kind(input), seat->name, reason ? reason : "");
 	send_device(seat, input);
+	if (input->sound)
+		services_sound_added(seat->services, sound_card_number(input->sysname));
 }
 
 void seat_device_detach(struct hw_input *input)
@@ -595,6 +618,13 @@ void seat_device_detach(struct hw_input *input)
 	revoke_device(seat, input);
 	log_info("input %s (%s) leaves seat %s", input->key, input->devnode, seat->name);
 	input->seat = NULL;
+	/*
+	 * A card that is still there may be open in the seat's PipeWire: the ACL going (at the
+	 * next sound_sync_acls) would not close that, a restart does. An unplugged one is
+	 * closed already, and the seat's sound falls back to its next device at once.
+	 */
+	if (input->sound && !input->gone)
+		services_restart_audio(seat->services);
 }
 
 /* ---- claiming ---- */
@@ -706,6 +736,7 @@ struct json_object *seat_to_json(struct seat *seat)
 	}
 	json_object_object_add(o, "devices", devices);
 	json_object_object_add(o, "sound", sound);
+	json_object_object_add(o, "audio", services_to_json(seat->services));
 	return o;
 }
 

@@ -51,6 +51,7 @@ struct seat {
 	struct spawn_user user;
 	char user_error[256];
 	char runtime_dir[256];
+	struct services *services; /* session bus, PipeWire: beside the compositor */
 
 	enum seat_state state;
 	pid_t pid;

@@ -100,7 +100,7 @@ _Noreturn static void child_fail(int report, const char *what)
 	_exit(127);
 }
 
-_Noreturn static void child(const struct spawn_compositor *p, int report)
+_Noreturn static void child(const struct spawn_process *p, int report)
 {
 	/* The daemon's signal dispositions and mask must not leak into the seat. */
 	sigset_t none;
@@ -111,20 +111,20 @@ _Noreturn static void child(const struct spawn_compositor *p, int report)
 	if (setsid() < 0)
 		child_fail(report, "setsid");
 
-	/* fd 3 is the link; the report pipe is close-on-exec; everything else goes. */
+	/* fd 3 is the link, if any; the report pipe is close-on-exec; everything else goes. */
 	if (p->link_fd == LINK_FD) {
 		int flags = fcntl(LINK_FD, F_GETFD);
 		if (flags < 0 || fcntl(LINK_FD, F_SETFD, flags & ~FD_CLOEXEC) < 0)
 			child_fail(report, "seat link fd");
-	} else if (dup2(p->link_fd, LINK_FD) < 0) {
+	} else if (p->link_fd >= 0 && dup2(p->link_fd, LINK_FD) < 0) {
 		child_fail(report, "seat link fd");
 	}
-	if (report == LINK_FD)
+	if (p->link_fd >= 0 && report == LINK_FD)
 		child_fail(report, "report pipe on fd 3");
 	int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (devnull < 0 || dup2(devnull, STDIN_FILENO) < 0)
 		child_fail(report, "/dev/null");
-	for (int fd = LINK_FD + 1; fd < 1024; fd++) {
+	for (int fd = p->link_fd >= 0 ? LINK_FD + 1 : LINK_FD; fd < 1024; fd++) {
 		if (fd != report)
 			close(fd);
 	}
@@ -138,13 +138,16 @@ _Noreturn static void child(const struct spawn_compositor *p, int report)
 			child_fail(report, procs);
 		close(fd);
 	}
-	/* The OOM killer takes the session before the compositor (the session raises its own). */
-	int oom = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-	if (oom >= 0) {
-		if (write(oom, "-500\n", 5) < 0) {
-			/* Not fatal: the compositor is then as likely a victim as anything else. */
+	if (p->oom_score_adj != 0) {
+		char value[16];
+		int n = snprintf(value, sizeof(value), "%d\n", p->oom_score_adj);
+		int oom = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+		if (oom >= 0) {
+			if (write(oom, value, (size_t)n) < 0) {
+				/* Not fatal: the process is then as likely a victim as anything. */
+			}
+			close(oom);
 		}
-		close(oom);
 	}
 
 	const struct spawn_user *u = p->user;
@@ -173,35 +176,15 @@ _Noreturn static void child(const struct spawn_compositor *p, int report)
 	    setenv("XDG_SEAT", p->seat, 1) < 0 || setenv("XDG_SESSION_TYPE", "wayland", 1) < 0 ||
 	    setenv("LANG", "C.UTF-8", 1) < 0)
 		child_fail(report, "setenv");
-
-	const char *argv[24];
-	int n = 0;
-	argv[n++] = p->compositor;
-	argv[n++] = "--seat-fd";
-	argv[n++] = "3";
-	argv[n++] = "--restart";
-	if (p->kiosk)
-		argv[n++] = "--kiosk";
-	if (p->terminal) {
-		argv[n++] = "--terminal";
-		argv[n++] = p->terminal;
+	for (size_t i = 0; p->env && p->env[i]; i++) {
+		if (putenv((char *)p->env[i]) != 0)
+			child_fail(report, "setenv");
 	}
-	if (p->log_level) {
-		argv[n++] = "--log-level";
-		argv[n++] = p->log_level;
-	}
-	if (p->session) {
-		argv[n++] = "--";
-		argv[n++] = "/bin/sh";
-		argv[n++] = "-c";
-		argv[n++] = p->session;
-	}
-	argv[n] = NULL;
-	execv(p->compositor, (char *const *)argv);
-	child_fail(report, p->compositor);
+	execv(p->argv[0], (char *const *)p->argv);
+	child_fail(report, p->argv[0]);
 }
 
-pid_t spawn_compositor(const struct spawn_compositor *params, char *error, size_t error_size)
+pid_t spawn_process(const struct spawn_process *params, char *error, size_t error_size)
 {
 	int report[2];
 	if (pipe2(report, O_CLOEXEC) < 0) {
@@ -238,4 +221,44 @@ pid_t spawn_compositor(const struct spawn_compositor *params, char *error, size_
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {
 	}
 	return err > 0 ? -err : -EIO;
+}
+
+pid_t spawn_compositor(const struct spawn_compositor *p, char *error, size_t error_size)
+{
+	const char *argv[24];
+	int n = 0;
+	argv[n++] = p->compositor;
+	argv[n++] = "--seat-fd";
+	argv[n++] = "3";
+	argv[n++] = "--restart";
+	if (p->kiosk)
+		argv[n++] = "--kiosk";
+	if (p->terminal) {
+		argv[n++] = "--terminal";
+		argv[n++] = p->terminal;
+	}
+	if (p->log_level) {
+		argv[n++] = "--log-level";
+		argv[n++] = p->log_level;
+	}
+	if (p->session) {
+		argv[n++] = "--";
+		argv[n++] = "/bin/sh";
+		argv[n++] = "-c";
+		argv[n++] = p->session;
+	}
+	argv[n] = NULL;
+	struct spawn_process process = {
+		.argv = argv,
+		.env = p->env,
+		.user = p->user,
+		.seat = p->seat,
+		.runtime_dir = p->runtime_dir,
+		.link_fd = p->link_fd,
+		.cgroup = p->cgroup,
+		/* The OOM killer takes the session before the compositor (the session raises its
+		   own). */
+		.oom_score_adj = -500,
+	};
+	return spawn_process(&process, error, error_size);
 }

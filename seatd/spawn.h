@@ -29,6 +29,28 @@ int spawn_runtime_dir_create(const char *dir, const struct spawn_user *user);
 /* Removes `dir` and everything in it; a missing dir is not an error. */
 int spawn_runtime_dir_remove(const char *dir);
 
+struct spawn_process {
+	const char *const *argv; /* argv[0] is the program's path */
+	/* "NAME=VALUE" on top of the seat's environment; NULL-terminated; NULL: none. */
+	const char *const *env;
+	const struct spawn_user *user;
+	const char *seat;	 /* XDG_SEAT */
+	const char *runtime_dir; /* XDG_RUNTIME_DIR */
+	int link_fd;		 /* becomes fd 3; -1: none */
+	const char *cgroup;	 /* the cgroup directory it runs in; NULL: the daemon's */
+	int oom_score_adj;	 /* 0: the daemon's */
+};
+
+/*
+ * Forks and execs argv as the seat user (initgroups, setgid, setuid; a new session; stdin
+ * /dev/null; a clean environment: PATH, HOME, USER, LOGNAME, SHELL, LANG, XDG_RUNTIME_DIR,
+ * XDG_SEAT, XDG_SESSION_TYPE=wayland, then `env`). Returns its pid, or a negative errno with
+ * the reason in `error` when the fork or anything before exec failed (the child reports that
+ * over a close-on-exec pipe, so a missing binary or a refused setuid is an error here, not a
+ * silent exit later).
+ */
+pid_t spawn_process(const struct spawn_process *params, char *error, size_t error_size);
+
 struct spawn_compositor {
 	const char *compositor; /* the multiseat-compositor binary */
 	const char *seat;	/* for XDG_SEAT and messages */
@@ -39,15 +61,11 @@ struct spawn_compositor {
 	const char *session;  /* sh -c SESSION; NULL: none */
 	const char *terminal; /* Super+Enter in desktop mode; NULL: none */
 	const char *log_level;
-	const char *cgroup; /* the cgroup directory it runs in; NULL: the daemon's */
+	const char *cgroup;	/* the cgroup directory it runs in; NULL: the daemon's */
+	const char *const *env; /* passed on to spawn_process (and so to the session) */
 };
 
-/*
- * Forks and execs the compositor as the seat user (initgroups, setgid, setuid; a new session;
- * a clean environment). Returns its pid, or a negative errno with the reason in `error` when
- * the fork or anything before exec failed (the child reports that over a close-on-exec pipe,
- * so a missing binary or a refused setuid is an error here, not a silent exit later).
- */
+/* spawn_process of the compositor with its options, the seat link as fd 3. */
 pid_t spawn_compositor(const struct spawn_compositor *params, char *error, size_t error_size);
 
 #endif

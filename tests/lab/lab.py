@@ -79,6 +79,9 @@ class Topology:
     usb: list
     memory_mb: int = 2048
     cpus: int = 2
+    # Ids of usb-audio devices to hot-plug later: QEMU cannot add an audio backend at run
+    # time, so each gets its WAV backend at boot, unused until the device is plugged.
+    spare_audio: list = dataclasses.field(default_factory=list)
 
     def console_index(self, gpu, head):
         """QEMU numbers consoles in the order GPUs are created, one per head."""
@@ -582,6 +585,8 @@ class Lab:
         cmd += ["-device", "qemu-xhci,id=xhci"]
         for d in t.usb:
             cmd += self._usb_args(d)
+        for dev_id in t.spare_audio:
+            cmd += ["-audiodev", f"wav,id=ad-{dev_id},path={self.wav_path(dev_id)}"]
         return cmd
 
     def _usb_args(self, d):
@@ -753,8 +758,9 @@ class Lab:
 
     def plug(self, dev):
         """Hot-plugs a USB device described by a `Usb`."""
-        if dev.kind == "audio":
-            raise LabError("usb-audio needs an audiodev, which cannot be added at run time here")
+        if dev.kind == "audio" and dev.id not in self.topology.spare_audio:
+            raise LabError(f"{dev.id}: a usb-audio device needs its audio backend from boot: "
+                           "name it in the topology's spare_audio")
         self.topology.check_routes(extra=[dev] + [d for d in self.plugged.values() if d.id != dev.id])
         props = _usb_device_arg(dev)
         self.qmp.cmd("device_add", **props)

@@ -50,10 +50,13 @@ def wait_status(l, predicate, timeout=90):
 # exactly as a user's program would.
 CMD_DIR = "/tmp/seat2-cmd"
 SESSION_PID = "/tmp/seat2-session.pid"
-RUNNER = f"""#!/bin/sh
-echo $$ > {SESSION_PID}
+
+
+def runner_script(cmd_dir, pid_file):
+    return f"""#!/bin/sh
+echo $$ > {pid_file}
 while :; do
-    for f in {CMD_DIR}/*.sh; do
+    for f in {cmd_dir}/*.sh; do
         [ -f "$f" ] || continue
         mv "$f" "$f.run" && sh "$f.run" > "$f.out" 2>&1 &
     done
@@ -62,15 +65,25 @@ done
 """
 
 
-def install_runner(l):
-    """/tmp/runner.sh, and CMD_DIR writable for the test (root) and the seat user alike."""
-    l.sh(f"mkdir -p {CMD_DIR}; chmod 777 {CMD_DIR}; rm -f {SESSION_PID}; "
-         f"cat > /tmp/runner.sh <<'EOF'\n{RUNNER}EOF\nchmod 755 /tmp/runner.sh")
+RUNNER = runner_script(CMD_DIR, SESSION_PID)
+
+
+def install_runner(l, cmd_dir=CMD_DIR, pid_file=SESSION_PID, path="/tmp/runner.sh"):
+    """A runner script at `path`, and its `cmd_dir` writable for the test (root) and the seat
+    user alike."""
+    l.sh(f"mkdir -p {cmd_dir}; chmod 777 {cmd_dir}; rm -f {pid_file}; "
+         f"cat > {path} <<'EOF'\n{runner_script(cmd_dir, pid_file)}EOF\nchmod 755 {path}")
+
+
+def run_in(l, cmd_dir, name, script):
+    """Runs `script` in the session whose runner watches `cmd_dir`; its output goes to
+    cmd_dir/name.sh.out."""
+    l.sh(f"cat > {cmd_dir}/{name}.tmp <<'EOF'\n{script}\nEOF\n"
+         f"mv {cmd_dir}/{name}.tmp {cmd_dir}/{name}.sh")
 
 
 def run_in_seat2(l, name, script):
-    l.sh(f"cat > {CMD_DIR}/{name}.tmp <<'EOF'\n{script}\nEOF\n"
-         f"mv {CMD_DIR}/{name}.tmp {CMD_DIR}/{name}.sh")
+    run_in(l, CMD_DIR, name, script)
 
 
 def session_pid(l):

@@ -432,10 +432,13 @@ static void test_seat_create_fresh(void **state)
 	assert_string_equal(cgroup_seat_path(seat, CGROUP_SEAT), at(f, "seat-a"));
 	assert_string_equal(cgroup_seat_path(seat, CGROUP_COMPOSITOR), at(f, "seat-a/compositor"));
 	assert_string_equal(cgroup_seat_path(seat, CGROUP_SESSION), at(f, "seat-a/session"));
-	assert_null(cgroup_seat_path(seat, (enum cgroup_part)3));
+	assert_string_equal(cgroup_seat_path(seat, CGROUP_SERVICES), at(f, "seat-a/services"));
+	assert_null(cgroup_seat_path(seat, (enum cgroup_part)CGROUP_PART_COUNT));
 
 	struct stat st;
 	assert_int_equal(stat(at(f, "seat-a/session"), &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(stat(at(f, "seat-a/services"), &st), 0);
 	assert_true(S_ISDIR(st.st_mode));
 	assert_int_equal(st.st_uid, getuid());
 

@@ -1,0 +1,415 @@
+/* A seat user's session bus, PipeWire and WirePlumber: started, watched and restarted. */
+#include "services.h"
+
+#include <errno.h>
+#include <json-c/json.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "backoff.h"
+#include "caps.h"
+#include "daemon.h"
+#include "log.h"
+#include "seat.h"
+#include "spawn.h"
+
+/* How often a service waiting for another's socket looks again. */
+#define WAIT_POLL_MS 100
+/* Where the seats' WirePlumber reads its configuration, under the daemon's runtime directory. */
+#define CONFIG_DIR "services-config"
+
+enum service_kind { SERVICE_BUS, SERVICE_PIPEWIRE, SERVICE_WIREPLUMBER, SERVICE_COUNT };
+
+static const char *const programs[SERVICE_COUNT] = {
+	[SERVICE_BUS] = "dbus-daemon",
+	[SERVICE_PIPEWIRE] = "pipewire",
+	[SERVICE_WIREPLUMBER] = "wireplumber",
+};
+
+struct service {
+	pid_t pid;
+	int attempt;
+	int restarts;
+	uint64_t started_ms;
+	uint64_t next_start_ms; /* not before then (backoff) */
+	bool missing;		/* not installed: said once, never tried */
+	bool restart_now;	/* stopped on purpose: back without backoff */
+};
+
+struct services {
+	struct seat *seat;
+	bool running; /* between services_start and services_stop */
+	struct service service[SERVICE_COUNT];
+	struct wl_event_source *timer;
+	char bus_socket[300];
+	char pipewire_socket[300];
+	char env_bus[340];
+	char env_pipewire[300];
+	char env_config[300];
+	const char *session_env[3];
+};
+
+/* ---- configuration ---- */
+
+struct config_file {
+	const char *path;
+	const char *text;
+};
+
+static const struct config_file config_files[] = {
+	{"wireplumber/main.lua.d/60-multiseat.lua",
+	 "-- Written by multiseatd for every seat's WirePlumber.\n"
+	 "-- A seat sees the sound cards its user may open (multiseatd sets their ACLs);\n"
+	 "-- nothing is reserved over D-Bus, where other seats' services are not.\n"
+	 "alsa_monitor.properties[\"alsa.reserve\"] = false\n"
+	 "-- Cameras are not assigned to seats.\n"
+	 "v4l2_monitor.enabled = false\n"
+	 "libcamera_monitor.enabled = false\n"},
+	{"wireplumber/bluetooth.lua.d/60-multiseat.lua",
+	 "-- Written by multiseatd: Bluetooth belongs to the host, not to one seat.\n"
+	 "bluez_monitor.enabled = false\n"},
+	{"wireplumber/policy.lua.d/95-multiseat.lua",
+	 "-- Written by multiseatd: a seat without a sound device gets a silent dummy sink,\n"
+	 "-- so its applications can still play.\n"
+	 "load_script(\"fallback-sink.lua\")\n"},
+};
+
+static int make_dirs(char *path)
+{
+	for (char *slash = strchr(path + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		int ret = mkdir(path, 0755);
+		int err = errno;
+		*slash = '/';
+		if (ret < 0 && err != EEXIST)
+			return -err;
+	}
+	return 0;
+}
+
+int services_write_config(const char *runtime_dir)
+{
+	for (size_t i = 0; i < sizeof(config_files) / sizeof(config_files[0]); i++) {
+		char path[512], tmp[520];
+		snprintf(path, sizeof(path), "%s/%s/%s", runtime_dir, CONFIG_DIR,
+			 config_files[i].path);
+		snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+		int ret = make_dirs(path);
+		FILE *f = ret < 0 ? NULL : fopen(tmp, "we");
+		if (!f) {
+			ret = ret < 0 ? ret : -errno;
+			log_error("%s cannot be written: %s", path, strerror(-ret));
+			return ret;
+		}
+		bool ok = fputs(config_files[i].text, f) >= 0;
+		ok = fclose(f) == 0 && ok;
+		if (!ok || chmod(tmp, 0644) < 0 || rename(tmp, path) < 0) {
+			ret = -errno;
+			log_error("%s cannot be written: %s", path, strerror(errno));
+			unlink(tmp);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* ---- starting ---- */
+
+/* The program's path, from the PATH the seat's processes get; false when not installed. */
+static bool find_program(const char *name, char *path, size_t size)
+{
+	static const char *const dirs[] = {"/usr/local/bin", "/usr/bin", "/bin"};
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(path, size, "%s/%s", dirs[i], name);
+		if (access(path, X_OK) == 0)
+			return true;
+	}
+	return false;
+}
+
+static bool is_socket(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
+static int handle_timer(void *data);
+
+struct services *services_create(struct seat *seat)
+{
+	struct services *services = calloc(1, sizeof(*services));
+	if (!services)
+		return NULL;
+	services->seat = seat;
+	services->timer = wl_event_loop_add_timer(seat->daemon->loop, handle_timer, services);
+	if (!services->timer) {
+		free(services);
+		return NULL;
+	}
+	snprintf(services->bus_socket, sizeof(services->bus_socket), "%s/bus", seat->runtime_dir);
+	snprintf(services->pipewire_socket, sizeof(services->pipewire_socket), "%s/pipewire-0",
+		 seat->runtime_dir);
+	snprintf(services->env_bus, sizeof(services->env_bus),
+		 "DBUS_SESSION_BUS_ADDRESS=unix:path=%s", services->bus_socket);
+	snprintf(services->env_pipewire, sizeof(services->env_pipewire), "PIPEWIRE_RUNTIME_DIR=%s",
+		 seat->runtime_dir);
+	snprintf(services->env_config, sizeof(services->env_config), "XDG_CONFIG_HOME=%s/%s",
+		 seat->daemon->options->runtime_dir, CONFIG_DIR);
+	return services;
+}
+
+static void kill_all(struct services *services, int sig)
+{
+	for (int i = 0; i < SERVICE_COUNT; i++) {
+		if (services->service[i].pid > 0)
+			kill(services->service[i].pid, sig);
+	}
+}
+
+void services_destroy(struct services *services)
+{
+	if (!services)
+		return;
+	/* Their exits are reaped by the daemon's SIGCHLD handler, which no longer knows them. */
+	kill_all(services, SIGKILL);
+	wl_event_source_remove(services->timer);
+	free(services);
+}
+
+const char *const *services_session_env(struct services *services)
+{
+	int n = 0;
+	if (!services->service[SERVICE_BUS].missing)
+		services->session_env[n++] = services->env_bus;
+	services->session_env[n++] = services->env_pipewire;
+	services->session_env[n] = NULL;
+	return services->session_env;
+}
+
+/* Whatever `kind` waits for is there. */
+static bool ready_for(const struct services *services, enum service_kind kind)
+{
+	if (kind != SERVICE_WIREPLUMBER)
+		return true;
+	/* WirePlumber gives up at once without PipeWire, and needs the session bus. */
+	const struct service *bus = &services->service[SERVICE_BUS];
+	return services->service[SERVICE_PIPEWIRE].pid > 0 &&
+	       is_socket(services->pipewire_socket) &&
+	       (bus->missing || (bus->pid > 0 && is_socket(services->bus_socket)));
+}
+
+static void start_one(struct services *services, enum service_kind kind)
+{
+	struct seat *seat = services->seat;
+	struct service *service = &services->service[kind];
+	char path[256], address[340];
+	if (!find_program(programs[kind], path, sizeof(path))) {
+		if (!service->missing)
+			log_error("seat %s: %s is not installed; the seat runs without it%s",
+				  seat->name, programs[kind],
+				  kind == SERVICE_BUS ? "" : " (no sound)");
+		service->missing = true;
+		return;
+	}
+	service->missing = false;
+	const char *argv[8] = {path, NULL};
+	if (kind == SERVICE_BUS) {
+		snprintf(address, sizeof(address), "--address=unix:path=%s", services->bus_socket);
+		argv[1] = "--session";
+		argv[2] = "--nofork";
+		argv[3] = "--nopidfile";
+		argv[4] = address;
+		argv[5] = NULL;
+	}
+	const char *env[4];
+	int n = 0;
+	if (!services->service[SERVICE_BUS].missing)
+		env[n++] = services->env_bus;
+	env[n++] = services->env_pipewire;
+	if (kind == SERVICE_WIREPLUMBER)
+		env[n++] = services->env_config;
+	env[n] = NULL;
+	struct spawn_process process = {
+		.argv = argv,
+		.env = env,
+		.user = &seat->user,
+		.seat = seat->name,
+		.runtime_dir = seat->runtime_dir,
+		.link_fd = -1,
+		.cgroup = caps_seat_services_dir(seat),
+	};
+	char error[256];
+	pid_t pid = spawn_process(&process, error, sizeof(error));
+	if (pid < 0) {
+		log_error("seat %s: %s cannot be started: %s", seat->name, programs[kind], error);
+		service->attempt = backoff_next_attempt(service->attempt, 0);
+		service->next_start_ms =
+			daemon_now_ms() + (uint64_t)backoff_delay_ms(service->attempt);
+		return;
+	}
+	service->pid = pid;
+	service->started_ms = daemon_now_ms();
+	log_info("seat %s: %s %d started as %s", seat->name, programs[kind], (int)pid,
+		 seat->user.name);
+}
+
+/* Starts what is due and ready; the timer comes back for what is not yet. */
+static void tick(struct services *services)
+{
+	if (!services->running)
+		return;
+	uint64_t now = daemon_now_ms();
+	uint64_t next = 0;
+	for (int i = 0; i < SERVICE_COUNT; i++) {
+		struct service *service = &services->service[i];
+		if (service->pid > 0 || service->missing)
+			continue;
+		uint64_t at = service->next_start_ms;
+		if (at <= now && ready_for(services, (enum service_kind)i)) {
+			start_one(services, (enum service_kind)i);
+			if (service->pid > 0 || service->missing)
+				continue;
+			at = service->next_start_ms;
+		}
+		if (at <= now)
+			at = now + WAIT_POLL_MS;
+		if (next == 0 || at < next)
+			next = at;
+	}
+	wl_event_source_timer_update(services->timer, next ? (int)(next - now) : 0);
+}
+
+static int handle_timer(void *data)
+{
+	tick(data);
+	return 0;
+}
+
+void services_start(struct services *services)
+{
+	services->running = true;
+	for (int i = 0; i < SERVICE_COUNT; i++) {
+		struct service *service = &services->service[i];
+		service->attempt = 0;
+		service->next_start_ms = 0;
+		service->missing = false;
+		service->restart_now = false;
+	}
+	tick(services);
+}
+
+bool services_running(const struct services *services)
+{
+	return services && services->running;
+}
+
+void services_stop(struct services *services)
+{
+	services->running = false;
+	wl_event_source_timer_update(services->timer, 0);
+	kill_all(services, SIGTERM);
+}
+
+void services_restart_audio(struct services *services)
+{
+	if (!services->running)
+		return;
+	for (int i = SERVICE_PIPEWIRE; i <= SERVICE_WIREPLUMBER; i++) {
+		struct service *service = &services->service[i];
+		if (service->pid <= 0)
+			continue;
+		log_info("seat %s: restarting %s %d: a sound card left the seat",
+			 services->seat->name, programs[i], (int)service->pid);
+		kill(service->pid, SIGTERM);
+		service->restart_now = true;
+	}
+}
+
+void services_sound_added(struct services *services, int alsa_card)
+{
+	(void)services;
+	(void)alsa_card;
+}
+
+/*
+ * A dead PipeWire's sockets: gone, so that WirePlumber waits for the next PipeWire's instead
+ * of connecting to nobody. unlink never follows a link the seat user may have put there.
+ */
+static void remove_pipewire_sockets(struct services *services)
+{
+	char manager[320];
+	snprintf(manager, sizeof(manager), "%s-manager", services->pipewire_socket);
+	unlink(services->pipewire_socket);
+	unlink(manager);
+}
+
+bool services_handle_exit(struct services *services, pid_t pid, int status)
+{
+	int kind = 0;
+	while (kind < SERVICE_COUNT && services->service[kind].pid != pid)
+		kind++;
+	if (kind == SERVICE_COUNT || pid <= 0)
+		return false;
+	struct service *service = &services->service[kind];
+	uint64_t ran = daemon_now_ms() - service->started_ms;
+	service->pid = 0;
+	if (kind == SERVICE_PIPEWIRE)
+		remove_pipewire_sockets(services);
+	if (!services->running) {
+		log_debug("seat %s: %s %d stopped", services->seat->name, programs[kind], (int)pid);
+		return true;
+	}
+	/* WirePlumber cannot outlive its PipeWire; it starts again once PipeWire is back. */
+	struct service *wireplumber = &services->service[SERVICE_WIREPLUMBER];
+	if (kind == SERVICE_PIPEWIRE && wireplumber->pid > 0) {
+		kill(wireplumber->pid, SIGTERM);
+		wireplumber->restart_now = true;
+	}
+	if (service->restart_now) {
+		service->restart_now = false;
+		service->next_start_ms = 0;
+	} else {
+		if (WIFSIGNALED(status))
+			log_error("seat %s: %s %d killed by signal %d after %llu ms",
+				  services->seat->name, programs[kind], (int)pid, WTERMSIG(status),
+				  (unsigned long long)ran);
+		else
+			log_error("seat %s: %s %d exited with status %d after %llu ms",
+				  services->seat->name, programs[kind], (int)pid,
+				  WEXITSTATUS(status), (unsigned long long)ran);
+		service->restarts++;
+		service->attempt = backoff_next_attempt(service->attempt, ran);
+		service->next_start_ms =
+			daemon_now_ms() + (uint64_t)backoff_delay_ms(service->attempt);
+	}
+	tick(services);
+	return true;
+}
+
+/* ---- status ---- */
+
+struct json_object *services_to_json(const struct services *services)
+{
+	struct json_object *o = json_object_new_object();
+	if (!o)
+		return NULL;
+	for (int i = 0; i < SERVICE_COUNT; i++) {
+		const struct service *service = &services->service[i];
+		struct json_object *s = json_object_new_object();
+		const char *state = service->missing	? "not-installed"
+				    : service->pid > 0	? "running"
+				    : services->running ? "starting"
+							: "stopped";
+		json_object_object_add(s, "state", json_object_new_string(state));
+		json_object_object_add(s, "pid",
+				       service->pid > 0 ? json_object_new_int(service->pid) : NULL);
+		json_object_object_add(s, "restarts", json_object_new_int(service->restarts));
+		json_object_object_add(o, programs[i], s);
+	}
+	return o;
+}

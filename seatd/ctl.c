@@ -396,10 +396,70 @@ static void format_caps(struct json_object *seat, char *out, size_t size)
 	}
 }
 
+/* Appends `fmt` to out (used bytes so far in *used); stops quietly when out is full. */
+static void append(char *out, size_t size, size_t *used, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void append(char *out, size_t size, size_t *used, const char *fmt, ...)
+{
+	if (*used >= size)
+		return;
+	va_list args;
+	va_start(args, fmt);
+	int n = vsnprintf(out + *used, size - *used, fmt, args);
+	va_end(args);
+	if (n > 0)
+		*used = (size_t)n >= size - *used ? size : *used + (size_t)n;
+}
+
+/* The seat's sound services ("pipewire running, ..."), "-" when the daemon gave none. */
+static void format_audio_services(struct json_object *seat, char *out, size_t size)
+{
+	struct json_object *services =
+		field(field(seat, "audio", json_type_object), "services", json_type_object);
+	size_t used = 0;
+	snprintf(out, size, "-");
+	if (!services)
+		return; /* json_object_object_foreach needs an object */
+	out[0] = '\0';
+	json_object_object_foreach(services, name, service)
+	{
+		const char *state = field_string(service, "state");
+		int64_t restarts = 0;
+		field_int(service, "restarts", &restarts);
+		append(out, size, &used, "%s%s %s", used ? ", " : "", name, state ? state : "?");
+		if (restarts > 0)
+			append(out, size, &used, " (%lld restarts)", (long long)restarts);
+	}
+	if (!out[0])
+		snprintf(out, size, "-");
+}
+
+/* The seat's PipeWire sinks by description, the default one marked with '*'. */
+static void format_sinks(struct json_object *seat, char *out, size_t size)
+{
+	struct json_object *audio = field(seat, "audio", json_type_object);
+	struct json_object *sinks = field(audio, "sinks", json_type_array);
+	const char *fallback = field_string(audio, "default_sink");
+	size_t used = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < array_length(sinks); i++) {
+		struct json_object *sink = json_object_array_get_idx(sinks, i);
+		const char *name = field_string(sink, "name");
+		const char *description = field_string(sink, "description");
+		bool is_default = name && fallback && strcmp(name, fallback) == 0;
+		append(out, size, &used, "%s%s%s", used ? ", " : "", is_default ? "*" : "",
+		       description ? description
+		       : name	   ? name
+				   : "?");
+	}
+	if (!out[0])
+		snprintf(out, size, "-");
+}
+
 static int print_seat_block(FILE *out, struct json_object *seat, bool with_usage)
 {
 	char number[32], pid[32], uptime[32], restarts[32], outputs[1024], lease[256], caps[1024];
-	char usage[256] = "-";
+	char usage[256] = "-", audio[256], sinks[512];
 	const char *name = field_string(seat, "name"), *state = field_string(seat, "state");
 	const char *mode = field_string(seat, "mode");
 	format_int(seat, "number", number, sizeof(number));
@@ -411,6 +471,8 @@ static int print_seat_block(FILE *out, struct json_object *seat, bool with_usage
 	join_strings(field(seat, "outputs", json_type_array), outputs, sizeof(outputs));
 	format_lease(seat, lease, sizeof(lease));
 	format_caps(seat, caps, sizeof(caps));
+	format_audio_services(seat, audio, sizeof(audio));
+	format_sinks(seat, sinks, sizeof(sinks));
 	struct usage_text u;
 	format_usage(seat, &u);
 	if (field(seat, "usage", json_type_object))
@@ -434,6 +496,8 @@ static int print_seat_block(FILE *out, struct json_object *seat, bool with_usage
 		{"outputs:", outputs},
 		{"lease:", lease},
 		{"caps:", caps},
+		{"audio:", audio},
+		{"sinks:", sinks},
 		{"usage:", usage},
 	};
 	/* status has the usage in its table already. */

@@ -395,9 +395,14 @@ bool services_handle_exit(struct services *services, pid_t pid, int status)
 
 struct json_object *services_to_json(const struct services *services)
 {
+	struct json_object *audio = json_object_new_object();
 	struct json_object *o = json_object_new_object();
-	if (!o)
+	if (!audio || !o) {
+		json_object_put(audio);
+		json_object_put(o);
 		return NULL;
+	}
+	json_object_object_add(audio, "services", o);
 	for (int i = 0; i < SERVICE_COUNT; i++) {
 		const struct service *service = &services->service[i];
 		struct json_object *s = json_object_new_object();
@@ -411,5 +416,5 @@ struct json_object *services_to_json(const struct services *services)
 		json_object_object_add(s, "restarts", json_object_new_int(service->restarts));
 		json_object_object_add(o, programs[i], s);
 	}
-	return o;
+	return audio;
 }

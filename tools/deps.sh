@@ -9,10 +9,11 @@ build=(meson ninja-build pkg-config gcc libc6-dev python3
        libjson-c-dev libacl1-dev scdoc)
 # Tests: cmocka, and the real Wayland clients the compositor is tested with (the lab guest uses them too).
 test=(libcmocka-dev foot weston wtype grim wayland-utils gtk-3-examples gtk-4-examples fonts-dejavu-core)
-# The virtual lab: QEMU, a busybox initramfs, the guest's udev and tools, image conversion, and
-# stress-ng (the load the caps tests put on a seat).
+# The virtual lab: QEMU, a busybox initramfs, the guest's udev and tools, image conversion,
+# stress-ng (the load the caps tests put on a seat), and each seat's sound services with the
+# tools the audio test plays and checks with (sox, getfacl).
 lab=(qemu-system-x86 busybox-static cpio kmod udev dbus netpbm libdrm-tests alsa-utils xz-utils
-     stress-ng)
+     stress-ng pipewire pipewire-bin wireplumber sox acl)
 # bench/run: the peer compositors, their demo client and callgrind; Debian's cage aborts at start
 # when it cannot find Xwayland, even with no X client.
 bench=(cage weston valgrind xwayland)

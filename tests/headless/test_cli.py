@@ -104,6 +104,14 @@ STATUS = {
          "lease": {"card": "card0", "lessee": 3, "connectors": 1, "crtcs": 1, "planes": 2},
          "caps": {"cpu.max": "80%", "memory.max": "256M", "pids.max": "max"},
          "caps_set": {"memory.max": "256M"},
+         "audio": {"services": {"dbus-daemon": {"state": "running", "pid": 1240, "restarts": 0},
+                                "pipewire": {"state": "running", "pid": 1241, "restarts": 2},
+                                "wireplumber": {"state": "starting", "pid": None, "restarts": 0}},
+                   "sinks": [{"id": 40, "name": "alsa_output.usb-a", "description": "USB Audio",
+                              "card": 1},
+                             {"id": 41, "name": "alsa_output.usb-b", "description": None,
+                              "card": 2}],
+                   "sources": [], "default_sink": "alsa_output.usb-b", "default_source": None},
          "usage": {"cgroup": "/sys/fs/cgroup/multiseat/seat-seat1", "cpu_usage_usec": 12345678,
                    "cpu_throttled_periods": 5, "memory_current": 129482752,
                    "memory_max": 268435456, "oom_kills": 0, "pids_current": 12,
@@ -201,7 +209,7 @@ def ctl_with_fake_daemon():
             ""],
             f"status: a usage table first, '-' for a seat without a cgroup (rc {rc}, {lines[:4]})")
         lines = lines[4:]
-        check(rc == 0 and lines[:13] == [
+        check(rc == 0 and lines[:15] == [
             "seat1: running",
             "  number:    1",
             "  claimed:   yes",
@@ -214,7 +222,10 @@ def ctl_with_fake_daemon():
             "  outputs:   pci-0000:00:02.0-Virtual-1",
             "  lease:     card0, lessee 3: 1 connector, 1 CRTC, 2 planes",
             "  caps:      cpu.max=80%, memory.max=256M (set), pids.max=max",
+            "  audio:     dbus-daemon running, pipewire running (2 restarts), wireplumber starting",
+            "  sinks:     USB Audio, *alsa_output.usb-b",
             "  devices:"]
+            and "  audio:     -" in lines and "  sinks:     -" in lines
             and "  caps:      none" in lines
             and "    keyboard  pci-0000:00:04.0-usb-0:1.1:1.0  /dev/input/event3  QEMU QEMU USB Keyboard" in lines
             and "  lease:     none" in lines and "unassigned devices:" in lines

@@ -127,14 +127,15 @@ def main(l):
 
     def audio_up(seats):
         return all(seats[n]["state"] == "running" and
-                   seats[n]["audio"]["pipewire"]["state"] == "running" and
-                   seats[n]["audio"]["wireplumber"]["state"] == "running" for n in CMD)
+                   seats[n]["audio"]["services"]["pipewire"]["state"] == "running" and
+                   seats[n]["audio"]["services"]["wireplumber"]["state"] == "running"
+                   for n in CMD)
     st = wait_status(l, audio_up)
     seats = seats_by_name(st)
     check(st is not None, "both seats run, each with its session bus, PipeWire and WirePlumber")
     for name in CMD:
-        audio = (seats.get(name) or {}).get("audio") or {}
-        pids = {k: (v or {}).get("pid") for k, v in audio.items()}
+        services = ((seats.get(name) or {}).get("audio") or {}).get("services") or {}
+        pids = {k: (v or {}).get("pid") for k, v in services.items()}
         owners = {k: l.sh(f"ps -o user= -p {p} || true").strip() for k, p in pids.items() if p}
         where = {k: l.sh(f"cat /proc/{p}/cgroup || true").strip() for k, p in pids.items() if p}
         check(set(owners.values()) == {USERS[name]} and len(owners) == 3,

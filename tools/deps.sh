@@ -7,8 +7,11 @@ build=(meson ninja-build pkg-config gcc libc6-dev python3
        libdrm-dev libinput-dev libevdev-dev libwayland-dev wayland-protocols libudev-dev
        libxkbcommon-dev libpixman-1-dev libfcft-dev libpipewire-0.3-dev libinih-dev
        libjson-c-dev libacl1-dev scdoc)
-# Tests: cmocka, and the real Wayland clients the compositor is tested with (the lab guest uses them too).
-test=(libcmocka-dev foot weston wtype grim wayland-utils gtk-3-examples gtk-4-examples fonts-dejavu-core)
+# Tests: cmocka, and the real Wayland clients the compositor is tested with (the lab guest uses them too);
+# the audio monitor's test runs a real PipeWire (pipewire, pw-cli, pw-metadata), WirePlumber and the
+# session bus WirePlumber 0.4 insists on.
+test=(libcmocka-dev foot weston wtype grim wayland-utils gtk-3-examples gtk-4-examples fonts-dejavu-core
+      pipewire-bin wireplumber dbus-daemon)
 # The virtual lab: QEMU, a busybox initramfs, the guest's udev and tools, image conversion,
 # stress-ng (the load the caps tests put on a seat), and each seat's sound services with the
 # tools the audio test plays and checks with (sox, getfacl).

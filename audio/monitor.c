@@ -104,7 +104,7 @@ static bool name_usable(const char *name)
 	return len > 0 && len <= AUDIO_NAME_MAX && audio_text_is_clean(name, len);
 }
 
-/* api.alsa.card: a plain decimal card number, or -1. */
+/* An ALSA card number property: a plain decimal number, or -1. */
 static int parse_card(const char *value)
 {
 	if (value == NULL || value[0] == '\0')
@@ -193,7 +193,14 @@ static void node_apply_props(struct monitor_node *node, const struct spa_dict *p
 			new_name = new_description = NULL;
 			listed = false;
 		}
-		card = parse_card(dict_get(props, "api.alsa.card"));
+		/*
+		 * A device carries api.alsa.card; the ALSA nodes WirePlumber makes from it carry
+		 * api.alsa.pcm.card and alsa.card instead.
+		 */
+		static const char *const card_keys[] = {"api.alsa.card", "api.alsa.pcm.card",
+							"alsa.card"};
+		for (size_t i = 0; card < 0 && i < sizeof(card_keys) / sizeof(card_keys[0]); i++)
+			card = parse_card(dict_get(props, card_keys[i]));
 	}
 
 	if (listed == node->listed && kind == node->kind && card == node->card &&

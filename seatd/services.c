@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "audio.h"
 #include "backoff.h"
 #include "caps.h"
 #include "daemon.h"
@@ -52,6 +53,10 @@ struct services {
 	char env_pipewire[300];
 	char env_config[300];
 	const char *session_env[3];
+	/* The daemon's own view of the seat's PipeWire, for status and default sinks. */
+	struct audio_monitor *monitor;
+	bool monitor_lost;
+	int default_card; /* a card that joined: its sink becomes the default; -1 none */
 };
 
 /* ---- configuration ---- */
@@ -146,6 +151,7 @@ struct services *services_create(struct seat *seat)
 	if (!services)
 		return NULL;
 	services->seat = seat;
+	services->default_card = -1;
 	services->timer = wl_event_loop_add_timer(seat->daemon->loop, handle_timer, services);
 	if (!services->timer) {
 		free(services);
@@ -171,10 +177,18 @@ static void kill_all(struct services *services, int sig)
 	}
 }
 
+static void drop_monitor(struct services *services)
+{
+	audio_monitor_destroy(services->monitor);
+	services->monitor = NULL;
+	services->monitor_lost = false;
+}
+
 void services_destroy(struct services *services)
 {
 	if (!services)
 		return;
+	drop_monitor(services);
 	/* Their exits are reaped by the daemon's SIGCHLD handler, which no longer knows them. */
 	kill_all(services, SIGKILL);
 	wl_event_source_remove(services->timer);
@@ -258,13 +272,78 @@ static void start_one(struct services *services, enum service_kind kind)
 		 seat->user.name);
 }
 
+static bool monitor_ready(const struct services *services)
+{
+	return services->monitor && audio_monitor_ready(services->monitor);
+}
+
+/* The sink of the card that joined last becomes the default once PipeWire lists it. */
+static void pick_default(struct services *services)
+{
+	if (services->default_card < 0 || !monitor_ready(services))
+		return;
+	size_t count = 0;
+	const struct audio_node *nodes = audio_monitor_nodes(services->monitor, &count);
+	for (size_t i = 0; i < count; i++) {
+		if (nodes[i].kind != AUDIO_NODE_SINK || nodes[i].card != services->default_card)
+			continue;
+		int ret = audio_monitor_set_default_sink(services->monitor, nodes[i].name);
+		if (ret < 0) {
+			log_error("seat %s: %s cannot be made the default sink: %s",
+				  services->seat->name, nodes[i].name, strerror(-ret));
+			return; /* again at the next change */
+		}
+		log_info("seat %s: default sink %s (card %d joined the seat)", services->seat->name,
+			 nodes[i].name, services->default_card);
+		services->default_card = -1;
+		return;
+	}
+}
+
+static void handle_monitor_changed(void *data)
+{
+	pick_default(data);
+}
+
+static void handle_monitor_disconnected(void *data)
+{
+	struct services *services = data;
+	/* Dropped from the timer, not from inside the monitor's own callback. */
+	services->monitor_lost = true;
+	wl_event_source_timer_update(services->timer, 1);
+}
+
+static const struct audio_monitor_events monitor_events = {
+	.changed = handle_monitor_changed,
+	.disconnected = handle_monitor_disconnected,
+};
+
+/* Connects the daemon's view once PipeWire listens; false while it should be tried again. */
+static bool watch_pipewire(struct services *services)
+{
+	if (services->monitor_lost)
+		drop_monitor(services);
+	if (services->monitor)
+		return true;
+	if (services->service[SERVICE_PIPEWIRE].pid <= 0 || !is_socket(services->pipewire_socket))
+		return services->service[SERVICE_PIPEWIRE].pid <= 0;
+	services->monitor = audio_monitor_create(
+		services->seat->daemon->loop, services->pipewire_socket, &monitor_events, services);
+	if (!services->monitor)
+		log_debug("seat %s: PipeWire cannot be watched yet: %s", services->seat->name,
+			  strerror(errno));
+	return services->monitor != NULL;
+}
+
 /* Starts what is due and ready; the timer comes back for what is not yet. */
 static void tick(struct services *services)
 {
-	if (!services->running)
+	if (!services->running) {
+		drop_monitor(services);
 		return;
+	}
 	uint64_t now = daemon_now_ms();
-	uint64_t next = 0;
+	uint64_t next = watch_pipewire(services) ? 0 : now + WAIT_POLL_MS;
 	for (int i = 0; i < SERVICE_COUNT; i++) {
 		struct service *service = &services->service[i];
 		if (service->pid > 0 || service->missing)
@@ -311,6 +390,8 @@ bool services_running(const struct services *services)
 void services_stop(struct services *services)
 {
 	services->running = false;
+	services->default_card = -1;
+	drop_monitor(services);
 	wl_event_source_timer_update(services->timer, 0);
 	kill_all(services, SIGTERM);
 }
@@ -332,8 +413,10 @@ void services_restart_audio(struct services *services)
 
 void services_sound_added(struct services *services, int alsa_card)
 {
-	(void)services;
-	(void)alsa_card;
+	if (!services->running || alsa_card < 0)
+		return;
+	services->default_card = alsa_card;
+	pick_default(services);
 }
 
 /*
@@ -358,8 +441,10 @@ bool services_handle_exit(struct services *services, pid_t pid, int status)
 	struct service *service = &services->service[kind];
 	uint64_t ran = daemon_now_ms() - service->started_ms;
 	service->pid = 0;
-	if (kind == SERVICE_PIPEWIRE)
+	if (kind == SERVICE_PIPEWIRE) {
 		remove_pipewire_sockets(services);
+		drop_monitor(services);
+	}
 	if (!services->running) {
 		log_debug("seat %s: %s %d stopped", services->seat->name, programs[kind], (int)pid);
 		return true;
@@ -416,5 +501,32 @@ struct json_object *services_to_json(const struct services *services)
 		json_object_object_add(s, "restarts", json_object_new_int(service->restarts));
 		json_object_object_add(o, programs[i], s);
 	}
+	/* What PipeWire has, as the daemon's own connection to it sees it now. */
+	struct json_object *sinks = json_object_new_array();
+	struct json_object *sources = json_object_new_array();
+	size_t count = 0;
+	const struct audio_node *nodes =
+		monitor_ready(services) ? audio_monitor_nodes(services->monitor, &count) : NULL;
+	for (size_t i = 0; i < count; i++) {
+		struct json_object *node = json_object_new_object();
+		json_object_object_add(node, "id", json_object_new_int64(nodes[i].id));
+		json_object_object_add(node, "name", json_object_new_string(nodes[i].name));
+		json_object_object_add(node, "description",
+				       json_object_new_string(nodes[i].description));
+		json_object_object_add(node, "card",
+				       nodes[i].card >= 0 ? json_object_new_int(nodes[i].card)
+							  : NULL);
+		json_object_array_add(nodes[i].kind == AUDIO_NODE_SINK ? sinks : sources, node);
+	}
+	bool ready = monitor_ready(services);
+	const char *default_sink = ready ? audio_monitor_default_sink(services->monitor) : NULL;
+	const char *default_source = ready ? audio_monitor_default_source(services->monitor) : NULL;
+	json_object_object_add(audio, "connected", json_object_new_boolean(ready));
+	json_object_object_add(audio, "sinks", sinks);
+	json_object_object_add(audio, "sources", sources);
+	json_object_object_add(audio, "default_sink",
+			       default_sink ? json_object_new_string(default_sink) : NULL);
+	json_object_object_add(audio, "default_source",
+			       default_source ? json_object_new_string(default_source) : NULL);
 	return audio;
 }

@@ -346,7 +346,8 @@ def test_nodes_and_defaults():
                   f"every thread libpipewire started blocks the daemon's signals ({blocked})")
 
             pw.create_node("ms-test-a", **{"node.description": "Test A", "api.alsa.card": "3"})
-            pw.create_node("ms-test-b", **{"node.nick": "Nick B"})
+            # An ALSA node as WirePlumber makes it has the card as api.alsa.pcm.card.
+            pw.create_node("ms-test-b", **{"node.nick": "Nick B", "api.alsa.pcm.card": "5"})
             pw.create_node("ms-test-mic", "Audio/Source")
             pw.create_node("ms-test-stream", "Stream/Output/Audio")
             s = d.wait_state(0, lambda s: len(s["nodes"]) == 3, "three nodes listed")
@@ -363,8 +364,10 @@ def test_nodes_and_defaults():
                   "description: node.description, else node.nick, else node.name "
                   f"({[n['description'] for n in s['nodes']]})")
             # api.alsa.card is not among a node's global props: only binding the node shows it.
-            check(nodes["ms-test-a"]["card"] == 3 and nodes["ms-test-b"]["card"] == -1,
-                  f"api.alsa.card is read from the bound node ({nodes['ms-test-a']['card']}, "
+            check(nodes["ms-test-a"]["card"] == 3 and nodes["ms-test-b"]["card"] == 5
+                  and nodes["ms-test-mic"]["card"] == -1,
+                  "api.alsa.card, else api.alsa.pcm.card, is read from the bound node "
+                  f"({nodes['ms-test-a']['card']}, "
                   f"{nodes['ms-test-b']['card']})")
             d.wait_state(1, lambda s: len(s["nodes"]) == 3, "monitor 1 lists three nodes too")
             first_seen = [e for e in d.history if e["event"] == "changed" and e["monitor"] == 0

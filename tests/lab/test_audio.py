@@ -193,15 +193,18 @@ def main(l):
     got1 = (seat_run(l, "seat1", "probe", probe + f"/dev/snd/pcmC{c1}D0p") or "").strip()
     check(got2 == "EACCES", f"seat2's session cannot open seat1's /dev/snd/pcmC{c1}D0p ({got2})")
     check(got1 in ("opened", "EBUSY"),
-          f"seat1's own session may open it ({got1}; EBUSY: PipeWire holds it)")
+          f"seat1's own session may open it ({got1}; EBUSY would be PipeWire holding it)")
 
     # ---- status lists the sound devices and what PipeWire has
     seats = seats_by_name(status(l))
     s1 = seats.get("seat1") or {}
     keys = [d.get("key", "") for d in s1.get("sound", [])]
     check(any(":1.3:" in k for k in keys), f"status lists hub 1's card on seat1 ({keys})")
-    sinks = [n.get("name") for n in (s1.get("audio") or {}).get("sinks", [])]
-    check(any("-1.3-" in (n or "") for n in sinks), f"status lists seat1's sinks ({sinks})")
+    sinks = [(n.get("name"), n.get("card")) for n in (s1.get("audio") or {}).get("sinks", [])]
+    default = (s1.get("audio") or {}).get("default_sink") or ""
+    check(any("-1.3-" in (n or "") and card == c1 for n, card in sinks) and "-1.3-" in default,
+          f"status lists seat1's sinks with their ALSA card, read with libpipewire, and the "
+          f"default ({sinks}, default {default})")
     table = l.sh(f"{CTL} status")
     print(table)
 

@@ -346,8 +346,7 @@ void seat_start(struct seat *seat)
 	}
 	if (make_lease(seat) < 0)
 		goto fail;
-	/* The services first, with the seat's sound cards open to its user: the session finds them.
-	 */
+	/* The services first, the seat's cards open to its user: the session finds them up. */
 	services_start(seat->services);
 	sound_sync_acls(daemon);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv) < 0) {

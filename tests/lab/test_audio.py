@@ -209,6 +209,11 @@ def main(l):
     print(table)
 
     # ---- hot-plug a usb-audio device onto hub 1: it is seat1's, and its default sink
+    def seat1_pids():
+        audio = (seats_by_name(status(l)).get("seat1") or {}).get("audio") or {}
+        return (l.sh(f"cat {PIDS['seat1']}").strip(),
+                (audio.get("services", {}).get("pipewire") or {}).get("pid"))
+    pids_before = seat1_pids()
     l.plug(lab.Usb("snd3", "audio", "1.4"))
     joined = wait_status(l, lambda s: any(":1.4:" in d.get("key", "")
                                           for d in s["seat1"].get("sound", [])), timeout=60)
@@ -230,6 +235,29 @@ def main(l):
     l.unplug("snd3")
     got = wait_default(l, "seat1", "default-unplug", "-1.3-")
     check("-1.3-" in got, f"unplugged, seat1's default falls back to hub 1's first card ({got})")
+    pids_after = seat1_pids()
+    check(pids_after == pids_before,
+          f"seat1's session and PipeWire ran on through plug and unplug (session, PipeWire pids "
+          f"{pids_before} then {pids_after})")
+
+    # ---- a PipeWire that dies is started again, WirePlumber with it, and the seat has its card
+    def seat1_services():
+        audio = (seats_by_name(status(l)).get("seat1") or {}).get("audio") or {}
+        return {k: (v or {}) for k, v in (audio.get("services") or {}).items()}
+    old = seat1_services()
+    l.sh(f"kill -9 {old.get('pipewire', {}).get('pid')}")
+    back = wait_status(l, lambda s: all(
+        s["seat1"]["audio"]["services"][k]["state"] == "running" and
+        s["seat1"]["audio"]["services"][k]["pid"] != old[k]["pid"]
+        for k in ("pipewire", "wireplumber")), timeout=60)
+    new = seat1_services()
+    check(back is not None and new["pipewire"].get("restarts") == 1,
+          f"seat1's PipeWire, killed, is started again with its WirePlumber "
+          f"({ {k: (old[k].get('pid'), new[k].get('pid')) for k in ('pipewire', 'wireplumber')} }, "
+          f"restarts {new['pipewire'].get('restarts')})")
+    out = seat_run(l, "seat1", "nodes-again", WAIT_NODE.format(pattern="-1.3-") + "\n" + NODES)
+    check(any("-1.3-" in n for n in (out or "").split()),
+          f"and seat1's session finds its card there again ({(out or '').split()})")
 
     # ---- a card taken off seat2 closes to lab-2; seat2 gets a silent dummy sink
     key2 = next((d["key"] for d in (seats.get("seat2") or {}).get("sound", [])), None)

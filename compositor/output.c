@@ -303,10 +303,28 @@ int output_repaint(struct output *output)
 	render_output(output, image, &repaint);
 	pixman_region32_fini(&repaint);
 	if (server->backend->commit_frame(output, &output->damage) < 0) {
-		log_error("output %s: the frame could not be shown", output->name);
+		if (!output->commit_failing)
+			log_error("output %s: the frame could not be shown; trying again",
+				  output->name);
+		/*
+		 * Again from a timer, never at once: a revoked lease fails every commit, and a
+		 * repaint scheduled from the repaint itself would keep the event loop from ever
+		 * reaching a signal or the seat link's new lease. frame_scheduled holds the
+		 * damage's own scheduling back until the timer's output_presented.
+		 */
+		int period_ms =
+			(int)(1000000 / (output->refresh_mhz > 0 ? output->refresh_mhz : 60000));
+		output->frame_scheduled = true;
 		output_damage_whole(output);
+		wl_event_source_timer_update(
+			output->idle_timer,
+			output->commit_failing ? 250 : (period_ms > 0 ? period_ms : 1));
+		output->commit_failing = true;
 		return -EIO;
 	}
+	if (output->commit_failing)
+		log_info("output %s: frames are shown again", output->name);
+	output->commit_failing = false;
 	output_end_scanout(output);
 	output->last_image = image;
 	output->frame_had_damage = true;

@@ -54,6 +54,9 @@ struct output {
 	struct wl_event_source *idle_timer; /* frame callbacks when nothing changed on screen */
 	uint64_t last_present_ns;
 	uint32_t sequence;
+
+	/* The last commit failed (a revoked lease, say): said once, retried slowly. */
+	bool commit_failing;
 	pixman_image_t *last_image; /* what is on screen now, for screencopy; see scanout_buffer */
 	/* A client's wl_buffer shown as it is, instead of last_image. Its wl_buffer.release waits
 	 * until the output shows something else (release_pending: the surface has let it go). */

@@ -438,6 +438,9 @@ void seat_stop(struct seat *seat, bool doom)
 	if (seat->state != SEAT_STOPPING) {
 		log_info("seat %s: stopping compositor %d", seat->name, (int)seat->pid);
 		kill(seat->pid, SIGTERM);
+		/* The seat's services go at the same time: nothing of the seat runs on alone. */
+		services_stop(seat->services);
+		sound_sync_acls(seat->daemon);
 		seat->state = SEAT_STOPPING;
 		wl_event_source_timer_update(seat->timer, STOP_TIMEOUT_MS);
 	}

@@ -24,12 +24,19 @@
 /* Where the seats' WirePlumber reads its configuration, under the daemon's runtime directory. */
 #define CONFIG_DIR "services-config"
 
-enum service_kind { SERVICE_BUS, SERVICE_PIPEWIRE, SERVICE_WIREPLUMBER, SERVICE_COUNT };
+enum service_kind {
+	SERVICE_BUS,
+	SERVICE_PIPEWIRE,
+	SERVICE_WIREPLUMBER,
+	SERVICE_PULSE, /* PulseAudio clients' server, where pipewire-pulse is installed */
+	SERVICE_COUNT,
+};
 
 static const char *const programs[SERVICE_COUNT] = {
 	[SERVICE_BUS] = "dbus-daemon",
 	[SERVICE_PIPEWIRE] = "pipewire",
 	[SERVICE_WIREPLUMBER] = "wireplumber",
+	[SERVICE_PULSE] = "pipewire-pulse",
 };
 
 struct service {
@@ -208,13 +215,14 @@ const char *const *services_session_env(struct services *services)
 /* Whatever `kind` waits for is there. */
 static bool ready_for(const struct services *services, enum service_kind kind)
 {
-	if (kind != SERVICE_WIREPLUMBER)
+	if (kind != SERVICE_WIREPLUMBER && kind != SERVICE_PULSE)
 		return true;
 	/* WirePlumber gives up at once without PipeWire, and needs the session bus. */
 	const struct service *bus = &services->service[SERVICE_BUS];
 	return services->service[SERVICE_PIPEWIRE].pid > 0 &&
 	       is_socket(services->pipewire_socket) &&
-	       (bus->missing || (bus->pid > 0 && is_socket(services->bus_socket)));
+	       (kind == SERVICE_PULSE || bus->missing ||
+		(bus->pid > 0 && is_socket(services->bus_socket)));
 }
 
 static void start_one(struct services *services, enum service_kind kind)
@@ -223,7 +231,12 @@ static void start_one(struct services *services, enum service_kind kind)
 	struct service *service = &services->service[kind];
 	char path[256], address[340];
 	if (!find_program(programs[kind], path, sizeof(path))) {
-		if (!service->missing)
+		/* pipewire-pulse is optional: PipeWire's own and ALSA clients play without it. */
+		if (!service->missing && kind == SERVICE_PULSE)
+			log_info("seat %s: pipewire-pulse is not installed; PulseAudio clients "
+				 "have no server",
+				 seat->name);
+		else if (!service->missing)
 			log_error("seat %s: %s is not installed; the seat runs without it%s",
 				  seat->name, programs[kind],
 				  kind == SERVICE_BUS ? "" : " (no sound)");
@@ -400,7 +413,7 @@ void services_restart_audio(struct services *services)
 {
 	if (!services->running)
 		return;
-	for (int i = SERVICE_PIPEWIRE; i <= SERVICE_WIREPLUMBER; i++) {
+	for (int i = SERVICE_PIPEWIRE; i <= SERVICE_PULSE; i++) {
 		struct service *service = &services->service[i];
 		if (service->pid <= 0)
 			continue;
@@ -449,11 +462,13 @@ bool services_handle_exit(struct services *services, pid_t pid, int status)
 		log_debug("seat %s: %s %d stopped", services->seat->name, programs[kind], (int)pid);
 		return true;
 	}
-	/* WirePlumber cannot outlive its PipeWire; it starts again once PipeWire is back. */
-	struct service *wireplumber = &services->service[SERVICE_WIREPLUMBER];
-	if (kind == SERVICE_PIPEWIRE && wireplumber->pid > 0) {
-		kill(wireplumber->pid, SIGTERM);
-		wireplumber->restart_now = true;
+	/* Its clients cannot outlive PipeWire; they start again once PipeWire is back. */
+	for (int i = SERVICE_WIREPLUMBER; kind == SERVICE_PIPEWIRE && i <= SERVICE_PULSE; i++) {
+		struct service *client = &services->service[i];
+		if (client->pid > 0) {
+			kill(client->pid, SIGTERM);
+			client->restart_now = true;
+		}
 	}
 	if (service->restart_now) {
 		service->restart_now = false;

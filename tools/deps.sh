@@ -16,7 +16,7 @@ test=(libcmocka-dev foot weston wtype grim wayland-utils gtk-3-examples gtk-4-ex
 # stress-ng (the load the caps tests put on a seat), and each seat's sound services with the
 # tools the audio test plays and checks with (sox, getfacl).
 lab=(qemu-system-x86 busybox-static cpio kmod udev dbus netpbm libdrm-tests alsa-utils xz-utils
-     stress-ng pipewire pipewire-bin wireplumber sox acl)
+     stress-ng pipewire pipewire-bin wireplumber pipewire-pulse pulseaudio-utils sox acl)
 # bench/run: the peer compositors, their demo client and callgrind; Debian's cage aborts at start
 # when it cannot find Xwayland, even with no X client.
 bench=(cage weston valgrind xwayland)

@@ -3,7 +3,8 @@ has a usb-audio device that QEMU records to its own WAV file. Each seat's sessio
 that runs what the test drops into its command folder, so every player below is a program of
 that seat's session, finding the seat's PipeWire through its own environment.
 
-Shown: a 440 Hz tone from seat1 and an 880 Hz tone from seat2, played at the same time, land
+Shown: a 440 Hz tone from seat1 (pw-play, a PipeWire client) and an 880 Hz tone from seat2
+(paplay, a PulseAudio client, through the seat's pipewire-pulse), played at the same time, land
 each on its own seat's card only; seat2's user cannot open seat1's card (EACCES); a usb-audio
 device hot-plugged on hub 1 joins seat1, shows in seat1's PipeWire and not seat2's, and
 becomes seat1's default sink, which falls back when it is unplugged; a card taken off seat2
@@ -128,17 +129,19 @@ def main(l):
     def audio_up(seats):
         return all(seats[n]["state"] == "running" and
                    seats[n]["audio"]["services"]["pipewire"]["state"] == "running" and
-                   seats[n]["audio"]["services"]["wireplumber"]["state"] == "running"
+                   seats[n]["audio"]["services"]["wireplumber"]["state"] == "running" and
+                   seats[n]["audio"]["services"]["pipewire-pulse"]["state"] == "running"
                    for n in CMD)
     st = wait_status(l, audio_up)
     seats = seats_by_name(st)
-    check(st is not None, "both seats run, each with its session bus, PipeWire and WirePlumber")
+    check(st is not None, "both seats run, each with its session bus, PipeWire, WirePlumber "
+          "and pipewire-pulse")
     for name in CMD:
         services = ((seats.get(name) or {}).get("audio") or {}).get("services") or {}
         pids = {k: (v or {}).get("pid") for k, v in services.items()}
         owners = {k: l.sh(f"ps -o user= -p {p} || true").strip() for k, p in pids.items() if p}
         where = {k: l.sh(f"cat /proc/{p}/cgroup || true").strip() for k, p in pids.items() if p}
-        check(set(owners.values()) == {USERS[name]} and len(owners) == 3,
+        check(set(owners.values()) == {USERS[name]} and len(owners) == 4,
               f"{name}'s services run as {USERS[name]} ({owners})")
         check(set(where.values()) == {f"0::/multiseat/seat-{name}/services"},
               f"{name}'s services run in its services cgroup ({where})")
@@ -167,11 +170,12 @@ def main(l):
     # ---- two tones at once, each into its own seat's card
     before = {d: len(l.wav(d).data) for d in ("snd1", "snd2")}
     run_in(l, CMD["seat1"], "play", "pw-play /tmp/t440.wav; echo rc=$? > /tmp/play1.rc")
-    run_in(l, CMD["seat2"], "play", "pw-play /tmp/t880.wav; echo rc=$? > /tmp/play2.rc")
+    run_in(l, CMD["seat2"], "play", "paplay /tmp/t880.wav; echo rc=$? > /tmp/play2.rc")
     played = l.wait_guest("[ -s /tmp/play1.rc ] && [ -s /tmp/play2.rc ]", timeout=90)
     time.sleep(1)
     rcs = l.sh("cat /tmp/play1.rc /tmp/play2.rc 2>/dev/null").split()
-    check(played and rcs == ["rc=0", "rc=0"], f"pw-play ran in both sessions ({rcs})")
+    check(played and rcs == ["rc=0", "rc=0"],
+          f"pw-play ran in seat1's session, paplay in seat2's ({rcs})")
     w1, w2 = since(l, "snd1", before["snd1"]), since(l, "snd2", before["snd2"])
     p1 = {f: tone_power(w1, f) for f in (440, 880)}
     p2 = {f: tone_power(w2, f) for f in (440, 880)}
@@ -249,11 +253,11 @@ def main(l):
     back = wait_status(l, lambda s: all(
         s["seat1"]["audio"]["services"][k]["state"] == "running" and
         s["seat1"]["audio"]["services"][k]["pid"] != old[k]["pid"]
-        for k in ("pipewire", "wireplumber")), timeout=60)
+        for k in ("pipewire", "wireplumber", "pipewire-pulse")), timeout=60)
     new = seat1_services()
     check(back is not None and new["pipewire"].get("restarts") == 1,
-          f"seat1's PipeWire, killed, is started again with its WirePlumber "
-          f"({ {k: (old[k].get('pid'), new[k].get('pid')) for k in ('pipewire', 'wireplumber')} }, "
+          f"seat1's PipeWire, killed, is started again with its WirePlumber and pipewire-pulse "
+          f"({ {k: (old[k].get('pid'), new[k].get('pid')) for k in ('pipewire', 'wireplumber', 'pipewire-pulse')} }, "
           f"restarts {new['pipewire'].get('restarts')})")
     out = seat_run(l, "seat1", "nodes-again", WAIT_NODE.format(pattern="-1.3-") + "\n" + NODES)
     check(any("-1.3-" in n for n in (out or "").split()),

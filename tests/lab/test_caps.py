@@ -13,7 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lab  # noqa: E402
 from seats import (  # noqa: E402
-    COMPOSITOR, DAEMON, FRAMES, SESSION_PID, elapsed_s, events, frame_times, frames_between,
+    COMPOSITOR, CTL, DAEMON, FRAMES, SESSION_PID, elapsed_s, events, frame_times, frames_between,
     guest_ms, prepare_two_seats, run_in_seat2, seats_by_name, session_pid, status,
     two_seats_conf, wait_status)
 
@@ -168,11 +168,37 @@ def fork_bomb(l, comp, shm):
           "the daemon placed every session process without a complaint")
 
 
+def restart_while_drawing(l, comp, shm):
+    """multiseatctl restart revokes seat1's lease before its compositor gets SIGTERM: once
+    while weston-simple-shm keeps it drawing, once while the next compositor is still starting
+    (its first frames fail). Each must exit on SIGTERM, not spin on failed frames until the
+    daemon's SIGKILL 5 s later."""
+    pid = comp["seat1"]
+    for when in ("drawing", "starting"):
+        l.sh(f"{CTL} restart seat1")
+        start = time.monotonic()
+        gone = l.wait_guest(f"! kill -0 {pid} 2>/dev/null", timeout=15)
+        took = time.monotonic() - start
+        log = l.sh("cat /tmp/daemon.log")
+        failed = log.count("the frame could not be shown")
+        print(f"restart ({when}): compositor {pid} gone after {took:.1f} s; failed commits "
+              f"logged so far: {failed}")
+        check(gone and "did not exit within" not in log and
+              f"compositor {pid} killed by signal 9" not in log,
+              f"seat1's compositor, its lease revoked while {when}, exits on SIGTERM without "
+              f"the SIGKILL ({took:.1f} s; failed commits logged so far {failed})")
+        # The next one, as soon as it exists: it is restarted again during its start-up.
+        st = wait_status(l, lambda s: s["seat1"].get("pid") not in (None, pid), timeout=30)
+        pid = seats_by_name(st).get("seat1", {}).get("pid") if st else None
+    st = wait_status(l, lambda s: running(s, "seat1"), timeout=60)
+    check(st is not None, "seat1 runs again after the restarts")
+
+
 def main():
     with lab.Lab(lab.default_topology(), name="test-caps") as l:
         check.report_on_failure(l)
         comp, shm = start_seats(l)
-        for phase in (cpu_hog, memory_hog, fork_bomb):
+        for phase in (cpu_hog, memory_hog, fork_bomb, restart_while_drawing):
             phase(l, comp, shm)
         l.sh("kill $(cat /tmp/daemon.pid); sleep 2")
     return check.finish()

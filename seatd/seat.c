@@ -310,6 +310,25 @@ static bool check_user(struct seat *seat)
 				 sizeof(seat->user_error)) == 0;
 }
 
+/*
+ * Seats are kept apart by their users: the runtime directory, the Wayland socket, PipeWire
+ * and the sound cards' ACLs are the seat user's. Two running seats of one user are not.
+ */
+static void warn_shared_user(struct seat *seat)
+{
+	struct seat *other;
+	wl_list_for_each (other, &seat->daemon->seats, link) {
+		if (other != seat && other->pid > 0 && other->user.uid == seat->user.uid) {
+			log_error(
+				"seat %s: runs as %s, as seat %s does: each can reach the other's "
+				"session and sound cards; give every seat its own user (user = "
+				"seat-%%n in [seat-defaults])",
+				seat->name, seat->user.name, other->name);
+			return;
+		}
+	}
+}
+
 void seat_start(struct seat *seat)
 {
 	struct daemon *daemon = seat->daemon;
@@ -329,6 +348,7 @@ void seat_start(struct seat *seat)
 		return;
 	}
 	seat->user_error[0] = '\0';
+	warn_shared_user(seat);
 
 	int sv[2] = {-1, -1};
 	char error[256];

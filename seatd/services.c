@@ -21,6 +21,8 @@
 
 /* How often a service waiting for another's socket looks again. */
 #define WAIT_POLL_MS 100
+/* After the daemon's view of PipeWire was refused or lost: the next try, not sooner. */
+#define MONITOR_RETRY_MS 1000
 /* Where the seats' WirePlumber reads its configuration, under the daemon's runtime directory. */
 #define CONFIG_DIR "services-config"
 
@@ -63,7 +65,8 @@ struct services {
 	/* The daemon's own view of the seat's PipeWire, for status and default sinks. */
 	struct audio_monitor *monitor;
 	bool monitor_lost;
-	int default_card; /* a card that joined: its sink becomes the default; -1 none */
+	uint64_t monitor_next_ms; /* no new connection before then */
+	int default_card;	  /* a card that joined: its sink becomes the default; -1 none */
 };
 
 /* ---- configuration ---- */
@@ -334,17 +337,24 @@ static const struct audio_monitor_events monitor_events = {
 /* Connects the daemon's view once PipeWire listens; false while it should be tried again. */
 static bool watch_pipewire(struct services *services)
 {
-	if (services->monitor_lost)
+	uint64_t now = daemon_now_ms();
+	if (services->monitor_lost) {
 		drop_monitor(services);
+		services->monitor_next_ms = now + MONITOR_RETRY_MS;
+	}
 	if (services->monitor)
 		return true;
 	if (services->service[SERVICE_PIPEWIRE].pid <= 0 || !is_socket(services->pipewire_socket))
 		return services->service[SERVICE_PIPEWIRE].pid <= 0;
+	if (now < services->monitor_next_ms)
+		return false;
 	services->monitor = audio_monitor_create(
 		services->seat->daemon->loop, services->pipewire_socket, &monitor_events, services);
-	if (!services->monitor)
+	if (!services->monitor) {
 		log_debug("seat %s: PipeWire cannot be watched yet: %s", services->seat->name,
 			  strerror(errno));
+		services->monitor_next_ms = now + MONITOR_RETRY_MS;
+	}
 	return services->monitor != NULL;
 }
 
@@ -385,6 +395,7 @@ static int handle_timer(void *data)
 void services_start(struct services *services)
 {
 	services->running = true;
+	services->monitor_next_ms = 0;
 	for (int i = 0; i < SERVICE_COUNT; i++) {
 		struct service *service = &services->service[i];
 		service->attempt = 0;

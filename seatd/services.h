@@ -1,8 +1,9 @@
 /*
  * A seat user's own services beside the compositor: a D-Bus session bus, PipeWire,
- * WirePlumber and, where installed, pipewire-pulse, run as the seat user in the seat's services cgroup with the seat's runtime
- * directory, so the seat's applications find them as on any desktop. They start with the
- * compositor, are restarted with backoff while it runs, and stop with it.
+ * WirePlumber and, where installed, pipewire-pulse, run as the seat user in the seat's
+ * services cgroup with the seat's runtime directory, so the seat's applications find them as
+ * on any desktop. They start with the compositor, are restarted with backoff while it runs,
+ * and stop with it.
  */
 #ifndef MULTISEAT_SEATD_SERVICES_H
 #define MULTISEAT_SEATD_SERVICES_H

@@ -275,6 +275,13 @@ def main(l):
           f"seat2's PipeWire no longer has the card, and has a dummy sink ({names})")
     out = seat_run(l, "seat2", "play-dummy", "pw-play /tmp/t880.wav; echo rc=$?", timeout=90)
     check("rc=0" in (out or ""), f"seat2's applications still play, into the dummy ({out!r})")
+
+    # ---- two seats of one user are not apart: the daemon says so
+    l.sh("sed -i 's/^user = lab-%n/user = lab-1/' /tmp/ms.conf")
+    rc, out = l.run(f"{CTL} reload")
+    warned = l.wait_guest("grep -q 'runs as lab-1, as seat seat[12] does' /tmp/daemon.log",
+                          timeout=60)
+    check(rc == 0 and warned, f"two seats of one user: the daemon warns ({out.strip()})")
     if check.failed:
         print(l.sh("tail -80 /tmp/daemon.log"))
     check.report_on_failure(l)

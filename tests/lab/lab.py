@@ -370,6 +370,18 @@ class Agent:
                 raise LabError("the guest agent closed its port")
             self.buf += data
 
+    def handshake(self, attempts=6, timeout=10):
+        """Waits until the guest's shell answers. What the host sends while the guest has
+        the port closed (between two shells of guest-init's loop) can be lost, so a probe
+        that gets no answer is sent again; a late answer to an earlier one is harmless."""
+        for attempt in range(attempts):
+            try:
+                self.run("true", timeout=timeout)
+                return
+            except LabError as e:
+                if "timed out" not in str(e) or attempt == attempts - 1:
+                    raise
+
     def close(self):
         try:
             self.sock.close()
@@ -617,6 +629,7 @@ class Lab:
                 raise LabError(f"the guest was not ready after {timeout}s:\n{self.failure_report()}")
             time.sleep(0.2)
         self.agent = Agent(self.workdir / "agent.sock")
+        self.agent.handshake()
         self.sh("export LAB_BUILD=/lab/build LAB_PROJECT=/lab/project LAB_OUT=/lab/out; cd /lab/out")
         for m in self.topology.monitors:
             if m.head > 0:

@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <grp.h>
 #include <poll.h>
 #include <pwd.h>
@@ -15,12 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "runtime_dir.h"
 
 /* How long the session has between SIGTERM and SIGKILL. */
 #define KILL_GRACE_MS 2000
@@ -155,37 +154,13 @@ static int report_pam_failure(struct worker *w, const char *step, int code)
 	}
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+/* Whatever a previous session left there (the worker was killed) goes first. */
+static int make_runtime_dir(struct worker *w)
 {
-	return remove(path) < 0 && errno != ENOENT ? -1 : 0;
-}
-
-/* FTW_PHYS: a symlink the user left there is removed, never followed; FTW_MOUNT: nothing on
-   another file system mounted inside it is touched. */
-static int runtime_dir_remove(const char *dir)
-{
-	if (nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0 && errno != ENOENT)
-		return -errno;
-	return 0;
-}
-
-static int runtime_dir_create(struct worker *w)
-{
-	const char *dir = w->req.runtime_dir;
-	/* Whatever a previous session left there (the worker was killed) goes first. */
-	int ret = runtime_dir_remove(dir);
-	if (ret < 0)
-		return ret;
-	/* Mode 0700 from mkdir on: no moment in which another user could get in. */
-	if (mkdir(dir, 0700) < 0)
-		return -errno;
-	if (lchown(dir, w->pw.pw_uid, w->pw.pw_gid) < 0 || chmod(dir, 0700) < 0) {
-		ret = -errno;
-		rmdir(dir);
-		return ret;
-	}
-	w->runtime_dir = true;
-	return 0;
+	int ret = runtime_dir_create(w->req.runtime_dir, w->pw.pw_uid, w->pw.pw_gid);
+	if (ret == 0)
+		w->runtime_dir = true;
+	return ret;
 }
 
 /* In the session child: says what failed on the report pipe and exits. */
@@ -599,7 +574,7 @@ int login_worker_run(int fd)
 	w->opened = true;
 	log_info("login: %s logged in at %s", w->pw.pw_name, w->req.desk);
 
-	ret = runtime_dir_create(w);
+	ret = make_runtime_dir(w);
 	if (ret < 0) {
 		report_failure(w, ret, "Cannot make the runtime dir %s: %s", w->req.runtime_dir,
 			       strerror(-ret));

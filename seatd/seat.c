@@ -24,6 +24,7 @@
 #include "input.h"
 #include "log.h"
 #include "protocol.h"
+#include "runtime_dir.h"
 #include "services.h"
 #include "sound.h"
 
@@ -358,7 +359,7 @@ void seat_start(struct seat *seat)
 		goto fail;
 	}
 	mkdir(daemon->options->runtime_dir, 0755);
-	int ret = spawn_runtime_dir_create(seat->runtime_dir, &seat->user);
+	int ret = runtime_dir_create(seat->runtime_dir, seat->user.uid, seat->user.gid);
 	if (ret < 0) {
 		log_error("seat %s: runtime directory %s cannot be made: %s", seat->name,
 			  seat->runtime_dir, strerror(-ret));
@@ -511,7 +512,7 @@ bool seat_handle_exit(struct seat *seat, pid_t pid, int status)
 	seat->pid = 0;
 	close_link(seat);
 	revoke_everything(seat);
-	spawn_runtime_dir_remove(seat->runtime_dir);
+	runtime_dir_remove(seat->runtime_dir);
 	wl_event_source_timer_update(seat->timer, 0);
 
 	if (seat->doomed) {

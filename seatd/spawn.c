@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
@@ -11,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -56,35 +54,6 @@ int spawn_user_lookup(const char *name, struct spawn_user *user, char *error, si
 	snprintf(user->shell, sizeof(user->shell), "%s", pw.pw_shell);
 	user->uid = pw.pw_uid;
 	user->gid = pw.pw_gid;
-	return 0;
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(path) < 0 && errno != ENOENT ? -1 : 0;
-}
-
-int spawn_runtime_dir_remove(const char *dir)
-{
-	/* FTW_PHYS: a symlink a user left there is removed, never followed. */
-	if (nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0 && errno != ENOENT)
-		return -errno;
-	return 0;
-}
-
-int spawn_runtime_dir_create(const char *dir, const struct spawn_user *user)
-{
-	int ret = spawn_runtime_dir_remove(dir);
-	if (ret < 0)
-		return ret;
-	if (mkdir(dir, 0700) < 0)
-		return -errno;
-	/* No window for anyone else between mkdir and chown: the mode is 0700 from the start. */
-	if (chown(dir, user->uid, user->gid) < 0 || chmod(dir, 0700) < 0) {
-		ret = -errno;
-		rmdir(dir);
-		return ret;
-	}
 	return 0;
 }
 

@@ -21,14 +21,6 @@ struct spawn_user {
  */
 int spawn_user_lookup(const char *name, struct spawn_user *user, char *error, size_t error_size);
 
-/*
- * Makes `dir` an empty directory owned by `user`, mode 0700; whatever was there before
- * (a previous session's files) is removed first. The parent must exist. 0 or -errno.
- */
-int spawn_runtime_dir_create(const char *dir, const struct spawn_user *user);
-/* Removes `dir` and everything in it; a missing dir is not an error. */
-int spawn_runtime_dir_remove(const char *dir);
-
 struct spawn_process {
 	const char *const *argv; /* argv[0] is the program's path */
 	/* "NAME=VALUE" on top of the seat's environment; NULL-terminated; NULL: none. */

@@ -64,6 +64,19 @@ static const struct link_spec specs[] = {
 				 sizeof(struct link_session_placed),
 				 false,
 				 {{0, 0}}},
+	[LINK_LOGIN_TEXT] = {"LINK_LOGIN_TEXT",
+			     sizeof(struct link_login_text),
+			     false,
+			     {STR(struct link_login_text, text)}},
+	[LINK_LOGIN_FAILED] = {"LINK_LOGIN_FAILED",
+			       sizeof(struct link_login_failed),
+			       false,
+			       {STR(struct link_login_failed, text)}},
+	[LINK_LOGIN_ACCEPTED] = {"LINK_LOGIN_ACCEPTED",
+				 sizeof(struct link_login_accepted),
+				 false,
+				 {STR(struct link_login_accepted, user)}},
+	[LINK_LOGGED_OUT] = {"LINK_LOGGED_OUT", 0, false, {{0, 0}}},
 	[LINK_READY] = {"LINK_READY",
 			sizeof(struct link_ready),
 			false,
@@ -76,6 +89,10 @@ static const struct link_spec specs[] = {
 				  sizeof(struct link_session_spawned),
 				  false,
 				  {{0, 0}}},
+	[LINK_LOGIN] = {"LINK_LOGIN",
+			sizeof(struct link_login),
+			false,
+			{STR(struct link_login, user), STR(struct link_login, password)}},
 };
 
 _Static_assert(sizeof(struct link_header) + sizeof(struct link_input_add) <= LINK_MAX_MESSAGE,
@@ -83,6 +100,8 @@ _Static_assert(sizeof(struct link_header) + sizeof(struct link_input_add) <= LIN
 _Static_assert(sizeof(struct link_header) + sizeof(struct link_hello) <= LINK_MAX_MESSAGE,
 	       "LINK_MAX_MESSAGE is too small");
 _Static_assert(sizeof(struct link_header) + sizeof(struct link_error) <= LINK_MAX_MESSAGE,
+	       "LINK_MAX_MESSAGE is too small");
+_Static_assert(sizeof(struct link_header) + sizeof(struct link_login) <= LINK_MAX_MESSAGE,
 	       "LINK_MAX_MESSAGE is too small");
 
 static const struct link_spec *spec_of(uint16_t opcode)
@@ -96,6 +115,12 @@ const char *link_opcode_name(uint16_t opcode)
 {
 	const struct link_spec *spec = spec_of(opcode);
 	return spec ? spec->name : NULL;
+}
+
+void link_message_wipe(struct link_message *message)
+{
+	explicit_bzero(message, sizeof(*message));
+	message->fd = -1;
 }
 
 void link_copy_string(char *field, size_t size, const char *text)
@@ -264,9 +289,12 @@ int link_receive(int sock, struct link_message *message, char *error, size_t err
 	message->size = header.size;
 	memcpy(message->body.bytes, buf + sizeof(header), size);
 	message->fd = n_fds == 1 ? fds[0] : -1;
+	/* The packet may have held a password. */
+	explicit_bzero(buf, (size_t)n);
 	return 1;
 
 err:
+	explicit_bzero(buf, sizeof(buf));
 	for (int i = 0; i < n_fds; i++)
 		close(fds[i]);
 	return ret;

@@ -13,6 +13,7 @@
 #include <wayland-server-protocol.h>
 
 #include "data_device.h"
+#include "greeter.h"
 #include "log.h"
 #include "resource.h"
 #include "seat.h"
@@ -173,8 +174,8 @@ static void handle_keyboard_focus_destroy(struct wl_listener *listener, void *da
 
 void seat_set_keyboard_focus(struct seat *seat, struct surface *surface)
 {
-	/* While the identify screen shows, no client may read the keyboard. */
-	if (seat->server->identify_text)
+	/* While the identify screen or the greeter shows, no client may read the keyboard. */
+	if (server_covered(seat->server))
 		surface = NULL;
 	if (seat->keyboard_focus == surface)
 		return;
@@ -247,9 +248,25 @@ static void pressed_update(struct seat *seat, uint32_t key, bool pressed)
 	}
 }
 
+/* A key for the greeter, read through the keymap that typed it (a virtual keyboard has its
+   own). */
+static void greeter_press(struct seat *seat, struct seat_keymap *keymap, uint32_t key)
+{
+	char utf8[16];
+	xkb_keysym_t sym = xkb_state_key_get_one_sym(keymap->state, key + 8);
+	if (xkb_state_key_get_utf8(keymap->state, key + 8, utf8, sizeof(utf8)) >= (int)sizeof(utf8))
+		utf8[0] = '\0';
+	greeter_key(seat->server->greeter, sym, utf8);
+	explicit_bzero(utf8, sizeof(utf8)); /* may be a password's */
+}
+
 static void run_binding(struct seat *seat, uint32_t key)
 {
 	struct server *server = seat->server;
+	if (server->greeting && server->greeter) {
+		greeter_press(seat, seat->active ? seat->active : &seat->keymap, key);
+		return;
+	}
 	if (key == KEY_TAB)
 		server_cycle_focus(server);
 	else if ((key == KEY_ENTER || key == KEY_KPENTER) && server->options->terminal)
@@ -296,6 +313,26 @@ static int handle_repeat_timer(void *data)
 	return 0;
 }
 
+/* The greeter has the keyboard: keys repeat as the compositor's own. */
+static void greeter_keyboard_key(struct seat *seat, struct seat_keymap *keymap, uint32_t key,
+				 bool pressed)
+{
+	/* The symbol before the key's own update, as xkbcommon prescribes. */
+	if (pressed)
+		greeter_press(seat, keymap, key);
+	xkb_state_update_key(keymap->state, key + 8, pressed ? XKB_KEY_DOWN : XKB_KEY_UP);
+	if (!pressed) {
+		key_repeat_release(&seat->binding_repeat, key);
+		return;
+	}
+	if (!xkb_keymap_key_repeats(keymap->keymap, key + 8))
+		return;
+	key_repeat_press(&seat->binding_repeat, key, now_ms());
+	int64_t timeout = key_repeat_timeout(&seat->binding_repeat, now_ms());
+	if (timeout >= 0)
+		wl_event_source_timer_update(seat->repeat_timer, (int)timeout + 1);
+}
+
 void seat_keyboard_key(struct seat *seat, struct seat_keymap *keymap, uint32_t time_ms,
 		       uint32_t key, bool pressed)
 {
@@ -303,6 +340,10 @@ void seat_keyboard_key(struct seat *seat, struct seat_keymap *keymap, uint32_t t
 		return;
 	keyboard_switch_keymap(seat, keymap);
 	pressed_update(seat, key, pressed);
+	if (seat->server->greeting && seat->server->greeter && !seat->server->identify_text) {
+		greeter_keyboard_key(seat, keymap, key, pressed);
+		return;
+	}
 	/* xkb keycodes are evdev codes + 8. */
 	enum xkb_state_component changed =
 		xkb_state_update_key(keymap->state, key + 8, pressed ? XKB_KEY_DOWN : XKB_KEY_UP);

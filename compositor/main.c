@@ -11,6 +11,7 @@
 #include "config.h"
 #include "data_device.h"
 #include "evdev.h"
+#include "greeter.h"
 #include "log.h"
 #include "options.h"
 #include "protocol.h"
@@ -110,6 +111,12 @@ int main(int argc, char *argv[])
 	server.seat = seat_create(&server);
 	if (!server.seat)
 		goto out_display;
+	/* Before the socket: no client may connect before the greeter can turn it away. */
+	if (server.link && seat_link_greets(server.link)) {
+		server.greeter = greeter_create(&server, seat_link_seat_name(server.link));
+		if (!server.greeter)
+			goto out_seat;
+	}
 
 	if (options.socket) {
 		if (wl_display_add_socket(server.display, options.socket) < 0) {
@@ -160,6 +167,7 @@ out_backend:
 		server.backend->destroy(&server);
 out_seat:
 	wl_display_destroy_clients(server.display);
+	greeter_destroy(server.greeter);
 	seat_destroy(server.seat);
 out_display:
 	seat_link_destroy(server.link);

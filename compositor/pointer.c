@@ -96,7 +96,7 @@ static void pointer_focus_and_motion(struct seat *seat, uint32_t time_ms, bool s
 {
 	double sx = 0, sy = 0;
 	struct surface *surface = NULL;
-	if (!seat->server->identify_text)
+	if (!server_covered(seat->server))
 		view_at(seat->server, seat->pointer_x, seat->pointer_y, &surface, &sx, &sy);
 	/* While a button is held the surface that got the press keeps the pointer. */
 	if (seat->buttons_down > 0 && seat->pointer_focus) {
@@ -217,7 +217,7 @@ void seat_pointer_button(struct seat *seat, uint32_t time_ms, uint32_t button, b
 		}
 		return;
 	}
-	if (pressed && seat->buttons_down == 0 && !server->identify_text) {
+	if (pressed && seat->buttons_down == 0 && !server_covered(server)) {
 		struct surface *surface;
 		double sx, sy;
 		struct view *view =
@@ -323,7 +323,7 @@ static pixman_image_t *default_cursor_create(void)
 
 bool seat_get_cursor(struct seat *seat, struct seat_cursor *cursor)
 {
-	if (!seat || !seat->has_pointer_device || seat->server->identify_text)
+	if (!seat || !seat->has_pointer_device || server_covered(seat->server))
 		return false;
 	if (seat->cursor_surface) {
 		if (!surface_has_buffer(seat->cursor_surface))
@@ -393,7 +393,7 @@ static void handle_touch_focus_destroy(struct wl_listener *listener, void *data)
 void seat_touch_down(struct seat *seat, uint32_t time_ms, int32_t id, double x, double y)
 {
 	struct server *server = seat->server;
-	if (server->identify_text)
+	if (server_covered(server))
 		return;
 	if (seat->touch_points == 0) {
 		struct surface *surface;

@@ -6,6 +6,7 @@
 #include <wayland-server-core.h>
 #include <wayland-server-protocol.h>
 
+#include "greeter.h"
 #include "protocols.h"
 #include "seat.h"
 #include "server.h"
@@ -55,7 +56,7 @@ struct surface *render_prepare(struct output *output)
 	struct server *server = output->server;
 	output->draw_count = 0;
 	output->draw_cursor_image = false;
-	if (server->identify_text)
+	if (server_covered(server))
 		return NULL;
 	struct view *view;
 	wl_list_for_each (view, &server->views, link) {
@@ -200,6 +201,13 @@ void render_output(struct output *output, pixman_image_t *image, pixman_region32
 		if (server->text)
 			text_draw_centered(server->text, image, output->width, output->height,
 					   server->identify_text);
+		pixman_image_set_clip_region32(image, NULL);
+		pixman_region32_fini(&background);
+		return;
+	}
+	if (server->greeting && server->greeter) {
+		pixman_image_set_clip_region32(image, damage);
+		greeter_draw(server->greeter, image, output->width, output->height, damage);
 		pixman_image_set_clip_region32(image, NULL);
 		pixman_region32_fini(&background);
 		return;

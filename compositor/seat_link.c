@@ -16,6 +16,7 @@
 
 #include "backend.h"
 #include "evdev.h"
+#include "greeter.h"
 #include "keyboard.h"
 #include "log.h"
 #include "options.h"
@@ -67,6 +68,27 @@ static void apply_keymap(struct seat_link *link, const struct link_keymap *keyma
 	}
 }
 
+static void handle_login_message(struct greeter *greeter, const struct link_message *message)
+{
+	switch (message->opcode) {
+	case LINK_LOGIN_TEXT:
+		greeter_login_text(greeter, message->body.login_text.kind == LINK_LOGIN_TEXT_ERROR,
+				   message->body.login_text.text);
+		break;
+	case LINK_LOGIN_FAILED:
+		greeter_login_failed(greeter, message->body.login_failed.text,
+				     message->body.login_failed.retry_ms);
+		break;
+	case LINK_LOGIN_ACCEPTED:
+		greeter_login_accepted(greeter, (uid_t)message->body.login_accepted.uid,
+				       message->body.login_accepted.user);
+		break;
+	default:
+		greeter_logged_out(greeter);
+		break;
+	}
+}
+
 /* 0, or -EPROTO when the message has no business on this end of the link. */
 static int handle_message(struct seat_link *link, struct link_message *message)
 {
@@ -110,6 +132,10 @@ static int handle_message(struct seat_link *link, struct link_message *message)
 		apply_keymap(link, &message->body.keymap);
 		break;
 	case LINK_SESSION_START:
+		if (server->greeter) {
+			log_info("seat link: the seat is claimed; its sessions come from logins");
+			break;
+		}
 		log_info("seat link: the seat is claimed; starting the session");
 		link->hold = false;
 		if (server_start_session(server) < 0)
@@ -127,6 +153,17 @@ static int handle_message(struct seat_link *link, struct link_message *message)
 				  (int)placed->pid, strerror(-placed->result));
 		break;
 	}
+	case LINK_LOGIN_TEXT:
+	case LINK_LOGIN_FAILED:
+	case LINK_LOGIN_ACCEPTED:
+	case LINK_LOGGED_OUT:
+		if (!server->greeter) {
+			log_error("seat link: %s, but this desk has no greeter; closing the link",
+				  link_opcode_name(message->opcode));
+			return -EPROTO;
+		}
+		handle_login_message(server->greeter, message);
+		break;
 	default:
 		/* Well formed, but not for us (a second hello, or a compositor's message). */
 		log_error("seat link: unexpected %s; closing the link",
@@ -208,7 +245,8 @@ struct seat_link *seat_link_create(struct server *server, int fd)
 		goto err;
 	}
 	link->hello = message.body.hello;
-	link->hold = link->hello.flags & LINK_HELLO_HOLD_SESSION;
+	/* A desk with a greeter has no session of its own: logins start them. */
+	link->hold = link->hello.flags & (LINK_HELLO_HOLD_SESSION | LINK_HELLO_GREETER);
 	if (link->hello.flags & LINK_HELLO_PLACE_SESSIONS) {
 		link->gates = session_gates_create(server->loop, PLACE_TIMEOUT_MS);
 		if (!link->gates)
@@ -228,6 +266,28 @@ err:
 	session_gates_destroy(link->gates);
 	free(link);
 	return NULL;
+}
+
+bool seat_link_greets(const struct seat_link *link)
+{
+	return link->hello.flags & LINK_HELLO_GREETER;
+}
+
+const char *seat_link_seat_name(const struct seat_link *link)
+{
+	return link->hello.seat;
+}
+
+int seat_link_send_login(struct seat_link *link, const char *user, const char *password)
+{
+	struct link_login login;
+	link_copy_string(login.user, sizeof(login.user), user);
+	link_copy_string(login.password, sizeof(login.password), password);
+	int ret = link_send(link->fd, LINK_LOGIN, &login, sizeof(login), -1);
+	explicit_bzero(&login, sizeof(login));
+	if (ret < 0)
+		log_error("seat link: LINK_LOGIN could not be sent: %s", strerror(-ret));
+	return ret;
 }
 
 bool seat_link_holds_session(const struct seat_link *link)

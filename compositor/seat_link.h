@@ -17,6 +17,12 @@ struct seat_link *seat_link_create(struct server *server, int fd);
 void seat_link_destroy(struct seat_link *link);
 /* Whether the hello said to start no session before LINK_SESSION_START. */
 bool seat_link_holds_session(const struct seat_link *link);
+/* LINK_HELLO_GREETER: a desktop desk, whose sessions come from logins at its greeter. */
+bool seat_link_greets(const struct seat_link *link);
+/* The seat's name from the hello. */
+const char *seat_link_seat_name(const struct seat_link *link);
+/* Sends what the greeter took; the copies made here are wiped. 0 or a negative errno. */
+int seat_link_send_login(struct seat_link *link, const char *user, const char *password);
 /* Whether session processes are to wait until multiseatd has put them in the seat's cgroup. */
 bool seat_link_places_sessions(const struct seat_link *link);
 /*

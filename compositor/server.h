@@ -185,6 +185,8 @@ struct server {
 
 	uint32_t last_button_serial; /* xdg_toplevel.move must answer this press */
 	char *identify_text;	     /* when set, every output shows this instead of the session */
+	struct greeter *greeter;     /* a desktop desk under multiseatd (LINK_HELLO_GREETER) */
+	bool greeting;		     /* the greeter shows: no session runs */
 
 	struct wl_global *compositor_global, *subcompositor_global;
 	struct wl_signal events_new_output;
@@ -192,6 +194,12 @@ struct server {
 
 /* The identify screen's font (fonts-dejavu-core). */
 #define IDENTIFY_FONT "DejaVu Sans"
+
+/* The screen is the compositor's (identify text or greeter): no client gets input. */
+static inline bool server_covered(const struct server *server)
+{
+	return server->identify_text || server->greeting;
+}
 
 /* view.c */
 /*

@@ -1,4 +1,5 @@
-/* fcft text for the identify screen: fonts loaded per pixel size, glyphs composited as masks. */
+/* fcft text for the identify screen and the greeter: fonts loaded per pixel size (a few kept),
+ * glyphs composited as masks. */
 #include "text.h"
 
 #include <errno.h>
@@ -12,11 +13,19 @@
 
 #define TEXT_MAX_LINES 8
 #define TEXT_MAX_CHARS 256
+/* The greeter draws in three sizes, the identify screen in one or two. */
+#define TEXT_FONT_CACHE 4
+
+struct text_font {
+	struct fcft_font *font;
+	int pixel_size;
+	uint64_t used; /* for evicting the least recently used */
+};
 
 struct text_renderer {
 	char *font_name;
-	struct fcft_font *font;
-	int pixel_size;
+	struct text_font fonts[TEXT_FONT_CACHE];
+	uint64_t clock;
 };
 
 size_t text_utf8_decode(const char *utf8, size_t length, uint32_t *out, size_t out_size)
@@ -87,7 +96,8 @@ void text_renderer_destroy(struct text_renderer *text)
 {
 	if (!text)
 		return;
-	fcft_destroy(text->font);
+	for (int i = 0; i < TEXT_FONT_CACHE; i++)
+		fcft_destroy(text->fonts[i].font);
 	free(text->font_name);
 	free(text);
 	if (--renderers == 0)
@@ -96,8 +106,16 @@ void text_renderer_destroy(struct text_renderer *text)
 
 static struct fcft_font *font_for_size(struct text_renderer *text, int pixel_size)
 {
-	if (text->font && text->pixel_size == pixel_size)
-		return text->font;
+	struct text_font *slot = &text->fonts[0];
+	for (int i = 0; i < TEXT_FONT_CACHE; i++) {
+		struct text_font *f = &text->fonts[i];
+		if (f->font && f->pixel_size == pixel_size) {
+			f->used = ++text->clock;
+			return f->font;
+		}
+		if (!f->font || (slot->font && f->used < slot->used))
+			slot = f;
+	}
 	char attributes[32];
 	snprintf(attributes, sizeof(attributes), "pixelsize=%d", pixel_size);
 	const char *names[] = {text->font_name};
@@ -106,9 +124,8 @@ static struct fcft_font *font_for_size(struct text_renderer *text, int pixel_siz
 		log_error("font '%s' at %d px could not be loaded", text->font_name, pixel_size);
 		return NULL;
 	}
-	fcft_destroy(text->font);
-	text->font = font;
-	text->pixel_size = pixel_size;
+	fcft_destroy(slot->font);
+	*slot = (struct text_font){.font = font, .pixel_size = pixel_size, .used = ++text->clock};
 	return font;
 }
 
@@ -122,6 +139,28 @@ static int line_width(struct fcft_font *font, const uint32_t *cps, size_t count)
 			width += glyph->advance.x;
 	}
 	return width;
+}
+
+/* Draws the glyphs with their baseline at y, starting at x; returns the x after the last. */
+static int draw_glyphs(struct fcft_font *font, pixman_image_t *image, pixman_image_t *ink, int x,
+		       int y, const uint32_t *cps, size_t count)
+{
+	for (size_t i = 0; i < count; i++) {
+		const struct fcft_glyph *glyph =
+			fcft_rasterize_char_utf32(font, cps[i], FCFT_SUBPIXEL_NONE);
+		if (!glyph)
+			continue;
+		if (pixman_image_get_format(glyph->pix) == PIXMAN_a8r8g8b8)
+			pixman_image_composite32(PIXMAN_OP_OVER, glyph->pix, NULL, image, 0, 0, 0,
+						 0, x + glyph->x, y - glyph->y, glyph->width,
+						 glyph->height);
+		else
+			pixman_image_composite32(PIXMAN_OP_OVER, ink, glyph->pix, image, 0, 0, 0, 0,
+						 x + glyph->x, y - glyph->y, glyph->width,
+						 glyph->height);
+		x += glyph->advance.x;
+	}
+	return x;
 }
 
 void text_draw_centered(struct text_renderer *text, pixman_image_t *image, int width, int height,
@@ -166,21 +205,41 @@ void text_draw_centered(struct text_renderer *text, pixman_image_t *image, int w
 	for (int l = 0; l < lines; l++, y += line_height) {
 		const uint32_t *line = cps + starts[l];
 		int x = (width - line_width(font, line, lengths[l])) / 2;
-		for (size_t i = 0; i < lengths[l]; i++) {
-			const struct fcft_glyph *glyph =
-				fcft_rasterize_char_utf32(font, line[i], FCFT_SUBPIXEL_NONE);
-			if (!glyph)
-				continue;
-			if (pixman_image_get_format(glyph->pix) == PIXMAN_a8r8g8b8)
-				pixman_image_composite32(PIXMAN_OP_OVER, glyph->pix, NULL, image, 0,
-							 0, 0, 0, x + glyph->x, y - glyph->y,
-							 glyph->width, glyph->height);
-			else
-				pixman_image_composite32(PIXMAN_OP_OVER, ink, glyph->pix, image, 0,
-							 0, 0, 0, x + glyph->x, y - glyph->y,
-							 glyph->width, glyph->height);
-			x += glyph->advance.x;
-		}
+		draw_glyphs(font, image, ink, x, y, line, lengths[l]);
 	}
 	pixman_image_unref(ink);
+}
+
+int text_line_width(struct text_renderer *text, int pixel_size, const char *utf8)
+{
+	uint32_t cps[TEXT_MAX_CHARS];
+	size_t count = text_utf8_decode(utf8, strlen(utf8), cps, TEXT_MAX_CHARS);
+	struct fcft_font *font = font_for_size(text, pixel_size);
+	return font ? line_width(font, cps, count) : 0;
+}
+
+int text_draw_line(struct text_renderer *text, pixman_image_t *image, int x, int baseline,
+		   int pixel_size, uint32_t rgb, const char *utf8)
+{
+	uint32_t cps[TEXT_MAX_CHARS];
+	size_t count = text_utf8_decode(utf8, strlen(utf8), cps, TEXT_MAX_CHARS);
+	struct fcft_font *font = font_for_size(text, pixel_size);
+	if (!font)
+		return 0;
+	pixman_color_t colour = {
+		.red = (uint16_t)(((rgb >> 16) & 0xff) * 0x101),
+		.green = (uint16_t)(((rgb >> 8) & 0xff) * 0x101),
+		.blue = (uint16_t)((rgb & 0xff) * 0x101),
+		.alpha = 0xffff,
+	};
+	pixman_image_t *ink = pixman_image_create_solid_fill(&colour);
+	int end = draw_glyphs(font, image, ink, x, baseline, cps, count);
+	pixman_image_unref(ink);
+	return end - x;
+}
+
+int text_ascent(struct text_renderer *text, int pixel_size)
+{
+	struct fcft_font *font = font_for_size(text, pixel_size);
+	return font ? font->ascent : pixel_size;
 }

@@ -1,4 +1,4 @@
-/* Large centred text (the identify screen) drawn with fcft into a pixman image. */
+/* Text drawn with fcft into a pixman image: the identify screen, the greeter. */
 #ifndef MULTISEAT_COMPOSITOR_TEXT_H
 #define MULTISEAT_COMPOSITOR_TEXT_H
 
@@ -19,6 +19,17 @@ void text_renderer_destroy(struct text_renderer *text);
  */
 void text_draw_centered(struct text_renderer *text, pixman_image_t *image, int width, int height,
 			const char *utf8);
+
+/* The width in pixels of one line of UTF-8 at `pixel_size` (0 when the font is missing). */
+int text_line_width(struct text_renderer *text, int pixel_size, const char *utf8);
+/* The font's ascent at `pixel_size`: from the top of a line to its baseline. */
+int text_ascent(struct text_renderer *text, int pixel_size);
+/*
+ * Draws one line of UTF-8 with its baseline at (x, baseline) in the opaque colour `rgb`
+ * (0xRRGGBB); clip with pixman. Returns the width drawn.
+ */
+int text_draw_line(struct text_renderer *text, pixman_image_t *image, int x, int baseline,
+		   int pixel_size, uint32_t rgb, const char *utf8);
 
 /* Decodes UTF-8 into `out` (invalid bytes become U+FFFD); returns the count written. */
 size_t text_utf8_decode(const char *utf8, size_t length, uint32_t *out, size_t out_size);

@@ -25,6 +25,15 @@ struct audio_monitor;
  */
 int audio_acl_set_user(const char *path, uid_t uid);
 
+#define AUDIO_ACL_READ 4u
+#define AUDIO_ACL_WRITE 2u
+#define AUDIO_ACL_EXECUTE 1u
+/*
+ * The same with the permissions `mode` (AUDIO_ACL_*) for any file or directory: a desk's
+ * sockets and their directories are opened to the user logged in at it this way.
+ */
+int audio_acl_set_user_mode(const char *path, uid_t uid, unsigned mode);
+
 /*
  * Longest node.name (and default node name) the monitor keeps, in bytes without the NUL. A
  * node with a longer name is not listed; a longer node.description is cut to this length.

@@ -22,6 +22,11 @@
  *   daemon -> worker  LOGIN_REQUEST   once, first
  *   worker -> daemon  LOGIN_TEXT      any number: what PAM modules want the user to read
  *   worker -> daemon  LOGIN_FAILED    the login failed; the worker exits
+ *                  or LOGIN_AUTHENTICATED  the password and account are good: who it is
+ *   daemon -> worker  LOGIN_PROCEED   open the session and start it (the daemon has let
+ *                                     that uid reach the desk); closing the socket or
+ *                                     LOGIN_LOGOUT instead ends the login without a session
+ *   worker -> daemon  LOGIN_FAILED    the session could not be opened or started; it exits
  *                  or LOGIN_STARTED   the session runs
  *   daemon -> worker  LOGIN_LOGOUT    end the session (closing the socket does the same)
  *   worker -> daemon  LOGIN_ENDED     the session is over and cleaned up; the worker exits
@@ -30,12 +35,14 @@
 #define LOGIN_VERSION 1
 
 enum login_type {
-	LOGIN_REQUEST = 1,  /* struct login_request */
-	LOGIN_LOGOUT = 2,   /* no body */
-	LOGIN_TEXT = 64,    /* struct login_text */
-	LOGIN_FAILED = 65,  /* struct login_failed */
-	LOGIN_STARTED = 66, /* struct login_started */
-	LOGIN_ENDED = 67,   /* struct login_ended */
+	LOGIN_REQUEST = 1,	  /* struct login_request */
+	LOGIN_LOGOUT = 2,	  /* no body */
+	LOGIN_PROCEED = 3,	  /* no body */
+	LOGIN_TEXT = 64,	  /* struct login_text */
+	LOGIN_FAILED = 65,	  /* struct login_failed */
+	LOGIN_STARTED = 66,	  /* struct login_started */
+	LOGIN_ENDED = 67,	  /* struct login_ended */
+	LOGIN_AUTHENTICATED = 68, /* struct login_authenticated */
 };
 
 struct login_header {
@@ -54,6 +61,9 @@ struct login_request {
 	char runtime_dir[256];	   /* XDG_RUNTIME_DIR: made by the worker, removed at logout */
 	char cgroup[256];	   /* the session's cgroup directory, or "" for none */
 	char command[2048];	   /* run as /bin/sh -c COMMAND */
+	/* NAME=VALUE lines the session gets besides PAM's (the desk's PipeWire, say); they
+	   cannot replace HOME, USER, XDG_RUNTIME_DIR, XDG_SEAT or WAYLAND_DISPLAY. */
+	char environment[1024];
 };
 
 enum login_text_kind {
@@ -77,6 +87,12 @@ struct login_started {
 	int32_t pid; /* the session's process (and process group) */
 };
 
+struct login_authenticated {
+	uint32_t uid;
+	uint32_t gid;
+	char user[256]; /* the account's name as PAM and passwd know it */
+};
+
 struct login_ended {
 	int32_t status; /* the session's wait status (WIFEXITED etc.) */
 };
@@ -93,6 +109,7 @@ struct login_message {
 		struct login_failed failed;
 		struct login_started started;
 		struct login_ended ended;
+		struct login_authenticated authenticated;
 		unsigned char bytes[sizeof(struct login_request)];
 	} body;
 };
@@ -159,6 +176,8 @@ pid_t login_session_worker(const struct login_session *session);
  */
 int login_session_read(struct login_session *session, struct login_message *message, char *error,
 		       size_t error_size);
+/* Lets an authenticated login open and start its session. 0 or a negative errno. */
+int login_session_proceed(struct login_session *session);
 /* Asks the worker to end the session; LOGIN_ENDED follows. 0 or a negative errno. */
 int login_session_logout(struct login_session *session);
 /*

@@ -146,7 +146,9 @@ struct policy_config {
 	char *state_dir;
 	char *cgroup_root;
 	enum log_level log_level;
-	bool caps_optional; /* seats may run uncapped when cgroup controllers are missing */
+	bool caps_optional;	    /* seats may run uncapped when cgroup controllers are missing */
+	bool allow_multiple_logins; /* one user at several desktop desks at once */
+	bool user_session;	    /* a login may run ~/.config/multiseat/session instead */
 	struct policy_seat_settings defaults;
 	struct policy_seat *seats; /* in file order */
 	size_t seat_count;

@@ -31,10 +31,16 @@ enum link_opcode {
 	LINK_KEYMAP = 8,   /* struct link_keymap: the seat's keyboard layout changed */
 	LINK_SESSION_START = 9,	  /* no body: start the session the hello held back */
 	LINK_SESSION_PLACED = 10, /* struct link_session_placed: that child may run now */
+	LINK_LOGIN_TEXT = 11,	  /* struct link_login_text: a PAM message for the greeter */
+	LINK_LOGIN_FAILED =
+		12, /* struct link_login_failed: show why; accept no input for a while */
+	LINK_LOGIN_ACCEPTED = 13, /* struct link_login_accepted: this user's session starts now */
+	LINK_LOGGED_OUT = 14,	  /* no body: the session is over; drop its clients, greet again */
 	/* compositor -> daemon */
 	LINK_READY = 64,	   /* struct link_ready: listening, the session may be started */
 	LINK_ERROR = 65,	   /* struct link_error: something the administrator should read */
 	LINK_SESSION_SPAWNED = 66, /* struct link_session_spawned: place this waiting child */
+	LINK_LOGIN = 67,	   /* struct link_login: what was typed into the greeter */
 };
 
 struct link_header {
@@ -58,6 +64,12 @@ struct link_keymap {
  * cannot move processes between cgroups (the files are root's); the daemon can.
  */
 #define LINK_HELLO_PLACE_SESSIONS (1u << 1)
+/*
+ * A desktop desk: the compositor starts no session of its own; it shows the greeter, sends
+ * what is typed there as LINK_LOGIN, and accepts Wayland clients only from the user of a
+ * LINK_LOGIN_ACCEPTED, until LINK_LOGGED_OUT.
+ */
+#define LINK_HELLO_GREETER (1u << 2)
 
 struct link_hello {
 	uint32_t version; /* LINK_VERSION */
@@ -105,6 +117,30 @@ struct link_session_placed {
 	int32_t result; /* 0: it is in the session cgroup; else the negative errno of the move */
 };
 
+/* The greeter's credentials. Both ends wipe the password as soon as it is passed on. */
+struct link_login {
+	char user[64];
+	char password[256];
+};
+
+#define LINK_LOGIN_TEXT_INFO 1
+#define LINK_LOGIN_TEXT_ERROR 2
+
+struct link_login_text {
+	uint32_t kind; /* LINK_LOGIN_TEXT_* */
+	char text[256];
+};
+
+struct link_login_failed {
+	uint32_t retry_ms; /* the greeter takes no new login before this has passed */
+	char text[256];	   /* "Wrong user name or password" */
+};
+
+struct link_login_accepted {
+	uint32_t uid; /* the only user whose clients the compositor accepts from now on */
+	char user[64];
+};
+
 struct link_error {
 	int32_t code; /* negative errno */
 	char message[256];
@@ -126,6 +162,10 @@ struct link_message {
 		struct link_error error;
 		struct link_session_spawned session_spawned;
 		struct link_session_placed session_placed;
+		struct link_login login;
+		struct link_login_text login_text;
+		struct link_login_failed login_failed;
+		struct link_login_accepted login_accepted;
 		unsigned char bytes[LINK_MAX_MESSAGE];
 	} body;
 };
@@ -148,6 +188,9 @@ int link_send(int sock, uint16_t opcode, const void *body, size_t size, int fd);
  * errno.
  */
 int link_receive(int sock, struct link_message *message, char *error, size_t error_size);
+
+/* explicit_bzero of the whole message (a LINK_LOGIN holds a password). */
+void link_message_wipe(struct link_message *message);
 
 /* Copies `text` into a fixed string field, truncating; always NUL-terminates. */
 void link_copy_string(char *field, size_t size, const char *text);

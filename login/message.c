@@ -15,7 +15,7 @@ struct login_string {
 struct login_spec {
 	const char *name;
 	uint32_t size;
-	struct login_string strings[9];
+	struct login_string strings[10];
 };
 
 #define STR(type, field)                                                                           \
@@ -31,14 +31,19 @@ static const struct login_spec specs[] = {
 			    STR(struct login_request, seat),
 			    STR(struct login_request, wayland_display),
 			    STR(struct login_request, runtime_dir),
-			    STR(struct login_request, cgroup), STR(struct login_request, command)}},
+			    STR(struct login_request, cgroup), STR(struct login_request, command),
+			    STR(struct login_request, environment)}},
 	[LOGIN_LOGOUT] = {"LOGIN_LOGOUT", 0, {{0, 0}}},
+	[LOGIN_PROCEED] = {"LOGIN_PROCEED", 0, {{0, 0}}},
 	[LOGIN_TEXT] = {"LOGIN_TEXT", sizeof(struct login_text), {STR(struct login_text, text)}},
 	[LOGIN_FAILED] = {"LOGIN_FAILED",
 			  sizeof(struct login_failed),
 			  {STR(struct login_failed, text)}},
 	[LOGIN_STARTED] = {"LOGIN_STARTED", sizeof(struct login_started), {{0, 0}}},
 	[LOGIN_ENDED] = {"LOGIN_ENDED", sizeof(struct login_ended), {{0, 0}}},
+	[LOGIN_AUTHENTICATED] = {"LOGIN_AUTHENTICATED",
+				 sizeof(struct login_authenticated),
+				 {STR(struct login_authenticated, user)}},
 };
 
 static const struct login_spec *spec_of(uint16_t type)

@@ -121,7 +121,8 @@ int login_session_read(struct login_session *session, struct login_message *mess
 		       size_t error_size)
 {
 	int ret = login_receive(session->fd, message, error, error_size);
-	if (ret == 1 && (message->type == LOGIN_REQUEST || message->type == LOGIN_LOGOUT)) {
+	if (ret == 1 && (message->type == LOGIN_REQUEST || message->type == LOGIN_LOGOUT ||
+			 message->type == LOGIN_PROCEED)) {
 		say(error, error_size, "the worker sent %s, which only the daemon sends",
 		    login_type_name(message->type));
 		login_message_wipe(message);
@@ -130,6 +131,11 @@ int login_session_read(struct login_session *session, struct login_message *mess
 	if (ret == -ECONNRESET)
 		return 0;
 	return ret;
+}
+
+int login_session_proceed(struct login_session *session)
+{
+	return login_send(session->fd, LOGIN_PROCEED, NULL, 0);
 }
 
 int login_session_logout(struct login_session *session)

@@ -175,6 +175,17 @@ _Noreturn static void child_fail(int report, const char *what)
 	_exit(127);
 }
 
+/* The request's NAME=VALUE lines; lines without '=' are skipped. In the child only. */
+static int put_environment(char *lines)
+{
+	char *save = NULL;
+	for (char *line = strtok_r(lines, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (line[0] != '=' && strchr(line, '=') && putenv(line) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 _Noreturn static void session_child(struct worker *w, char **pam_env, int report)
 {
 	sigset_t none;
@@ -226,6 +237,8 @@ _Noreturn static void session_child(struct worker *w, char **pam_env, int report
 		if (strchr(pam_env[i], '=') && putenv(pam_env[i]) != 0)
 			child_fail(report, "setenv");
 	}
+	if (put_environment(w->req.environment) < 0)
+		child_fail(report, "setenv");
 	if (setenv("HOME", w->pw.pw_dir, 1) < 0 || setenv("USER", w->pw.pw_name, 1) < 0 ||
 	    setenv("LOGNAME", w->pw.pw_name, 1) < 0 || setenv("SHELL", w->pw.pw_shell, 1) < 0 ||
 	    setenv("XDG_RUNTIME_DIR", w->req.runtime_dir, 1) < 0 ||
@@ -447,6 +460,65 @@ static int lookup_user(struct worker *w)
 	return 0;
 }
 
+/*
+ * Tells the daemon who authenticated and waits for its go-ahead: it decides whether that
+ * account may log in here (one desk at a time) and lets its uid reach the desk before the
+ * session starts. 0 to go on; -ECANCELED when the daemon said no (it closed the socket or
+ * sent LOGIN_LOGOUT: no LOGIN_FAILED, it knows why), another negative errno on trouble.
+ */
+static int await_proceed(struct worker *w)
+{
+	struct login_authenticated auth = {.uid = w->pw.pw_uid, .gid = w->pw.pw_gid};
+	login_copy_string(auth.user, sizeof(auth.user), w->pw.pw_name);
+	int ret = login_send(w->fd, LOGIN_AUTHENTICATED, &auth, sizeof(auth));
+	if (ret < 0) {
+		log_error("login: cannot report %s as authenticated: %s", w->pw.pw_name,
+			  strerror(-ret));
+		return ret;
+	}
+	for (;;) {
+		struct pollfd fds[] = {{.fd = w->fd, .events = POLLIN},
+				       {.fd = w->sigfd, .events = POLLIN}};
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (fds[1].revents & POLLIN) {
+			struct signalfd_siginfo info;
+			if (read(w->sigfd, &info, sizeof(info)) == sizeof(info) &&
+			    info.ssi_signo != SIGCHLD) {
+				log_info("login: signal %u before the session of %s",
+					 info.ssi_signo, w->pw.pw_name);
+				return -ECANCELED;
+			}
+		}
+		if (!fds[0].revents)
+			continue;
+		struct login_message msg;
+		char error[256];
+		ret = login_receive(w->fd, &msg, error, sizeof(error));
+		if (ret == -EAGAIN)
+			continue;
+		if (ret == 1 && msg.type == LOGIN_PROCEED)
+			return 0;
+		if (ret == 0 || (ret == 1 && msg.type == LOGIN_LOGOUT)) {
+			log_info("login: the daemon refused the session of %s at %s", w->pw.pw_name,
+				 w->req.desk);
+			return -ECANCELED;
+		}
+		if (ret == 1) {
+			log_error("login: unexpected %s from the daemon; ignored",
+				  login_type_name(msg.type));
+			login_message_wipe(&msg);
+			continue;
+		}
+		log_error("login: %s before the session of %s",
+			  ret == -EPROTO ? error : strerror(-ret), w->pw.pw_name);
+		return ret;
+	}
+}
+
 static int read_request(struct worker *w)
 {
 	struct login_message msg;
@@ -558,6 +630,10 @@ int login_worker_run(int fd)
 	}
 	if (lookup_user(w) < 0) {
 		last = PAM_USER_UNKNOWN;
+		goto out_pam;
+	}
+	if (await_proceed(w) < 0) {
+		last = PAM_ABORT;
 		goto out_pam;
 	}
 	last = pam_setcred(w->pam, PAM_ESTABLISH_CRED);

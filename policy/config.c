@@ -223,6 +223,12 @@ static void daemon_setting(struct parser *p, const char *name, const char *value
 	} else if (strcmp(name, "log-level") == 0) {
 		if (log_level_parse(value, &c->log_level) < 0)
 			error(p, "log-level = %s: expected silent, error, info or debug", value);
+	} else if (strcmp(name, "allow-multiple-logins") == 0) {
+		if (policy_parse_bool(value, &c->allow_multiple_logins, &why) < 0)
+			error(p, "allow-multiple-logins = %s: %s", value, why);
+	} else if (strcmp(name, "user-session") == 0) {
+		if (policy_parse_bool(value, &c->user_session, &why) < 0)
+			error(p, "user-session = %s: %s", value, why);
 	} else if (strcmp(name, "caps") == 0) {
 		if (strcmp(value, "required") == 0)
 			c->caps_optional = false;
@@ -233,7 +239,7 @@ static void daemon_setting(struct parser *p, const char *name, const char *value
 	} else {
 		error(p,
 		      "unknown key '%s' in [daemon] (known: autoseat, state-dir, cgroup-root, "
-		      "log-level, caps)",
+		      "log-level, caps, allow-multiple-logins, user-session)",
 		      name);
 	}
 }

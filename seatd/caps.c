@@ -228,6 +228,21 @@ const char *caps_seat_compositor_dir(const struct seat *seat)
 	return seat->cgroup ? cgroup_seat_path(seat->cgroup, CGROUP_COMPOSITOR) : NULL;
 }
 
+const char *caps_seat_session_dir(const struct seat *seat)
+{
+	return seat->cgroup ? cgroup_seat_path(seat->cgroup, CGROUP_SESSION) : NULL;
+}
+
+void caps_seat_kill_session(struct seat *seat)
+{
+	if (!seat->cgroup)
+		return;
+	struct policy_errors errors = {0};
+	if (cgroup_kill(cgroup_seat_path(seat->cgroup, CGROUP_SESSION), NULL, &errors) < 0)
+		daemon_log_errors(&errors, LOG_LEVEL_ERROR);
+	policy_errors_finish(&errors);
+}
+
 const char *caps_seat_services_dir(const struct seat *seat)
 {
 	return seat->cgroup ? cgroup_seat_path(seat->cgroup, CGROUP_SERVICES) : NULL;

@@ -49,6 +49,10 @@ const char *caps_seat_services_dir(const struct seat *seat);
  * and logged), -ENOTSUP without a cgroup, or the negative errno of the move (logged).
  */
 int caps_seat_place_session(struct seat *seat, pid_t pid);
+/* The directory a login's session runs in; NULL when seats run uncapped. */
+const char *caps_seat_session_dir(const struct seat *seat);
+/* Kills whatever runs in the seat's session cgroup (a login whose worker is gone). */
+void caps_seat_kill_session(struct seat *seat);
 /* Kills whatever is left in the seat's cgroup (after its compositor exited). */
 void caps_seat_kill(struct seat *seat);
 /* Kills and removes the seat's cgroup (the seat goes away). */

@@ -12,6 +12,7 @@
 #include "claim.h"
 #include "control.h"
 #include "daemon.h"
+#include "desk_login.h"
 #include "log.h"
 #include "seat.h"
 #include "udev_seats.h"
@@ -412,7 +413,8 @@ static int handle_control(void *data, const struct control_request *req,
 		return 0;
 	}
 	const char *seat_arg = NULL, *device_arg = NULL;
-	if (strcmp(cmd, "seat") == 0 || strcmp(cmd, "restart") == 0 || strcmp(cmd, "attach") == 0)
+	if (strcmp(cmd, "seat") == 0 || strcmp(cmd, "restart") == 0 || strcmp(cmd, "attach") == 0 ||
+	    strcmp(cmd, "logout") == 0)
 		seat_arg = req->arg_count > 0 ? req->args[0] : NULL;
 	if (strcmp(cmd, "attach") == 0)
 		device_arg = req->arg_count > 1 ? req->args[1] : NULL;
@@ -439,6 +441,12 @@ static int handle_control(void *data, const struct control_request *req,
 	if (strcmp(cmd, "restart") == 0 && seat) {
 		seat_restart(seat);
 		return reply_message(result, "seat %s: restarting its compositor", seat->name);
+	}
+	if (strcmp(cmd, "logout") == 0 && seat) {
+		if (desk_login_logout(seat->login, error, error_size) < 0)
+			return CONTROL_ERROR_FAILED;
+		log_info("control (uid %u): logout at seat %s", (unsigned)req->uid, seat->name);
+		return reply_message(result, "seat %s: logging out", seat->name);
 	}
 	if ((strcmp(cmd, "attach") == 0 && seat && key) || (strcmp(cmd, "detach") == 0 && key)) {
 		char *copy = strdup(key); /* reconcile may free the device the key lives in */

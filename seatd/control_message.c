@@ -29,6 +29,7 @@ static const struct control_command commands[] = {
 	{"import-udev", "", 0, 0, false, "save ID_SEAT assignments found in udev"},
 	{"set", "SEAT KEY=VALUE...", 2, 1 + 8, false, "change a seat's caps (memory.max=2G ...) live, and keep them"},
 	{"restart", "SEAT", 1, 1, false, "restart a seat's compositor and session"},
+	{"logout", "SEAT", 1, 1, false, "end the session of whoever is logged in at a desk"},
 	{"reload", "", 0, 0, false, "re-read the configuration and apply the difference"},
 };
 /* clang-format on */

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -456,10 +457,42 @@ static void format_sinks(struct json_object *seat, char *out, size_t size)
 		snprintf(out, size, "-");
 }
 
+/* "alice (uid 1001) since 2026-11-21 14:03, session 812", "greeter", or "-" (kiosk). */
+static void format_login(struct json_object *seat, char *out, size_t size)
+{
+	struct json_object *login = field(seat, "login", json_type_object);
+	const char *state = field_string(login, "state");
+	const char *user = field_string(login, "user");
+	if (!login || !state) {
+		snprintf(out, size, "-");
+		return;
+	}
+	if (!user) {
+		snprintf(out, size, "%s", state);
+		return;
+	}
+	int64_t uid = -1, since = 0, pid = 0;
+	field_int(login, "uid", &uid);
+	field_int(login, "since", &since);
+	field_int(login, "session_pid", &pid);
+	char when[64] = "";
+	time_t t = (time_t)since;
+	struct tm tm;
+	if (since > 0 && localtime_r(&t, &tm))
+		strftime(when, sizeof(when), " since %Y-%m-%d %H:%M", &tm);
+	size_t used = 0;
+	out[0] = '\0';
+	append(out, size, &used, "%s (uid %lld)%s", user, (long long)uid, when);
+	if (pid > 0)
+		append(out, size, &used, ", session %lld", (long long)pid);
+	if (strcmp(state, "session") != 0)
+		append(out, size, &used, " [%s]", state);
+}
+
 static int print_seat_block(FILE *out, struct json_object *seat, bool with_usage)
 {
 	char number[32], pid[32], uptime[32], restarts[32], outputs[1024], lease[256], caps[1024];
-	char usage[256] = "-", audio[256], sinks[512];
+	char usage[256] = "-", audio[256], sinks[512], login[256];
 	const char *name = field_string(seat, "name"), *state = field_string(seat, "state");
 	const char *mode = field_string(seat, "mode");
 	format_int(seat, "number", number, sizeof(number));
@@ -473,6 +506,7 @@ static int print_seat_block(FILE *out, struct json_object *seat, bool with_usage
 	format_caps(seat, caps, sizeof(caps));
 	format_audio_services(seat, audio, sizeof(audio));
 	format_sinks(seat, sinks, sizeof(sinks));
+	format_login(seat, login, sizeof(login));
 	struct usage_text u;
 	format_usage(seat, &u);
 	if (field(seat, "usage", json_type_object))
@@ -498,6 +532,7 @@ static int print_seat_block(FILE *out, struct json_object *seat, bool with_usage
 		{"caps:", caps},
 		{"audio:", audio},
 		{"sinks:", sinks},
+		{"login:", login},
 		{"usage:", usage},
 	};
 	/* status has the usage in its table already. */

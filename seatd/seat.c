@@ -19,6 +19,7 @@
 #include "backoff.h"
 #include "caps.h"
 #include "daemon.h"
+#include "desk_login.h"
 #include "gpu.h"
 #include "hardware.h"
 #include "input.h"
@@ -68,7 +69,10 @@ struct seat *seat_create(struct daemon *daemon, const char *name, int number)
 		 daemon->options->runtime_dir, name);
 	wl_list_init(&seat->link);
 	seat->services = services_create(seat);
-	if (!seat->services) {
+	seat->login = desk_login_create(seat);
+	if (!seat->services || !seat->login) {
+		desk_login_destroy(seat->login);
+		services_destroy(seat->services);
 		wl_event_source_remove(seat->timer);
 		free(seat->name);
 		free(seat);
@@ -99,6 +103,7 @@ void seat_destroy(struct seat *seat)
 	if (seat->link_fd >= 0)
 		close(seat->link_fd);
 	gpu_lease_destroy(seat->lease);
+	desk_login_destroy(seat->login);
 	services_destroy(seat->services);
 	caps_seat_release(seat);
 	wl_event_source_remove(seat->timer);
@@ -119,12 +124,23 @@ static bool link_up(const struct seat *seat)
 
 static void close_link(struct seat *seat)
 {
+	/* A login's session cannot outlive the compositor its clients ran in. */
+	if (link_up(seat))
+		desk_login_compositor_gone(seat->login);
 	if (seat->link_source)
 		wl_event_source_remove(seat->link_source);
 	seat->link_source = NULL;
 	if (seat->link_fd >= 0)
 		close(seat->link_fd);
 	seat->link_fd = -1;
+}
+
+static void send_or_close(struct seat *seat, uint16_t opcode, const void *body, size_t size,
+			  int fd);
+
+void seat_send(struct seat *seat, uint16_t opcode, const void *body, size_t size)
+{
+	send_or_close(seat, opcode, body, size, -1);
 }
 
 static void send_or_close(struct seat *seat, uint16_t opcode, const void *body, size_t size, int fd)
@@ -245,8 +261,17 @@ static int handle_link(int fd, uint32_t mask, void *data)
 		int ret = link_receive(seat->link_fd, &msg, error, sizeof(error));
 		if (ret == -EAGAIN)
 			return 0;
+		if (ret == 1 && msg.opcode == LINK_LOGIN && seat->greeter) {
+			desk_login_handle(seat->login, &msg.body.login);
+			link_message_wipe(&msg);
+			if (!link_up(seat))
+				return 0;
+			continue;
+		}
 		if (ret == 1 && msg.opcode == LINK_READY) {
 			seat->state = SEAT_RUNNING;
+			link_copy_string(seat->wayland_socket, sizeof(seat->wayland_socket),
+					 msg.body.ready.socket);
 			log_info("seat %s: compositor %d ready on WAYLAND_DISPLAY=%s", seat->name,
 				 (int)seat->pid, msg.body.ready.socket);
 			continue;
@@ -267,6 +292,7 @@ static int handle_link(int fd, uint32_t mask, void *data)
 		if (ret == 1) {
 			if (msg.fd >= 0)
 				close(msg.fd);
+			link_message_wipe(&msg);
 			log_error("seat %s: the compositor sent %s, which is not its to send; "
 				  "stopping it",
 				  seat->name, link_opcode_name(msg.opcode));
@@ -381,8 +407,11 @@ void seat_start(struct seat *seat)
 		.user = &seat->user,
 		.link_fd = sv[1],
 		.kiosk = seat->settings.mode == POLICY_MODE_KIOSK,
-		.session = seat->settings.session ? seat->settings.session : DEFAULT_SESSION,
-		.terminal = seat->settings.mode == POLICY_MODE_DESKTOP ? DEFAULT_SESSION : NULL,
+		/* A desktop desk greets: its sessions are the users' who log in. */
+		.session = seat->settings.mode == POLICY_MODE_DESKTOP
+				   ? NULL
+				   : (seat->settings.session ? seat->settings.session
+							     : DEFAULT_SESSION),
 		.log_level = daemon->options->log_level,
 		.cgroup = caps_seat_compositor_dir(seat),
 		.env = services_session_env(seat->services),
@@ -404,12 +433,15 @@ void seat_start(struct seat *seat)
 		 seat->user.name, (unsigned)seat->user.uid, seat->output_keys[0]);
 
 	seat->session_held = !seat->claimed;
+	seat->greeter = seat->settings.mode == POLICY_MODE_DESKTOP;
+	seat->wayland_socket[0] = '\0';
 	seat->identify_sent[0] = '\0';
 	struct link_hello hello = {
 		.version = LINK_VERSION,
 		.number = (uint32_t)seat->number,
 		.flags = (seat->session_held ? LINK_HELLO_HOLD_SESSION : 0) |
-			 (seat->cgroup ? LINK_HELLO_PLACE_SESSIONS : 0),
+			 (seat->cgroup ? LINK_HELLO_PLACE_SESSIONS : 0) |
+			 (seat->greeter ? LINK_HELLO_GREETER : 0),
 	};
 	link_copy_string(hello.seat, sizeof(hello.seat), seat->name);
 	link_copy_string(hello.keymap.layout, sizeof(hello.keymap.layout),
@@ -760,6 +792,10 @@ struct json_object *seat_to_json(struct seat *seat)
 	json_object_object_add(o, "devices", devices);
 	json_object_object_add(o, "sound", sound);
 	json_object_object_add(o, "audio", services_to_json(seat->services));
+	json_object_object_add(o, "login",
+			       seat->settings.mode == POLICY_MODE_DESKTOP
+				       ? desk_login_to_json(seat->login)
+				       : NULL);
 	return o;
 }
 

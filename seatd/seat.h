@@ -19,6 +19,7 @@ struct hw_input;
 struct gpu_lease;
 struct json_object;
 struct cgroup_seat;
+struct desk_login;
 
 #define SEAT_MAX_OUTPUTS 8
 
@@ -69,8 +70,11 @@ struct seat {
 
 	/* Claimed: it has a keyboard (or a touch screen); else it shows "Press F<n>". */
 	bool claimed;
-	bool session_held;	 /* the running compositor was told to hold its session */
-	char identify_sent[256]; /* the identify text the compositor shows, "" for none */
+	bool session_held;	  /* the running compositor was told to hold its session */
+	bool greeter;		  /* the running compositor greets (a desktop desk) */
+	char wayland_socket[108]; /* its WAYLAND_DISPLAY, in runtime_dir */
+	struct desk_login *login; /* logins at the greeter */
+	char identify_sent[256];  /* the identify text the compositor shows, "" for none */
 };
 
 struct seat *seat_create(struct daemon *daemon, const char *name, int number);
@@ -115,6 +119,10 @@ void seat_device_detach(struct hw_input *input);
 void seat_set_claimed(struct seat *seat, bool claimed);
 /* Sends the identify text the seat should show now (after a change of claim or identify). */
 void seat_update_identify(struct seat *seat);
+
+/* Sends a message to the running compositor (nothing when the link is down); a link that
+   fails is closed and the compositor stopped. */
+void seat_send(struct seat *seat, uint16_t opcode, const void *body, size_t size);
 
 const char *seat_state_name(enum seat_state state);
 /* The seat as multiseatctl shows it. */

@@ -1,10 +1,13 @@
 /* Test driver for the login worker: starts one login, prints each worker message as a line. */
 /*
  * Usage: logintool --user NAME --runtime-dir DIR --command CMD [--service S] [--desk D]
- *                  [--seat S] [--wayland-display W] [--cgroup DIR]
+ *                  [--seat S] [--wayland-display W] [--cgroup DIR] [--env NAME=VALUE]...
+ *                  [--refuse | --hold]
  * The password is the first line of stdin (never an argument: /proc/PID/cmdline is public).
  * A later line "logout" sends LOGIN_LOGOUT; "destroy" destroys the session at once. It
- * prints "text info|error: TEXT", "failed CODE: TEXT", "started PID", "ended STATUS" and,
+ * prints "text info|error: TEXT", "failed CODE: TEXT", "authenticated UID NAME" (answered
+ * with LOGIN_PROCEED, or with closing the socket under --refuse; under --hold only after a
+ * line "proceed"), "started PID", "ended STATUS" and,
  * when the worker is gone, "worker gone", then exits 0 (1 on a protocol error).
  */
 #include <errno.h>
@@ -45,6 +48,10 @@ static int print_message(const struct login_message *msg)
 	case LOGIN_FAILED:
 		printf("failed %d: %s\n", (int)msg->body.failed.code, msg->body.failed.text);
 		break;
+	case LOGIN_AUTHENTICATED:
+		printf("authenticated %u %s\n", (unsigned)msg->body.authenticated.uid,
+		       msg->body.authenticated.user);
+		break;
 	case LOGIN_STARTED:
 		printf("started %d\n", (int)msg->body.started.pid);
 		break;
@@ -70,6 +77,9 @@ int main(int argc, char **argv)
 		{"runtime-dir", required_argument, NULL, 'r'},
 		{"cgroup", required_argument, NULL, 'g'},
 		{"command", required_argument, NULL, 'c'},
+		{"env", required_argument, NULL, 'e'},
+		{"refuse", no_argument, NULL, 'R'},
+		{"hold", no_argument, NULL, 'H'},
 		{0},
 	};
 	struct login_request req;
@@ -78,6 +88,7 @@ int main(int argc, char **argv)
 	login_copy_string(req.desk, sizeof(req.desk), "seat-test");
 	login_copy_string(req.seat, sizeof(req.seat), "seat-test");
 	login_copy_string(req.wayland_display, sizeof(req.wayland_display), "wayland-1");
+	bool refuse = false, hold = false;
 	int opt;
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (opt) {
@@ -104,6 +115,22 @@ int main(int argc, char **argv)
 			break;
 		case 'c':
 			set(req.command, sizeof(req.command), optarg);
+			break;
+		case 'e': {
+			size_t used = strlen(req.environment);
+			if (used + strlen(optarg) + 2 > sizeof(req.environment)) {
+				fprintf(stderr, "logintool: too much --env\n");
+				exit(2);
+			}
+			snprintf(req.environment + used, sizeof(req.environment) - used, "%s\n",
+				 optarg);
+			break;
+		}
+		case 'R':
+			refuse = true;
+			break;
+		case 'H':
+			hold = true;
 			break;
 		default:
 			usage();
@@ -162,6 +189,11 @@ int main(int argc, char **argv)
 					printf("logout sent %d\n", ret);
 					fflush(stdout);
 				}
+				if (strstr(cmd, "proceed")) {
+					int sent = login_session_proceed(session);
+					printf("proceed sent %d\n", sent);
+					fflush(stdout);
+				}
 				if (strstr(cmd, "destroy")) {
 					printf("destroying\n");
 					fflush(stdout);
@@ -185,7 +217,21 @@ int main(int argc, char **argv)
 			}
 			if (print_message(&msg) < 0)
 				status = 1;
+			bool authenticated = msg.type == LOGIN_AUTHENTICATED;
 			login_message_wipe(&msg);
+			if (authenticated && refuse) {
+				printf("refusing\n");
+				fflush(stdout);
+				break;
+			}
+			if (authenticated && !hold) {
+				int sent = login_session_proceed(session);
+				if (sent < 0) {
+					printf("error: proceed: %s\n", strerror(-sent));
+					status = 1;
+					break;
+				}
+			}
 		}
 	}
 	fflush(stdout);

@@ -10,8 +10,10 @@ VERSION = 1
 HELLO, DRM_LEASE, DRM_REVOKED, DRM_RESCAN = 1, 2, 3, 4
 INPUT_ADD, INPUT_REMOVE, IDENTIFY, KEYMAP, SESSION_START = 5, 6, 7, 8, 9
 SESSION_PLACED = 10
-HOLD_SESSION, PLACE_SESSIONS = 1, 2
-READY, ERROR, SESSION_SPAWNED = 64, 65, 66
+LOGIN_TEXT, LOGIN_FAILED, LOGIN_ACCEPTED, LOGGED_OUT = 11, 12, 13, 14
+HOLD_SESSION, PLACE_SESSIONS, GREETER = 1, 2, 4
+READY, ERROR, SESSION_SPAWNED, LOGIN = 64, 65, 66, 67
+TEXT_INFO, TEXT_ERROR = 1, 2
 KEYBOARD, POINTER = 1, 2
 
 
@@ -47,6 +49,18 @@ def session_placed(pid, result=0):
     return struct.pack("<ii", pid, result)
 
 
+def login_text(text, kind=TEXT_INFO):
+    return struct.pack("<I", kind) + _s(text, 256)
+
+
+def login_failed(text, retry_ms=0):
+    return struct.pack("<I", retry_ms) + _s(text, 256)
+
+
+def login_accepted(uid, user):
+    return struct.pack("<I", uid) + _s(user, 64)
+
+
 def pair():
     """(daemon end, compositor end): give the second to the compositor as --seat-fd."""
     a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -76,6 +90,9 @@ def receive(sock, timeout=10):
     if opcode == SESSION_SPAWNED:
         pid, = struct.unpack_from("<i", body)
         return opcode, {"pid": pid}
+    if opcode == LOGIN:
+        return opcode, {"user": body[:64].split(b"\0")[0].decode(errors="replace"),
+                        "password": body[64:320].split(b"\0")[0].decode(errors="replace")}
     if opcode == ERROR:
         code, = struct.unpack_from("<i", body)
         return opcode, {"code": code, "message": body[4:].split(b"\0")[0].decode()}

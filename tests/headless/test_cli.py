@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 BUILD = os.environ["MULTISEAT_BUILD_DIR"]
 MULTISEATD = os.path.join(BUILD, "seatd", "multiseatd")
@@ -95,6 +96,7 @@ def ctl_local_errors():
 
 
 # What the daemon answers `status`, in the shape multiseatctl formats.
+LOGIN_SINCE = 1795000000
 STATUS = {
     "seats": [
         {"name": "seat1", "number": 1, "claimed": True, "state": "running", "user": "lab-1",
@@ -124,6 +126,8 @@ STATUS = {
          "sound": []},
         {"name": "seat2", "number": 2, "claimed": False, "state": "waiting", "user": None,
          "mode": "desktop",
+         "login": {"state": "session", "user": "alice", "uid": 1001, "since": LOGIN_SINCE,
+                   "session_pid": 812, "failures": 0},
          "session": "foot", "pid": None, "uptime": None, "restarts": 2, "outputs": [],
          "lease": None, "caps": {}, "caps_set": {}, "usage": None, "devices": [],
          "sound": [{"key": "pci-0000:00:04.0-usb-0:3:1.0", "devnode": "/dev/snd/controlC1",
@@ -209,7 +213,7 @@ def ctl_with_fake_daemon():
             ""],
             f"status: a usage table first, '-' for a seat without a cgroup (rc {rc}, {lines[:4]})")
         lines = lines[4:]
-        check(rc == 0 and lines[:15] == [
+        check(rc == 0 and lines[:16] == [
             "seat1: running",
             "  number:    1",
             "  claimed:   yes",
@@ -224,7 +228,11 @@ def ctl_with_fake_daemon():
             "  caps:      cpu.max=80%, memory.max=256M (set), pids.max=max",
             "  audio:     dbus-daemon running, pipewire running (2 restarts), wireplumber starting",
             "  sinks:     USB Audio, *alsa_output.usb-b",
+            "  login:     -",
             "  devices:"]
+            and "  login:     alice (uid 1001) since "
+                + time.strftime("%Y-%m-%d %H:%M", time.localtime(LOGIN_SINCE))
+                + ", session 812" in lines
             and "  audio:     -" in lines and "  sinks:     -" in lines
             and "  caps:      none" in lines
             and "    keyboard  pci-0000:00:04.0-usb-0:1.1:1.0  /dev/input/event3  QEMU QEMU USB Keyboard" in lines

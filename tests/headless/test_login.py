@@ -101,12 +101,13 @@ S = None
 
 
 class Tool:
-    def __init__(self, user, password, command, name):
+    def __init__(self, user, password, command, name, extra=()):
         self.name = name
         self.runtime_dir = os.path.join(S.run, name)
         self.proc = subprocess.Popen(
             [TOOL, "--user", user, "--runtime-dir", self.runtime_dir, "--command", command,
-             "--desk", "seat-7", "--seat", "seat-7", "--wayland-display", "wayland-test"],
+             "--desk", "seat-7", "--seat", "seat-7", "--wayland-display", "wayland-test",
+             *extra],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             text=True, env=S.env)
         self.lines = queue.Queue()
@@ -184,8 +185,13 @@ def test_session_runs_and_ends():
     out = S.out
     cmd = (f'id -un > {out}/id; stat -c "%a %U" "$XDG_RUNTIME_DIR" > {out}/rt; '
            f'echo "$WAYLAND_DISPLAY $XDG_SEAT $XDG_SESSION_TYPE $HOME $USER" > {out}/env; '
-           f'pwd > {out}/pwd')
-    t = Tool(USER, PASSWORD, cmd, "good")
+           f'pwd > {out}/pwd; echo "$PIPEWIRE_RUNTIME_DIR $MS_TWO" > {out}/extra')
+    t = Tool(USER, PASSWORD, cmd, "good",
+             ["--env", "PIPEWIRE_RUNTIME_DIR=/run/desk-7", "--env", "MS_TWO=2",
+              "--env", "HOME=/not-the-home", "--env", "WAYLAND_DISPLAY=elsewhere"])
+    auth = t.expect("authenticated ")
+    check(auth == f"authenticated {S.pw.pw_uid} {USER}",
+          f"the worker names the account and its uid before the session starts ({auth})")
     started = t.expect("started ")
     check(started is not None, f"a correct password starts the session ({started})")
     ended = t.expect("ended ")
@@ -204,6 +210,10 @@ def test_session_runs_and_ends():
     check(env == f"wayland-test seat-7 wayland {S.home} {USER}",
           f"WAYLAND_DISPLAY, XDG_SEAT, XDG_SESSION_TYPE, HOME and USER are set ({env})")
     check(ok and read(f"{out}/pwd") == S.home, "the session starts in the home directory")
+    extra = read(f"{out}/extra") if ok else ""
+    check(extra == "/run/desk-7 2",
+          f"the request's environment lines reach the session ({extra}), but not over "
+          "HOME or WAYLAND_DISPLAY (checked above)")
     check(not os.path.exists(t.runtime_dir), "the runtime dir is removed when the session ends")
 
 
@@ -232,6 +242,20 @@ def test_unknown_user():
     check(failed is not None and failed.endswith(": " + AUTH_FAILED),
           f"an unknown user gives the same '{AUTH_FAILED}' ({failed})")
     check(gone and not started, "and starts nothing")
+
+
+def test_refused():
+    marker = os.path.join(S.out, "refused")
+    t = Tool(USER, PASSWORD, f"touch {marker}", "refused", ["--refuse"])
+    auth = t.expect("authenticated ")
+    refusing = t.expect("refusing")
+    destroyed = t.expect("destroyed", timeout=20)
+    code = t.finish()
+    check(auth is not None and refusing is not None and destroyed is not None and code == 0,
+          f"a daemon that closes the socket after LOGIN_AUTHENTICATED ends the login ({auth})")
+    check(not os.path.exists(marker) and not os.path.exists(t.runtime_dir)
+          and not any(line.startswith(("started", "failed")) for line in t.stdout),
+          "and no session, runtime dir or LOGIN_FAILED follows")
 
 
 def long_session(name):
@@ -306,7 +330,7 @@ def main():
     S = Setup()
     try:
         return check.run_all([test_session_runs_and_ends, test_wrong_password,
-                              test_unknown_user, test_logout, test_destroy,
+                              test_unknown_user, test_refused, test_logout, test_destroy,
                               test_no_password_anywhere])
     finally:
         S.finish()

@@ -225,8 +225,8 @@ static void test_commands(void **state)
 	assert_null(control_command_find("frobnicate"));
 	assert_null(control_command_find(""));
 	const char *read_only[] = {"status", "seats", "devices", "seat", "export-udev"};
-	const char *changing[] = {"attach", "detach",	"restart",     "reload",
-				  "forget", "identify", "import-udev", "set"};
+	const char *changing[] = {"attach",   "detach",	     "restart", "reload", "forget",
+				  "identify", "import-udev", "set",	"logout"};
 	for (size_t i = 0; i < sizeof(read_only) / sizeof(read_only[0]); i++)
 		assert_true(control_command_find(read_only[i])->read_only);
 	for (size_t i = 0; i < sizeof(changing) / sizeof(changing[0]); i++)
@@ -234,7 +234,7 @@ static void test_commands(void **state)
 	size_t count = 0;
 	while (control_command_at(count) != NULL)
 		count++;
-	assert_int_equal(count, 13);
+	assert_int_equal(count, 14);
 
 	char error[128];
 	const struct control_command *attach = control_command_find("attach");

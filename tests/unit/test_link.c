@@ -140,6 +140,53 @@ static void test_round_trip_every_message(void **state)
 	assert_int_equal(link_receive(pair->receive, &message, error, sizeof(error)), -EAGAIN);
 }
 
+static void test_login_messages(void **state)
+{
+	struct pair *pair = *state;
+	struct link_login login;
+	link_copy_string(login.user, sizeof(login.user), "alice");
+	link_copy_string(login.password, sizeof(login.password), "s3cret word");
+	assert_int_equal(link_send(pair->send, LINK_LOGIN, &login, sizeof(login), -1), 0);
+	struct link_login_failed failed = {.retry_ms = 2000};
+	link_copy_string(failed.text, sizeof(failed.text), "Wrong user name or password");
+	assert_int_equal(link_send(pair->send, LINK_LOGIN_FAILED, &failed, sizeof(failed), -1), 0);
+	struct link_login_accepted accepted = {.uid = 1001};
+	link_copy_string(accepted.user, sizeof(accepted.user), "alice");
+	assert_int_equal(
+		link_send(pair->send, LINK_LOGIN_ACCEPTED, &accepted, sizeof(accepted), -1), 0);
+	assert_int_equal(link_send(pair->send, LINK_LOGGED_OUT, NULL, 0, -1), 0);
+	/* A password that fills its field has no NUL: refused before it is sent. */
+	memset(login.password, 'p', sizeof(login.password));
+	assert_int_equal(link_send(pair->send, LINK_LOGIN, &login, sizeof(login), -1), -EINVAL);
+
+	struct link_message message;
+	char error[256];
+	assert_int_equal(link_receive(pair->receive, &message, error, sizeof(error)), 1);
+	assert_int_equal(message.opcode, LINK_LOGIN);
+	assert_string_equal(message.body.login.user, "alice");
+	assert_string_equal(message.body.login.password, "s3cret word");
+	link_message_wipe(&message);
+	assert_int_equal(message.body.login.password[0], 0);
+	assert_int_equal(message.fd, -1);
+	assert_int_equal(link_receive(pair->receive, &message, error, sizeof(error)), 1);
+	assert_int_equal(message.opcode, LINK_LOGIN_FAILED);
+	assert_int_equal(message.body.login_failed.retry_ms, 2000);
+	assert_string_equal(message.body.login_failed.text, "Wrong user name or password");
+	assert_int_equal(link_receive(pair->receive, &message, error, sizeof(error)), 1);
+	assert_int_equal(message.opcode, LINK_LOGIN_ACCEPTED);
+	assert_int_equal(message.body.login_accepted.uid, 1001);
+	assert_string_equal(message.body.login_accepted.user, "alice");
+	assert_int_equal(link_receive(pair->receive, &message, error, sizeof(error)), 1);
+	assert_int_equal(message.opcode, LINK_LOGGED_OUT);
+	assert_int_equal(link_receive(pair->receive, &message, error, sizeof(error)), -EAGAIN);
+
+	/* An unterminated user name on the wire is a protocol error. */
+	memset(login.user, 'u', sizeof(login.user));
+	login.password[0] = '\0';
+	send_message_raw(pair->send, LINK_LOGIN, sizeof(login), &login, sizeof(login), NULL, 0);
+	expect_error(pair->receive, "not terminated");
+}
+
 static void test_fd_passes_and_works(void **state)
 {
 	struct pair *pair = *state;
@@ -281,6 +328,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_round_trip_every_message, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_login_messages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fd_passes_and_works, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_send_refuses_what_the_receiver_would, setup,
 						teardown),

@@ -46,7 +46,9 @@ static void test_round_trip(void **state)
 	assert_int_equal(login_message_decode(buf, (size_t)n, &msg, error, sizeof(error)), 0);
 	assert_int_equal(msg.type, LOGIN_LOGOUT);
 	assert_string_equal(login_type_name(LOGIN_ENDED), "LOGIN_ENDED");
-	assert_null(login_type_name(3));
+	assert_null(login_type_name(4));
+	assert_string_equal(login_type_name(LOGIN_PROCEED), "LOGIN_PROCEED");
+	assert_string_equal(login_type_name(LOGIN_AUTHENTICATED), "LOGIN_AUTHENTICATED");
 	assert_null(login_type_name(60000));
 }
 
@@ -105,9 +107,9 @@ static void test_decode_refuses(void **state)
 	header.version = LOGIN_VERSION;
 
 	/* An unknown type, and a known type with the size of another. */
-	header.type = 3;
+	header.type = 4;
 	memcpy(buf, &header, sizeof(header));
-	expect_refused(buf, (size_t)n, "unknown message type 3");
+	expect_refused(buf, (size_t)n, "unknown message type 4");
 	header.type = LOGIN_STARTED;
 	memcpy(buf, &header, sizeof(header));
 	expect_refused(buf, (size_t)n, "LOGIN_STARTED: body of");

@@ -1,0 +1,191 @@
+"""Desktop logins in the lab: two desks in mode = desktop, real PAM (the shipped
+data/pam.d/multiseat over Debian's common-auth/account/session and pam_unix), passwords set
+with chpasswd, typed on the desks' USB keyboards through QEMU.
+
+Shown: both desks greet; a wrong password on desk 1 shows the error, counts a failure and
+starts nothing; the right one starts alice's session on desk 1 (foot as alice, in the desk's
+session cgroup; a command typed there writes a file alice owns) while desk 2 still greets;
+alice cannot log in at desk 2 at the same time; `multiseatctl status` names her and since when;
+`multiseatctl logout seat1` brings the greeter back and leaves no process of alice and no
+runtime directory; on desk 2 bob's session ends when its shell exits, and the desk greets
+again. No password reaches the daemon's log."""
+
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import lab  # noqa: E402
+from seats import COMPOSITOR, CTL, DAEMON, seats_by_name, status, wait_status  # noqa: E402
+
+check = lab.Checks()
+PASSWORDS = {"alice": "Apple-pie-42", "bob": "Blue-moon-77"}
+WRONG = "not-her-password"
+DESK = {"seat1": ("gpu0", 0, "kbd1"), "seat2": ("gpu0", 1, "kbd2")}
+# The login session: foot running a shell; typed commands run as the user logged in.
+SESSION = "exec foot sh"
+
+
+def conf_text(l):
+    card0 = l.udev_properties("/dev/dri/card0")[0]["ID_PATH"]
+    hubs = {d["ID_PATH"].rsplit("-usb-0:", 1)[1]: d["ID_PATH"]
+            for d in l.udev_properties("/sys/bus/usb/devices/*", by="path")
+            if d.get("DEVTYPE") == "usb_device" and "-usb-0:" in d.get("ID_PATH", "")}
+    return ("[daemon]\nautoseat = false\n"
+            "[seat-defaults]\nuser = lab-%n\nmode = desktop\n"
+            f"session = {SESSION}\n"
+            f"[seat.seat1]\noutputs = {card0}-Virtual-1\ndevices = hub:{hubs.get('1')}\n"
+            f"[seat.seat2]\noutputs = {card0}-Virtual-2\ndevices = hub:{hubs.get('2')}\n")
+
+
+def shot(l, seat, name):
+    gpu, head, _ = DESK[seat]
+    return l.screenshot(gpu, head, name=name)
+
+
+def type_on(l, seat, text):
+    l.type_text(DESK[seat][2], text)
+
+
+def login_of(seat):
+    return (seat or {}).get("login") or {}
+
+
+def wait_login(l, seat, state, timeout=60):
+    st = wait_status(l, lambda s: login_of(s[seat]).get("state") == state, timeout=timeout)
+    return login_of(seats_by_name(st).get(seat)) if st else None
+
+
+def processes_of(l, user):
+    return l.sh(f"pgrep -u {user} -l || true").strip()
+
+
+def log_in(l, seat, user, password):
+    # Escape empties both fields whatever came before; Enter after the name moves on.
+    l.press(DESK[seat][2], "esc")
+    type_on(l, seat, f"{user}\n{password}\n")
+
+
+def main(l):
+    for n in (1, 2):
+        l.sh(f"id lab-{n} >/dev/null 2>&1 || useradd -m -s /bin/sh lab-{n}")
+    for user, password in PASSWORDS.items():
+        l.sh(f"id {user} >/dev/null 2>&1 || useradd -m -s /bin/sh {user}")
+        l.sh(f"echo '{user}:{password}' | chpasswd")
+    l.sh("install -m 644 /lab/project/data/pam.d/multiseat /etc/pam.d/multiseat")
+    l.sh(f"cat > /tmp/ms.conf <<'EOF'\n{conf_text(l)}EOF")
+    l.sh(f"{DAEMON} --config /tmp/ms.conf --compositor {COMPOSITOR} > /tmp/daemon.log 2>&1 "
+         "& echo $! > /tmp/daemon.pid")
+
+    st = wait_status(l, lambda s: all(s[n]["state"] == "running" and
+                                      login_of(s[n]).get("state") == "greeter"
+                                      for n in DESK))
+    check(st is not None, "both desktop desks run and greet")
+    time.sleep(2)
+    greet = {seat: shot(l, seat, f"{seat}-greeter") for seat in DESK}
+    for seat, img in greet.items():
+        check(img.distinct_colours() > 3, f"{seat} shows its greeter (text and fields)")
+    check(processes_of(l, "alice") == "" and processes_of(l, "bob") == "",
+          "before any login, nothing runs as alice or bob")
+
+    # ---- a wrong password
+    log_in(l, "seat1", "alice", WRONG)
+    failed = wait_status(l, lambda s: login_of(s["seat1"]).get("failures") == 1, timeout=60)
+    check(failed is not None and login_of(seats_by_name(failed)["seat1"]).get("state") ==
+          "greeter", "a wrong password counts a failure; desk 1 still greets")
+    time.sleep(1)
+    wrong = shot(l, "seat1", "seat1-wrong")
+    check(wrong.differing_pixels(greet["seat1"]) > 500,
+          "desk 1 shows the error (its screen changed)")
+    check(l.wait_guest("grep -q \"login of 'alice' failed: Wrong user name or password\" "
+                       "/tmp/daemon.log", timeout=10),
+          "the daemon logs the failure with desk and user name")
+    check(processes_of(l, "alice") == "", "a wrong password starts nothing as alice")
+
+    # ---- the right one, after the 1 s delay
+    time.sleep(1.5)
+    log_in(l, "seat1", "alice", PASSWORDS["alice"])
+    login = wait_login(l, "seat1", "session", timeout=90)
+    check(login is not None and login.get("user") == "alice" and login.get("since"),
+          f"the right password logs alice in at desk 1 ({login})")
+    pid = (login or {}).get("session_pid")
+    owner = l.sh(f"ps -o user= -p {pid} || true").strip() if pid else ""
+    where = l.sh(f"cat /proc/{pid}/cgroup || true").strip() if pid else ""
+    check(owner == "alice" and where == "0::/multiseat/seat-seat1/session",
+          f"her session runs as alice in desk 1's session cgroup ({owner}, {where})")
+    ok = l.wait_guest("pgrep -u alice -x foot >/dev/null", timeout=60)
+    time.sleep(3)
+    session = shot(l, "seat1", "seat1-session")
+    check(ok and session.differing_pixels(greet["seat1"]) > 10000,
+          "foot runs as alice on desk 1 and the greeter is gone")
+    type_on(l, "seat1", "id -un > /tmp/desk1-who; echo $XDG_RUNTIME_DIR > /tmp/desk1-rt\n")
+    typed = l.wait_guest("test -s /tmp/desk1-who && test -s /tmp/desk1-rt", timeout=60)
+    who = l.sh("cat /tmp/desk1-who /tmp/desk1-rt 2>/dev/null; "
+               "stat -c %U /tmp/desk1-who 2>/dev/null || true").split()
+    check(typed and len(who) == 3 and who[0] == "alice" and who[2] == "alice",
+          f"a command typed on keyboard 1 runs as alice and writes a file she owns ({who})")
+    runtime = who[1] if len(who) == 3 else "/run/multiseat/users/alice.seat1"
+    mode = l.sh(f"stat -c '%a %U' {runtime} || true").strip()
+    check(mode == "700 alice", f"her XDG_RUNTIME_DIR {runtime} is hers, mode 0700 ({mode})")
+    desk2 = shot(l, "seat2", "seat2-during")
+    check(desk2.differing_pixels(session) > 10000 and
+          desk2.differing_pixels(greet["seat2"]) < desk2.width * desk2.height // 50,
+          "desk 2 still shows its greeter, unlike desk 1")
+    acl = l.sh("getfacl -cp /run/multiseat/seat2 2>/dev/null || true")
+    check("alice" not in acl, "desk 2's sockets are not opened to alice")
+    rc, out = l.run(f"{CTL} status")
+    check(rc == 0 and "alice (uid" in out and " since " in out,
+          "multiseatctl status says who is logged in at desk 1 and since when")
+
+    # ---- one desk at a time per user
+    log_in(l, "seat2", "alice", PASSWORDS["alice"])
+    refused = l.wait_guest("grep -q 'login of alice refused: logged in at seat seat1 already' "
+                           "/tmp/daemon.log", timeout=60)
+    st = status(l)
+    check(refused and login_of(seats_by_name(st).get("seat2")).get("state") == "greeter",
+          "alice cannot log in at desk 2 while her session runs at desk 1")
+
+    # ---- logout by the administrator
+    rc, out = l.run(f"{CTL} logout seat1")
+    login = wait_login(l, "seat1", "greeter", timeout=60)
+    check(rc == 0 and login is not None, f"multiseatctl logout seat1 ends it ({out.strip()})")
+    gone = l.wait_guest("! pgrep -u alice >/dev/null", timeout=30)
+    check(gone, f"no process of alice is left ({processes_of(l, 'alice')})")
+    check(l.sh(f"test -e {runtime} && echo left || echo gone").strip() == "gone",
+          "her runtime directory is gone")
+    acl = l.sh("getfacl -cp /run/multiseat/seat1 2>/dev/null || true")
+    check("alice" not in acl, f"desk 1's directory is closed to alice again ({acl.split()})")
+    time.sleep(2)
+    again = shot(l, "seat1", "seat1-again")
+    check(again.differing_pixels(greet["seat1"]) < again.width * again.height // 50,
+          "desk 1 greets again, its fields empty")
+
+    # ---- a session that ends by itself
+    log_in(l, "seat2", "bob", PASSWORDS["bob"])
+    login = wait_login(l, "seat2", "session", timeout=90)
+    check(login is not None and login.get("user") == "bob", f"bob logs in at desk 2 ({login})")
+    l.wait_guest("pgrep -u bob -x foot >/dev/null", timeout=60)
+    time.sleep(3)
+    type_on(l, "seat2", "exit\n")
+    login = wait_login(l, "seat2", "greeter", timeout=60)
+    check(login is not None, "when bob's shell exits, his session ends and desk 2 greets")
+    check(l.wait_guest("! pgrep -u bob >/dev/null", timeout=30),
+          f"no process of bob is left ({processes_of(l, 'bob')})")
+
+    logged = l.sh("cat /tmp/daemon.log")
+    check(all(p not in logged for p in list(PASSWORDS.values()) + [WRONG]),
+          "no password appears in the daemon's log")
+    if check.failed:
+        print(l.sh("tail -60 /tmp/daemon.log"))
+    check.report_on_failure(l)
+
+
+def run():
+    with lab.Lab(lab.default_topology(), name="test-login") as l:
+        main(l)
+        l.sh("kill $(cat /tmp/daemon.pid); sleep 2")
+    return check.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(lab.run_test(run))

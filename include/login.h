@@ -2,6 +2,7 @@
 #ifndef MULTISEAT_LOGIN_H
 #define MULTISEAT_LOGIN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -113,6 +114,27 @@ struct login_message {
 		unsigned char bytes[sizeof(struct login_request)];
 	} body;
 };
+
+/* ---- The daemon's rules (rules.c) ---- */
+
+/* The longest delay after failed logins at one desk. */
+#define LOGIN_MAX_RETRY_MS 30000
+/* The longest account name a greeter may send (useradd's limit). */
+#define LOGIN_NAME_MAX_CHARS 32
+/* The delay before the next login after `failures` in a row: 0, 1 s, 2 s, 4 s ... 30 s. */
+uint32_t login_retry_delay_ms(int failures);
+/*
+ * Whether a typed name can be an account here: 1 to 32 of a-z, A-Z, 0-9, '_', '-' and '.',
+ * not starting with '-' or '.'. It names a directory and goes into logs, so nothing else
+ * is passed on (refused as a wrong password would be).
+ */
+bool login_name_plausible(const char *name);
+/*
+ * The command a login runs with /bin/sh -c: `session`, or with `user_session` the user's
+ * own ~/.config/multiseat/session (run with /bin/sh) when it is readable. 0, or
+ * -ENAMETOOLONG when it does not fit in `size`.
+ */
+int login_session_command(const char *session, bool user_session, char *out, size_t size);
 
 /* "LOGIN_REQUEST" etc., or NULL for an unknown type. */
 const char *login_type_name(uint16_t type);

@@ -22,8 +22,6 @@
 
 /* The PAM service: data/pam.d/multiseat. */
 #define PAM_SERVICE "multiseat"
-/* The longest delay after failed logins. */
-#define MAX_RETRY_MS 30000
 /* The session when the config names none. */
 #define DEFAULT_LOGIN_SESSION "foot"
 /* What a wrong password, an unknown user and a refused name all say. */
@@ -145,14 +143,6 @@ static void tell_failed(struct desk_login *login, const char *text, uint32_t ret
 	tell(login, LINK_LOGIN_FAILED, &failed, sizeof(failed));
 }
 
-static uint32_t retry_delay_ms(int failures)
-{
-	if (failures <= 0)
-		return 0;
-	uint64_t delay = 1000ull << (failures > 6 ? 5 : failures - 1);
-	return (uint32_t)(delay > MAX_RETRY_MS ? MAX_RETRY_MS : delay);
-}
-
 /* ---- the worker ---- */
 
 /* The worker is done (it reported its end, or it is gone): forget it; the desk greets. */
@@ -176,7 +166,7 @@ static void finish(struct desk_login *login)
 static void failed_attempt(struct desk_login *login, const char *text)
 {
 	login->failures++;
-	uint32_t delay = retry_delay_ms(login->failures);
+	uint32_t delay = login_retry_delay_ms(login->failures);
 	login->retry_at_ms = daemon_now_ms() + delay;
 	log_info("seat %s: login of '%s' failed: %s (attempt %d here; the next in %u ms)",
 		 login->seat->name, login->typed, text, login->failures, delay);
@@ -325,35 +315,6 @@ static int handle_worker(int fd, uint32_t mask, void *data)
 
 /* ---- a login ---- */
 
-/* Names that are safe in a path and a log line; anything else cannot be an account here. */
-static bool plausible_user(const char *name)
-{
-	size_t n = strlen(name);
-	if (n == 0 || n > 32 || name[0] == '-' || name[0] == '.')
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = name[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '_' || c == '-' || c == '.'))
-			return false;
-	}
-	return true;
-}
-
-static void build_command(const struct desk_login *login, char *command, size_t size)
-{
-	const struct seat *seat = login->seat;
-	const char *session =
-		seat->settings.session ? seat->settings.session : DEFAULT_LOGIN_SESSION;
-	if (seat->daemon->config.user_session)
-		snprintf(command, size,
-			 "f=\"$HOME/.config/multiseat/session\"; "
-			 "if [ -r \"$f\" ]; then exec /bin/sh \"$f\"; fi\n%s",
-			 session);
-	else
-		snprintf(command, size, "%s", session);
-}
-
 static int make_request(struct desk_login *login, const struct link_login *credentials,
 			struct login_request *req)
 {
@@ -380,7 +341,11 @@ static int make_request(struct desk_login *login, const struct link_login *crede
 	login_copy_string(req->runtime_dir, sizeof(req->runtime_dir), login->runtime_dir);
 	const char *cgroup = caps_seat_session_dir(seat);
 	login_copy_string(req->cgroup, sizeof(req->cgroup), cgroup ? cgroup : "");
-	build_command(login, req->command, sizeof(req->command));
+	const char *session =
+		seat->settings.session ? seat->settings.session : DEFAULT_LOGIN_SESSION;
+	if (login_session_command(session, seat->daemon->config.user_session, req->command,
+				  sizeof(req->command)) < 0)
+		return -ENAMETOOLONG;
 	snprintf(req->environment, sizeof(req->environment),
 		 "PIPEWIRE_RUNTIME_DIR=%s\nPULSE_SERVER=unix:%s/pulse/native\n", seat->runtime_dir,
 		 seat->runtime_dir);
@@ -408,7 +373,7 @@ void desk_login_handle(struct desk_login *login, const struct link_login *creden
 		tell_failed(login, text, left);
 		return;
 	}
-	if (!plausible_user(credentials->user)) {
+	if (!login_name_plausible(credentials->user)) {
 		/* Said as a wrong password is: no hint which names exist. */
 		failed_attempt(login, AUTH_FAILED);
 		return;

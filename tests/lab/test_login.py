@@ -7,8 +7,8 @@ starts nothing; the right one starts alice's session on desk 1 (foot as alice, i
 session cgroup; a command typed there writes a file alice owns) while desk 2 still greets;
 alice cannot log in at desk 2 at the same time; `multiseatctl status` names her and since when;
 `multiseatctl logout seat1` brings the greeter back and leaves no process of alice and no
-runtime directory; on desk 2 bob's session ends when its shell exits, and the desk greets
-again. No password reaches the daemon's log."""
+runtime directory; on desk 2 bob's own ~/.config/multiseat/session runs (user-session = true) and his session
+ends when its shell exits, and the desk greets again. No password reaches the daemon's log."""
 
 import sys
 import time
@@ -31,7 +31,7 @@ def conf_text(l):
     hubs = {d["ID_PATH"].rsplit("-usb-0:", 1)[1]: d["ID_PATH"]
             for d in l.udev_properties("/sys/bus/usb/devices/*", by="path")
             if d.get("DEVTYPE") == "usb_device" and "-usb-0:" in d.get("ID_PATH", "")}
-    return ("[daemon]\nautoseat = false\n"
+    return ("[daemon]\nautoseat = false\nuser-session = true\n"
             "[seat-defaults]\nuser = lab-%n\nmode = desktop\n"
             f"session = {SESSION}\n"
             f"[seat.seat1]\noutputs = {card0}-Virtual-1\ndevices = hub:{hubs.get('1')}\n"
@@ -73,6 +73,10 @@ def main(l):
         l.sh(f"id {user} >/dev/null 2>&1 || useradd -m -s /bin/sh {user}")
         l.sh(f"echo '{user}:{password}' | chpasswd")
     l.sh("install -m 644 /lab/project/data/pam.d/multiseat /etc/pam.d/multiseat")
+    # user-session = true: bob's own session script runs instead of the desk's; alice has none.
+    l.sh("install -d -o bob -g bob /home/bob/.config /home/bob/.config/multiseat && "
+         "printf 'id -un > /tmp/bob-own-session\\nexec foot sh\\n' "
+         "> /home/bob/.config/multiseat/session && chown bob: /home/bob/.config/multiseat/session")
     l.sh(f"cat > /tmp/ms.conf <<'EOF'\n{conf_text(l)}EOF")
     l.sh(f"{DAEMON} --config /tmp/ms.conf --compositor {COMPOSITOR} > /tmp/daemon.log 2>&1 "
          "& echo $! > /tmp/daemon.pid")
@@ -165,6 +169,10 @@ def main(l):
     login = wait_login(l, "seat2", "session", timeout=90)
     check(login is not None and login.get("user") == "bob", f"bob logs in at desk 2 ({login})")
     l.wait_guest("pgrep -u bob -x foot >/dev/null", timeout=60)
+    own = l.sh("cat /tmp/bob-own-session 2>/dev/null; stat -c %U /tmp/bob-own-session "
+               "2>/dev/null || true").split()
+    check(own == ["bob", "bob"],
+          f"with user-session = true bob's ~/.config/multiseat/session runs as his session ({own})")
     time.sleep(3)
     type_on(l, "seat2", "exit\n")
     login = wait_login(l, "seat2", "greeter", timeout=60)

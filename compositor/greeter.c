@@ -313,12 +313,7 @@ void greeter_logged_out(struct greeter *greeter)
 
 static void fill(pixman_image_t *image, uint32_t rgb, int x, int y, int width, int height)
 {
-	pixman_color_t colour = {
-		.red = (uint16_t)(((rgb >> 16) & 0xff) * 0x101),
-		.green = (uint16_t)(((rgb >> 8) & 0xff) * 0x101),
-		.blue = (uint16_t)((rgb & 0xff) * 0x101),
-		.alpha = 0xffff,
-	};
+	pixman_color_t colour = colour_from_rgb(rgb);
 	pixman_image_t *solid = pixman_image_create_solid_fill(&colour);
 	pixman_image_composite32(PIXMAN_OP_SRC, solid, NULL, image, 0, 0, 0, 0, x, y,
 				 width > 0 ? width : 0, height > 0 ? height : 0);

@@ -233,13 +233,7 @@ void render_output(struct output *output, pixman_image_t *image, pixman_region32
 
 	if (pixman_region32_not_empty(&background)) {
 		pixman_image_set_clip_region32(image, &background);
-		uint32_t bg = server->background;
-		pixman_color_t colour = {
-			.red = (uint16_t)(((bg >> 16) & 0xff) * 0x101),
-			.green = (uint16_t)(((bg >> 8) & 0xff) * 0x101),
-			.blue = (uint16_t)((bg & 0xff) * 0x101),
-			.alpha = 0xffff,
-		};
+		pixman_color_t colour = colour_from_rgb(server->background);
 		pixman_image_t *fill = pixman_image_create_solid_fill(&colour);
 		pixman_image_composite32(PIXMAN_OP_SRC, fill, NULL, image, 0, 0, 0, 0, 0, 0,
 					 output->width, output->height);

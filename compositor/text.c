@@ -226,12 +226,7 @@ int text_draw_line(struct text_renderer *text, pixman_image_t *image, int x, int
 	struct fcft_font *font = font_for_size(text, pixel_size);
 	if (!font)
 		return 0;
-	pixman_color_t colour = {
-		.red = (uint16_t)(((rgb >> 16) & 0xff) * 0x101),
-		.green = (uint16_t)(((rgb >> 8) & 0xff) * 0x101),
-		.blue = (uint16_t)((rgb & 0xff) * 0x101),
-		.alpha = 0xffff,
-	};
+	pixman_color_t colour = colour_from_rgb(rgb);
 	pixman_image_t *ink = pixman_image_create_solid_fill(&colour);
 	int end = draw_glyphs(font, image, ink, x, baseline, cps, count);
 	pixman_image_unref(ink);

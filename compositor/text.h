@@ -8,6 +8,17 @@
 
 struct text_renderer;
 
+/* An opaque pixman colour from 0xRRGGBB. */
+static inline pixman_color_t colour_from_rgb(uint32_t rgb)
+{
+	return (pixman_color_t){
+		.red = (uint16_t)(((rgb >> 16) & 0xff) * 0x101),
+		.green = (uint16_t)(((rgb >> 8) & 0xff) * 0x101),
+		.blue = (uint16_t)((rgb & 0xff) * 0x101),
+		.alpha = 0xffff,
+	};
+}
+
 /* NULL with errno set when fontconfig finds no usable font. */
 struct text_renderer *text_renderer_create(const char *font_name);
 void text_renderer_destroy(struct text_renderer *text);

@@ -316,6 +316,55 @@ static bool reap_session(struct worker *w, int *status)
 	return pid == w->session || (pid < 0 && errno == ECHILD);
 }
 
+/*
+ * Waits for the daemon's next word or a signal: the message's type (LOGIN_LOGOUT,
+ * LOGIN_PROCEED), 0 when the daemon closed the socket, -EINTR after SIGCHLD (look at the
+ * session), -ECANCELED after another signal, or another negative errno (logged). Messages
+ * the daemon has no business sending are logged and skipped.
+ */
+static int await_daemon(struct worker *w)
+{
+	for (;;) {
+		struct pollfd fds[] = {{.fd = w->fd, .events = POLLIN},
+				       {.fd = w->sigfd, .events = POLLIN}};
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			log_error("login: poll: %s", strerror(errno));
+			return -errno;
+		}
+		if (fds[1].revents & POLLIN) {
+			struct signalfd_siginfo info;
+			if (read(w->sigfd, &info, sizeof(info)) == sizeof(info)) {
+				if (info.ssi_signo == SIGCHLD)
+					return -EINTR;
+				log_info("login: signal %u for the login of %s", info.ssi_signo,
+					 w->req.user);
+				return -ECANCELED;
+			}
+		}
+		if (!fds[0].revents)
+			continue;
+		struct login_message msg;
+		char error[256];
+		int ret = login_receive(w->fd, &msg, error, sizeof(error));
+		if (ret == -EAGAIN)
+			continue;
+		if (ret == 1 && (msg.type == LOGIN_LOGOUT || msg.type == LOGIN_PROCEED))
+			return msg.type;
+		if (ret == 1) {
+			log_error("login: unexpected %s from the daemon; ignored",
+				  login_type_name(msg.type));
+			login_message_wipe(&msg);
+			continue;
+		}
+		if (ret < 0)
+			log_error("login: the daemon's socket: %s",
+				  ret == -EPROTO ? error : strerror(-ret));
+		return ret;
+	}
+}
+
 /* Until the session ends, the daemon says logout or goes, or the worker is told to stop. */
 static void session_wait(struct worker *w, int *status)
 {
@@ -326,48 +375,17 @@ static void session_wait(struct worker *w, int *status)
 			w->session = 0;
 			return;
 		}
-		struct pollfd fds[] = {{.fd = w->fd, .events = POLLIN},
-				       {.fd = w->sigfd, .events = POLLIN}};
-		if (poll(fds, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			log_error("login: poll: %s; ending the session", strerror(errno));
-			return;
-		}
-		if (fds[1].revents & POLLIN) {
-			struct signalfd_siginfo info;
-			if (read(w->sigfd, &info, sizeof(info)) == sizeof(info) &&
-			    info.ssi_signo != SIGCHLD) {
-				log_info("login: signal %u; ending the session of %s",
-					 info.ssi_signo, w->pw.pw_name);
-				return;
-			}
-		}
-		if (fds[0].revents) {
-			struct login_message msg;
-			char error[256];
-			int ret = login_receive(w->fd, &msg, error, sizeof(error));
-			if (ret == -EAGAIN)
-				continue;
-			if (ret == 1 && msg.type == LOGIN_LOGOUT) {
-				log_info("login: logout of %s at %s", w->pw.pw_name, w->req.desk);
-				return;
-			}
-			if (ret == 0) {
-				log_info("login: the daemon is gone; ending the session of %s",
-					 w->pw.pw_name);
-				return;
-			}
-			if (ret == 1) {
-				log_error("login: unexpected %s from the daemon; ignored",
-					  login_type_name(msg.type));
-				login_message_wipe(&msg);
-				continue;
-			}
-			log_error("login: %s; ending the session of %s",
-				  ret == -EPROTO ? error : strerror(-ret), w->pw.pw_name);
-			return;
-		}
+		int ret = await_daemon(w);
+		if (ret == -EINTR || ret == LOGIN_PROCEED)
+			continue;
+		if (ret == LOGIN_LOGOUT)
+			log_info("login: logout of %s at %s", w->pw.pw_name, w->req.desk);
+		else if (ret == 0)
+			log_info("login: the daemon is gone; ending the session of %s",
+				 w->pw.pw_name);
+		else
+			log_info("login: ending the session of %s", w->pw.pw_name);
+		return;
 	}
 }
 
@@ -476,47 +494,17 @@ static int await_proceed(struct worker *w)
 			  strerror(-ret));
 		return ret;
 	}
-	for (;;) {
-		struct pollfd fds[] = {{.fd = w->fd, .events = POLLIN},
-				       {.fd = w->sigfd, .events = POLLIN}};
-		if (poll(fds, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (fds[1].revents & POLLIN) {
-			struct signalfd_siginfo info;
-			if (read(w->sigfd, &info, sizeof(info)) == sizeof(info) &&
-			    info.ssi_signo != SIGCHLD) {
-				log_info("login: signal %u before the session of %s",
-					 info.ssi_signo, w->pw.pw_name);
-				return -ECANCELED;
-			}
-		}
-		if (!fds[0].revents)
-			continue;
-		struct login_message msg;
-		char error[256];
-		ret = login_receive(w->fd, &msg, error, sizeof(error));
-		if (ret == -EAGAIN)
-			continue;
-		if (ret == 1 && msg.type == LOGIN_PROCEED)
-			return 0;
-		if (ret == 0 || (ret == 1 && msg.type == LOGIN_LOGOUT)) {
-			log_info("login: the daemon refused the session of %s at %s", w->pw.pw_name,
-				 w->req.desk);
-			return -ECANCELED;
-		}
-		if (ret == 1) {
-			log_error("login: unexpected %s from the daemon; ignored",
-				  login_type_name(msg.type));
-			login_message_wipe(&msg);
-			continue;
-		}
-		log_error("login: %s before the session of %s",
-			  ret == -EPROTO ? error : strerror(-ret), w->pw.pw_name);
-		return ret;
+	do {
+		ret = await_daemon(w);
+	} while (ret == -EINTR);
+	if (ret == LOGIN_PROCEED)
+		return 0;
+	if (ret == 0 || ret == LOGIN_LOGOUT) {
+		log_info("login: the daemon refused the session of %s at %s", w->pw.pw_name,
+			 w->req.desk);
+		return -ECANCELED;
 	}
+	return ret < 0 ? ret : -EPROTO;
 }
 
 static int read_request(struct worker *w)

@@ -233,14 +233,20 @@ const char *caps_seat_session_dir(const struct seat *seat)
 	return seat->cgroup ? cgroup_seat_path(seat->cgroup, CGROUP_SESSION) : NULL;
 }
 
-void caps_seat_kill_session(struct seat *seat)
+/* Kills what runs in one of the seat's cgroups (and below it). */
+static void kill_in(struct seat *seat, enum cgroup_part part)
 {
 	if (!seat->cgroup)
 		return;
 	struct policy_errors errors = {0};
-	if (cgroup_kill(cgroup_seat_path(seat->cgroup, CGROUP_SESSION), NULL, &errors) < 0)
+	if (cgroup_kill(cgroup_seat_path(seat->cgroup, part), NULL, &errors) < 0)
 		daemon_log_errors(&errors, LOG_LEVEL_ERROR);
 	policy_errors_finish(&errors);
+}
+
+void caps_seat_kill_session(struct seat *seat)
+{
+	kill_in(seat, CGROUP_SESSION);
 }
 
 const char *caps_seat_services_dir(const struct seat *seat)
@@ -291,12 +297,7 @@ int caps_seat_place_session(struct seat *seat, pid_t pid)
 
 void caps_seat_kill(struct seat *seat)
 {
-	if (!seat->cgroup)
-		return;
-	struct policy_errors errors = {0};
-	if (cgroup_kill(cgroup_seat_path(seat->cgroup, CGROUP_SEAT), NULL, &errors) < 0)
-		daemon_log_errors(&errors, LOG_LEVEL_ERROR);
-	policy_errors_finish(&errors);
+	kill_in(seat, CGROUP_SEAT);
 }
 
 void caps_seat_release(struct seat *seat)

@@ -119,14 +119,19 @@ def elapsed_s(start_ms, end_ms):
     return ((end_ms - start_ms) % WRAP_MS) / 1000.0
 
 
+def hubs_by_port(l):
+    """The ID_PATH of each USB device by its port ("1" for hub 1, "1.1" below it ...)."""
+    return {d["ID_PATH"].rsplit("-usb-0:", 1)[1]: d["ID_PATH"]
+            for d in l.udev_properties("/sys/bus/usb/devices/*", by="path")
+            if d.get("DEVTYPE") == "usb_device" and "-usb-0:" in d.get("ID_PATH", "")}
+
+
 def two_seats_conf(l, defaults="", daemon=""):
     """multiseat.conf text for two seats on the virtio card's two monitors with hub 1 and hub 2:
     seat1 runs FRAME_SESSION as lab-1, seat2 /tmp/runner.sh as lab-2. `defaults` and `daemon`
     are extra lines for [seat-defaults] and [daemon]."""
     card0 = l.udev_properties("/dev/dri/card0")[0]["ID_PATH"]
-    hubs = {d["ID_PATH"].rsplit("-usb-0:", 1)[1]: d["ID_PATH"]
-            for d in l.udev_properties("/sys/bus/usb/devices/*", by="path")
-            if d.get("DEVTYPE") == "usb_device" and "-usb-0:" in d.get("ID_PATH", "")}
+    hubs = hubs_by_port(l)
     return (f"[daemon]\nautoseat = false\n{daemon}"
             f"[seat-defaults]\nuser = lab-%n\n{defaults}"
             f"[seat.seat1]\noutputs = {card0}-Virtual-1\ndevices = hub:{hubs.get('1')}\n"

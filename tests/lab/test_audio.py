@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lab  # noqa: E402
 from seats import (  # noqa: E402
-    COMPOSITOR, CTL, DAEMON, install_runner, run_in, seats_by_name, status,
+    COMPOSITOR, CTL, DAEMON, hubs_by_port, install_runner, run_in, seats_by_name, status,
     wait_status)
 
 check = lab.Checks()
@@ -62,9 +62,7 @@ def cards_by_port(l):
 
 def conf_text(l):
     card0 = l.udev_properties("/dev/dri/card0")[0]["ID_PATH"]
-    hubs = {d["ID_PATH"].rsplit("-usb-0:", 1)[1]: d["ID_PATH"]
-            for d in l.udev_properties("/sys/bus/usb/devices/*", by="path")
-            if d.get("DEVTYPE") == "usb_device" and "-usb-0:" in d.get("ID_PATH", "")}
+    hubs = hubs_by_port(l)
     return ("[daemon]\nautoseat = false\n[seat-defaults]\nuser = lab-%n\n"
             f"[seat.seat1]\noutputs = {card0}-Virtual-1\ndevices = hub:{hubs.get('1')}\n"
             f"session = {RUNNERS['seat1']}\n"

@@ -16,7 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lab  # noqa: E402
-from seats import COMPOSITOR, CTL, DAEMON, seats_by_name, status, wait_status  # noqa: E402
+from seats import (  # noqa: E402
+    COMPOSITOR, CTL, DAEMON, hubs_by_port, seats_by_name, status, wait_status)
 
 check = lab.Checks()
 PASSWORDS = {"alice": "Apple-pie-42", "bob": "Blue-moon-77"}
@@ -28,9 +29,7 @@ SESSION = "exec foot sh"
 
 def conf_text(l):
     card0 = l.udev_properties("/dev/dri/card0")[0]["ID_PATH"]
-    hubs = {d["ID_PATH"].rsplit("-usb-0:", 1)[1]: d["ID_PATH"]
-            for d in l.udev_properties("/sys/bus/usb/devices/*", by="path")
-            if d.get("DEVTYPE") == "usb_device" and "-usb-0:" in d.get("ID_PATH", "")}
+    hubs = hubs_by_port(l)
     return ("[daemon]\nautoseat = false\nuser-session = true\n"
             "[seat-defaults]\nuser = lab-%n\nmode = desktop\n"
             f"session = {SESSION}\n"

@@ -4,11 +4,12 @@ with chpasswd, typed on the desks' USB keyboards through QEMU.
 
 Shown: both desks greet; a wrong password on desk 1 shows the error, counts a failure and
 starts nothing; the right one starts alice's session on desk 1 (foot as alice, in the desk's
-session cgroup; a command typed there writes a file alice owns) while desk 2 still greets;
-alice cannot log in at desk 2 at the same time; `multiseatctl status` names her and since when;
-`multiseatctl logout seat1` brings the greeter back and leaves no process of alice and no
-runtime directory; on desk 2 bob's own ~/.config/multiseat/session runs (user-session = true) and his session
-ends when its shell exits, and the desk greets again. No password reaches the daemon's log."""
+session cgroup; a command typed there writes a file alice owns, and wpctl there reaches the
+desk's PipeWire) while desk 2 still greets; alice cannot log in at desk 2 at the same time;
+`multiseatctl status` names her and since when; `multiseatctl logout seat1` brings the
+greeter back and leaves no process of alice and no runtime directory; on desk 2 bob's own
+~/.config/multiseat/session runs (user-session = true), his session ends when its shell
+exits, and the desk greets again. No password reaches the daemon's log."""
 
 import sys
 import time
@@ -127,6 +128,12 @@ def main(l):
                "stat -c %U /tmp/desk1-who 2>/dev/null || true").split()
     check(typed and len(who) == 3 and who[0] == "alice" and who[2] == "alice",
           f"a command typed on keyboard 1 runs as alice and writes a file she owns ({who})")
+    # The desk's PipeWire (the seat user's) is opened to her: her programs find its sinks.
+    type_on(l, "seat1", "wpctl status > /tmp/desk1-audio 2>&1; echo $? >> /tmp/desk1-audio\n")
+    l.wait_guest("tail -1 /tmp/desk1-audio 2>/dev/null | grep -qx '[0-9]*'", timeout=60)
+    audio = l.sh("cat /tmp/desk1-audio 2>/dev/null || true")
+    check(audio.rstrip().endswith("\n0") and "Sinks:" in audio and "USB" in audio,
+          f"in her session wpctl reaches desk 1's PipeWire and its USB card ({audio[-300:]!r})")
     runtime = who[1] if len(who) == 3 else "/run/multiseat/users/alice.seat1"
     mode = l.sh(f"stat -c '%a %U' {runtime} || true").strip()
     check(mode == "700 alice", f"her XDG_RUNTIME_DIR {runtime} is hers, mode 0700 ({mode})")

@@ -3,6 +3,7 @@
 #define MULTISEAT_COMPOSITOR_DAMAGE_H
 
 #include <pixman.h>
+#include <stdbool.h>
 
 #define DAMAGE_HISTORY 2
 
@@ -22,11 +23,17 @@ void damage_history_finish(struct damage_history *history);
 void damage_history_repaint(const struct damage_history *history, const pixman_region32_t *current,
 			    int age, int width, int height, pixman_region32_t *out);
 
-/* A frame with `damage` was shown: it becomes the newest entry. */
-void damage_history_push(struct damage_history *history, const pixman_region32_t *damage);
+/* A frame with `damage` was shown: it becomes the newest entry, and `damage` is left empty. */
+void damage_history_take(struct damage_history *history, pixman_region32_t *damage);
 
-/* Adds a rectangle given in global coordinates to an output's damage, clipped to the output. */
-void damage_add_box(pixman_region32_t *damage, int output_x, int output_y, int output_width,
+/* Adds a rectangle to a region; nothing when width or height is not positive. */
+void damage_region_add_rect(pixman_region32_t *region, int x, int y, int width, int height);
+/* Adds `src` to `dst` and leaves `src` empty. */
+void damage_region_take(pixman_region32_t *dst, pixman_region32_t *src);
+
+/* Adds a rectangle given in global coordinates to an output's damage, clipped to the output;
+ * false when none of it is on the output. */
+bool damage_add_box(pixman_region32_t *damage, int output_x, int output_y, int output_width,
 		    int output_height, int x, int y, int width, int height);
 
 #endif

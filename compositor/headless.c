@@ -1,7 +1,11 @@
 /* The headless backend: outputs are images in memory, vblank is a timer on the refresh grid. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/timerfd.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "backend.h"
 #include "log.h"
@@ -10,6 +14,8 @@
 struct headless_output {
 	struct output *output;
 	pixman_image_t *image;
+	/* A timerfd of our own: vblanks at their exact due time, set in one system call. */
+	int timer_fd;
 	struct wl_event_source *timer;
 	struct wl_event_source *idle; /* a frame due now: the output was idle */
 	uint64_t next_ns;	      /* when the next frame is due */
@@ -29,9 +35,8 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static int handle_vblank(void *data)
+static void headless_vblank(struct headless_output *ho)
 {
-	struct headless_output *ho = data;
 	struct output *output = ho->output;
 	/* This frame is shown at its due time; the one after is due a period later. */
 	uint64_t shown = ho->next_ns;
@@ -44,6 +49,18 @@ static int handle_vblank(void *data)
 	} else if (ret > 0) {
 		output_presented(output, shown, output->sequence + 1);
 	}
+}
+
+static int handle_timer(int fd, uint32_t mask, void *data)
+{
+	uint64_t expirations;
+	if (read(fd, &expirations, sizeof(expirations)) < 0) {
+		/* EAGAIN: set again since it fired, for a later time. */
+		if (errno != EAGAIN)
+			log_error("headless vblank timer: %s", strerror(errno));
+		return 0;
+	}
+	headless_vblank(data);
 	return 0;
 }
 
@@ -51,7 +68,7 @@ static void handle_idle_vblank(void *data)
 {
 	struct headless_output *ho = data;
 	ho->idle = NULL;
-	handle_vblank(ho);
+	headless_vblank(ho);
 }
 
 static void headless_schedule_frame(struct output *output)
@@ -69,8 +86,12 @@ static void headless_schedule_frame(struct output *output)
 		if (ho->idle)
 			return;
 	}
-	uint64_t wait_ms = (ho->next_ns - now + 999999u) / 1000000u;
-	wl_event_source_timer_update(ho->timer, wait_ms > 0 ? (int)wait_ms : 1);
+	struct itimerspec due = {
+		.it_value = {.tv_sec = (time_t)(ho->next_ns / 1000000000u),
+			     .tv_nsec = (long)(ho->next_ns % 1000000000u)},
+	};
+	if (timerfd_settime(ho->timer_fd, TFD_TIMER_ABSTIME, &due, NULL) < 0)
+		log_error("headless vblank timer: %s", strerror(errno));
 }
 
 static int headless_begin_frame(struct output *output, pixman_image_t **image, int *age)
@@ -107,6 +128,7 @@ static void headless_destroy(struct server *server)
 		if (ho->idle)
 			wl_event_source_remove(ho->idle);
 		wl_event_source_remove(ho->timer);
+		close(ho->timer_fd);
 		pixman_image_unref(ho->image);
 	}
 	free(headless);
@@ -139,8 +161,16 @@ int headless_backend_create(struct server *server)
 				  mode->height);
 			goto err;
 		}
-		ho->timer = wl_event_loop_add_timer(server->loop, handle_vblank, ho);
+		ho->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+		if (ho->timer_fd < 0) {
+			log_error("no timer for a headless output: %s", strerror(errno));
+			pixman_image_unref(ho->image);
+			goto err;
+		}
+		ho->timer = wl_event_loop_add_fd(server->loop, ho->timer_fd, WL_EVENT_READABLE,
+						 handle_timer, ho);
 		if (!ho->timer) {
+			close(ho->timer_fd);
 			pixman_image_unref(ho->image);
 			goto err;
 		}

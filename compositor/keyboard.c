@@ -99,11 +99,19 @@ int seat_keymap_init_from_string(struct seat *seat, struct seat_keymap *keymap, 
 	return keymap_init(keymap, compiled);
 }
 
-static void keyboard_send_keymap(struct seat *seat, struct wl_resource *keyboard)
+/* The keymap clients were sent last, or the seat's own; NULL when neither is compiled. */
+static struct seat_keymap *keyboard_keymap(struct seat *seat)
 {
 	struct seat_keymap *keymap = seat->active ? seat->active : &seat->keymap;
-	wl_keyboard_send_keymap(keyboard, WL_KEYBOARD_KEYMAP_FORMAT_XKB_V1, keymap->fd,
-				keymap->size);
+	return keymap->keymap ? keymap : NULL;
+}
+
+static void keyboard_send_keymap(struct seat *seat, struct wl_resource *keyboard)
+{
+	struct seat_keymap *keymap = keyboard_keymap(seat);
+	if (keymap)
+		wl_keyboard_send_keymap(keyboard, WL_KEYBOARD_KEYMAP_FORMAT_XKB_V1, keymap->fd,
+					keymap->size);
 }
 
 int seat_set_keymap(struct seat *seat, const char *layout, const char *variant, const char *options)
@@ -137,6 +145,48 @@ int seat_set_keymap(struct seat *seat, const char *layout, const char *variant, 
 	return 0;
 }
 
+/*
+ * The seat's configured layout is compiled on the event loop's first turn, after the outputs
+ * and the session have started (xkbcommon takes a few milliseconds over it): nothing needs it
+ * before a client binds wl_keyboard or a key arrives, and each of those compiles it at once if
+ * it is not there yet. 0 or -errno; a layout that failed is not tried again.
+ */
+static int keyboard_load_keymap(struct seat *seat)
+{
+	if (seat->keymap_idle) {
+		wl_event_source_remove(seat->keymap_idle);
+		seat->keymap_idle = NULL;
+	}
+	if (seat->keymap.keymap)
+		return 0;
+	if (seat->keymap_failed)
+		return -EINVAL;
+	const struct options *opts = seat->server->options;
+	int ret = seat_set_keymap(seat, opts->keyboard_layout, opts->keyboard_variant,
+				  opts->keyboard_options);
+	seat->keymap_failed = ret < 0;
+	return ret;
+}
+
+static void handle_keymap_idle(void *data)
+{
+	struct seat *seat = data;
+	seat->keymap_idle = NULL;
+	if (keyboard_load_keymap(seat) < 0) {
+		/* An unknown layout stops the compositor, as it always did. */
+		seat->server->exit_code = 1;
+		wl_display_terminate(seat->server->display);
+	}
+}
+
+int seat_keyboard_load_keymap_later(struct seat *seat)
+{
+	if (seat->keymap.keymap || seat->keymap_idle)
+		return 0;
+	seat->keymap_idle = wl_event_loop_add_idle(seat->server->loop, handle_keymap_idle, seat);
+	return seat->keymap_idle ? 0 : keyboard_load_keymap(seat);
+}
+
 /* ---- keyboard ---- */
 
 static void keyboard_release(struct wl_client *client, struct wl_resource *resource)
@@ -149,7 +199,10 @@ static const struct wl_keyboard_interface keyboard_impl = {.release = keyboard_r
 static void keyboard_send_modifiers_to(struct seat *seat, struct wl_resource *keyboard,
 				       uint32_t serial)
 {
-	struct xkb_state *state = (seat->active ? seat->active : &seat->keymap)->state;
+	struct seat_keymap *keymap = keyboard_keymap(seat);
+	if (!keymap)
+		return;
+	struct xkb_state *state = keymap->state;
 	wl_keyboard_send_modifiers(keyboard, serial,
 				   xkb_state_serialize_mods(state, XKB_STATE_MODS_DEPRESSED),
 				   xkb_state_serialize_mods(state, XKB_STATE_MODS_LATCHED),
@@ -336,6 +389,8 @@ static void greeter_keyboard_key(struct seat *seat, struct seat_keymap *keymap, 
 void seat_keyboard_key(struct seat *seat, struct seat_keymap *keymap, uint32_t time_ms,
 		       uint32_t key, bool pressed)
 {
+	if (keymap == &seat->keymap)
+		keyboard_load_keymap(seat);
 	if (!keymap->keymap)
 		return;
 	keyboard_switch_keymap(seat, keymap);
@@ -365,13 +420,20 @@ void seat_keyboard_key(struct seat *seat, struct seat_keymap *keymap, uint32_t t
 
 void seat_keymap_forget(struct seat *seat, struct seat_keymap *keymap)
 {
-	if (seat->active == keymap)
-		keyboard_switch_keymap(seat, &seat->keymap);
+	if (seat->active != keymap)
+		return;
+	if (keyboard_load_keymap(seat) < 0) {
+		seat->active = NULL; /* clients keep the keymap they have */
+		return;
+	}
+	keyboard_switch_keymap(seat, &seat->keymap);
 }
 
 void seat_keyboard_modifiers(struct seat *seat, struct seat_keymap *keymap, uint32_t depressed,
 			     uint32_t latched, uint32_t locked, uint32_t group)
 {
+	if (keymap == &seat->keymap)
+		keyboard_load_keymap(seat);
 	if (!keymap->keymap)
 		return;
 	keyboard_switch_keymap(seat, keymap);
@@ -381,9 +443,10 @@ void seat_keyboard_modifiers(struct seat *seat, struct seat_keymap *keymap, uint
 
 bool seat_keyboard_alt_held(struct seat *seat)
 {
-	struct seat_keymap *keymap = seat->active ? seat->active : &seat->keymap;
-	return xkb_state_mod_index_is_active(keymap->state, keymap->mod_alt,
-					     XKB_STATE_MODS_EFFECTIVE) > 0;
+	/* Not compiled yet: no key has been pressed, so no Alt either. */
+	struct seat_keymap *keymap = keyboard_keymap(seat);
+	return keymap && xkb_state_mod_index_is_active(keymap->state, keymap->mod_alt,
+						       XKB_STATE_MODS_EFFECTIVE) > 0;
 }
 
 /* ---- wl_keyboard objects and the seat's keyboard state ---- */
@@ -395,6 +458,9 @@ void seat_keyboard_create_resource(struct seat *seat, struct wl_client *client, 
 						       &keyboard_impl, seat, seat_resource_unlink);
 	if (!keyboard)
 		return;
+	/* Before the list: compiling sends the new keymap to the keyboards there. */
+	if (!seat->active)
+		keyboard_load_keymap(seat);
 	wl_list_insert(&seat->keyboards, wl_resource_get_link(keyboard));
 	keyboard_send_keymap(seat, keyboard);
 	if (wl_resource_get_version(keyboard) >= WL_KEYBOARD_REPEAT_INFO_SINCE_VERSION)
@@ -414,35 +480,28 @@ int seat_keyboard_init(struct seat *seat)
 	seat->repeat_rate = server->options->repeat_rate;
 	seat->repeat_delay = server->options->repeat_delay;
 	key_repeat_init(&seat->binding_repeat, seat->repeat_rate, seat->repeat_delay);
-	int ret = -ENOMEM;
+	/* The keymap itself: seat_keyboard_load_keymap_later(), or when first needed. */
 	seat->xkb = xkb_context_new(XKB_CONTEXT_NO_FLAGS);
 	if (!seat->xkb)
 		goto err_pressed;
-	const struct options *opts = server->options;
-	ret = seat_set_keymap(seat, opts->keyboard_layout, opts->keyboard_variant,
-			      opts->keyboard_options);
-	if (ret < 0)
-		goto err_xkb;
 	seat->repeat_timer = wl_event_loop_add_timer(server->loop, handle_repeat_timer, seat);
-	if (!seat->repeat_timer) {
-		ret = -ENOMEM;
-		goto err_keymap;
-	}
+	if (!seat->repeat_timer)
+		goto err_xkb;
 	return 0;
 
-err_keymap:
-	seat_keymap_finish(&seat->keymap);
 err_xkb:
 	xkb_context_unref(seat->xkb);
 	seat->xkb = NULL;
 err_pressed:
 	wl_array_release(&seat->pressed);
-	return ret;
+	return -ENOMEM;
 }
 
 void seat_keyboard_finish(struct seat *seat)
 {
 	wl_list_remove(&seat->keyboard_focus_destroy.link);
+	if (seat->keymap_idle)
+		wl_event_source_remove(seat->keymap_idle);
 	wl_event_source_remove(seat->repeat_timer);
 	seat_keymap_finish(&seat->keymap);
 	xkb_context_unref(seat->xkb);

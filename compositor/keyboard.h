@@ -21,6 +21,9 @@ struct seat_keymap {
 
 /* The seat's keyboard half: xkb context, the configured keymap, the binding repeat timer. */
 int seat_keyboard_init(struct seat *seat);
+/* Compiles the configured keymap on the event loop's next turn rather than when first needed;
+ * a layout that does not compile then stops the compositor with exit code 1. */
+int seat_keyboard_load_keymap_later(struct seat *seat);
 void seat_keyboard_finish(struct seat *seat);
 /* wl_seat.get_keyboard: sends the keymap, the repeat info and enter when the client has focus. */
 void seat_keyboard_create_resource(struct seat *seat, struct wl_client *client, uint32_t version,

@@ -156,9 +156,13 @@ int main(int argc, char *argv[])
 	if ((!server.link || !seat_link_holds_session(server.link)) &&
 	    server_start_session(&server) < 0)
 		goto out_backend;
+	/* Outputs and the session first: the keymap is needed only once a keyboard is in use. */
+	if (seat_keyboard_load_keymap_later(server.seat) < 0)
+		goto out_session;
 	wl_display_run(server.display);
 	ret = server.exit_code;
 
+out_session:
 	session_destroy(server.session);
 out_backend:
 	wl_display_destroy_clients(server.display);

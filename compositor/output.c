@@ -75,8 +75,9 @@ static void output_end_scanout(struct output *output)
 	wl_list_remove(&output->scanout_buffer_destroy.link);
 	wl_list_init(&output->scanout_buffer_destroy.link);
 	output->scanout_buffer = NULL;
+	/* wl_buffer_send_release without its varargs walk: each frame shown from a client. */
 	if (output->scanout_release_pending)
-		wl_buffer_send_release(buffer);
+		wl_resource_post_event_array(buffer, WL_BUFFER_RELEASE, NULL);
 	output->scanout_release_pending = false;
 }
 
@@ -236,9 +237,8 @@ void output_destroy(struct output *output)
 
 void output_damage_box(struct output *output, int x, int y, int width, int height)
 {
-	damage_add_box(&output->damage, output->x, output->y, output->width, output->height, x, y,
-		       width, height);
-	if (pixman_region32_not_empty(&output->damage)) {
+	if (damage_add_box(&output->damage, output->x, output->y, output->width, output->height, x,
+			   y, width, height)) {
 		output->needs_frame = true;
 		output_schedule_frame(output);
 	}
@@ -266,8 +266,7 @@ static bool output_scanout(struct output *output, struct surface *surface)
 	output->last_image = NULL;
 	output->frame_had_damage = true;
 	render_mark_drawn(output);
-	damage_history_push(&output->history, &output->damage);
-	pixman_region32_clear(&output->damage);
+	damage_history_take(&output->history, &output->damage);
 	output->frame_scheduled = true; /* until output_presented */
 	return true;
 }
@@ -328,8 +327,7 @@ int output_repaint(struct output *output)
 	output_end_scanout(output);
 	output->last_image = image;
 	output->frame_had_damage = true;
-	damage_history_push(&output->history, &output->damage);
-	pixman_region32_clear(&output->damage);
+	damage_history_take(&output->history, &output->damage);
 	output->frame_scheduled = true; /* until output_presented */
 	return 1;
 }

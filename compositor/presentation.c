@@ -34,6 +34,8 @@ void presentation_surface_drawn(struct surface *surface, struct output *output)
 void presentation_output_presented(struct server *server, struct output *output, uint64_t time_ns,
 				   uint32_t sequence)
 {
+	if (wl_list_empty(&output->feedbacks))
+		return;
 	uint64_t seconds = time_ns / 1000000000u;
 	uint32_t refresh = (uint32_t)(1000000000000ull / (uint64_t)output->refresh_mhz);
 	struct wl_resource *resource, *tmp;

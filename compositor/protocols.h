@@ -16,6 +16,8 @@ struct surface;
 int xdg_shell_create(struct server *server);
 /* Checks an xdg surface's commit (configure acked, role set); false after a protocol error. */
 bool xdg_surface_precommit(struct surface *surface);
+/* The xdg surface's state follows its wl_surface's commit (after surface_apply). */
+void xdg_surface_committed(struct surface *surface);
 bool xdg_surface_get_position(struct surface *surface, int *x, int *y);
 void xdg_note_button_serial(struct server *server, uint32_t serial);
 

@@ -90,7 +90,7 @@ struct surface *render_prepare(struct output *output)
 	if (top->x != 0 || top->y != 0 || surface->width != output->width ||
 	    surface->height != output->height || !surface->opaque || !surface_is_unscaled(surface))
 		return NULL;
-	return wl_shm_buffer_get(surface->buffer) ? surface : NULL;
+	return surface;
 }
 
 void render_mark_drawn(struct output *output)

@@ -26,9 +26,11 @@ struct seat {
 
 	/* keyboard.c */
 	struct xkb_context *xkb;
-	struct seat_keymap keymap;  /* the seat's own layout */
-	struct seat_keymap *active; /* the one clients were sent last */
-	struct wl_array pressed;    /* uint32_t evdev codes held down */
+	struct seat_keymap keymap;	     /* the seat's own layout */
+	struct seat_keymap *active;	     /* the one clients were sent last */
+	struct wl_event_source *keymap_idle; /* compiles `keymap` after start-up */
+	bool keymap_failed;		     /* the configured layout did not compile */
+	struct wl_array pressed;	     /* uint32_t evdev codes held down */
 	struct surface *keyboard_focus;
 	struct wl_listener keyboard_focus_destroy;
 	int repeat_rate, repeat_delay;

@@ -115,12 +115,13 @@ struct surface {
 	struct wl_resource *role_resource;
 
 	struct surface_state pending, current;
-	/* The committed buffer's pixels; kept until the next buffer replaces it. */
+	/* The committed wl_shm buffer; kept until the next buffer replaces it. */
 	struct wl_resource *buffer;
 	struct wl_listener buffer_destroy;
 	int buffer_width, buffer_height;
-	int width, height; /* surface-local size after scale and viewport */
-	bool opaque;	   /* every pixel is opaque: XRGB or an opaque region covering it */
+	uint32_t buffer_format; /* wl_shm format */
+	int width, height;	/* surface-local size after scale and viewport */
+	bool opaque;		/* every pixel is opaque: XRGB or an opaque region covering it */
 	struct wl_resource *viewport;
 	struct wl_listener viewport_destroy;
 
@@ -128,7 +129,6 @@ struct surface {
 	struct wl_list subsurfaces_above;
 	struct wl_list frame_callbacks; /* committed, waiting for a repaint */
 	struct wl_list feedbacks;	/* committed presentation feedback */
-	struct wl_signal events_commit;
 	struct wl_signal events_destroy;
 };
 

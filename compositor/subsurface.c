@@ -10,6 +10,8 @@
 
 void subsurfaces_parent_committed(struct surface *parent)
 {
+	if (wl_list_empty(&parent->subsurfaces_below) && wl_list_empty(&parent->subsurfaces_above))
+		return;
 	struct wl_list *lists[] = {&parent->subsurfaces_below, &parent->subsurfaces_above};
 	for (int i = 0; i < 2; i++) {
 		struct subsurface *sub;

@@ -6,6 +6,7 @@
 #include <wayland-server-protocol.h>
 #include <wayland-server.h>
 
+#include "damage.h"
 #include "emit.h"
 #include "log.h"
 #include "protocols.h"
@@ -121,16 +122,9 @@ static void take_frame_requests(struct wl_list *callbacks, struct wl_list *feedb
 	}
 }
 
-/* Moves what `src` carries into `dst` (pending -> cached, or cached/pending -> current). */
-void surface_state_move(struct surface_state *dst, struct surface_state *src)
+/* Moves what `src` carries into `dst`, except its buffer, damage and frame requests. */
+static void state_move_attributes(struct surface_state *dst, struct surface_state *src)
 {
-	if (src->committed & SURFACE_STATE_BUFFER) {
-		state_set_buffer(dst, src->buffer);
-		state_set_buffer(src, NULL);
-		dst->dx += src->dx;
-		dst->dy += src->dy;
-		src->dx = src->dy = 0;
-	}
 	if (src->committed & SURFACE_STATE_SCALE)
 		dst->scale = src->scale;
 	if (src->committed & SURFACE_STATE_INPUT)
@@ -149,16 +143,21 @@ void surface_state_move(struct surface_state *dst, struct surface_state *src)
 	}
 	dst->committed |= src->committed;
 	src->committed = 0;
-	/* Most commits carry one kind of damage: the other needs no work. */
-	if (pixman_region32_not_empty(&src->damage)) {
-		pixman_region32_union(&dst->damage, &dst->damage, &src->damage);
-		pixman_region32_clear(&src->damage);
+}
+
+/* Moves what `src` carries into `dst` (pending -> a sub-surface's cache). */
+void surface_state_move(struct surface_state *dst, struct surface_state *src)
+{
+	if (src->committed & SURFACE_STATE_BUFFER) {
+		state_set_buffer(dst, src->buffer);
+		state_set_buffer(src, NULL);
+		dst->dx += src->dx;
+		dst->dy += src->dy;
+		src->dx = src->dy = 0;
 	}
-	if (pixman_region32_not_empty(&src->buffer_damage)) {
-		pixman_region32_union(&dst->buffer_damage, &dst->buffer_damage,
-				      &src->buffer_damage);
-		pixman_region32_clear(&src->buffer_damage);
-	}
+	state_move_attributes(dst, src);
+	damage_region_take(&dst->damage, &src->damage);
+	damage_region_take(&dst->buffer_damage, &src->buffer_damage);
 	take_frame_requests(&dst->frame_callbacks, &dst->feedbacks, src);
 }
 
@@ -240,10 +239,12 @@ void surface_damage_at(struct surface *surface, int x, int y, void *data)
 
 void surface_send_frame_done(struct surface *surface, uint32_t time_ms)
 {
+	/* wl_callback_send_done without its varargs walk: every frame of every client. */
+	union wl_argument done = {.u = time_ms};
 	struct wl_resource *callback, *tmp;
 	wl_resource_for_each_safe(callback, tmp, &surface->frame_callbacks)
 	{
-		wl_callback_send_done(callback, time_ms);
+		wl_resource_post_event_array(callback, WL_CALLBACK_DONE, &done);
 		wl_resource_destroy(callback);
 	}
 }
@@ -313,57 +314,92 @@ static bool surface_update_size(struct surface *surface, struct wl_resource *err
 	return true;
 }
 
+/* Takes the committed buffer (NULL: detach); false after a protocol error. */
+static bool surface_take_buffer(struct surface *surface, struct wl_resource *buffer)
+{
+	if (buffer != surface->buffer)
+		surface_release_buffer(surface);
+	if (!buffer)
+		return true;
+	struct wl_shm_buffer *shm = wl_shm_buffer_get(buffer);
+	if (!shm) {
+		wl_resource_post_error(surface->resource, WL_SURFACE_ERROR_INVALID_SIZE,
+				       "only wl_shm buffers are supported");
+		return false;
+	}
+	if (buffer != surface->buffer) {
+		server_retake_buffer(surface->server, buffer);
+		surface->buffer = buffer;
+		wl_resource_add_destroy_listener(buffer, &surface->buffer_destroy);
+	}
+	surface->buffer_width = wl_shm_buffer_get_width(shm);
+	surface->buffer_height = wl_shm_buffer_get_height(shm);
+	surface->buffer_format = wl_shm_buffer_get_format(shm);
+	return true;
+}
+
+/* Damages, in global coordinates, what a commit changed of a surface that stayed in place. */
+static void surface_damage_changed(struct surface *surface, int x, int y, pixman_region32_t *damage,
+				   pixman_region32_t *buffer_damage)
+{
+	/* Buffer damage is exact only without scaling (else it came as surface damage). */
+	pixman_region32_t merged;
+	pixman_region32_t *source = buffer_damage;
+	bool both = pixman_region32_not_empty(damage);
+	if (both) {
+		pixman_region32_init(&merged);
+		pixman_region32_union(&merged, damage, buffer_damage);
+		source = &merged;
+	}
+	int n;
+	const pixman_box32_t *boxes = pixman_region32_rectangles(source, &n);
+	for (int i = 0; i < n; i++) {
+		int x1 = boxes[i].x1 > 0 ? boxes[i].x1 : 0;
+		int y1 = boxes[i].y1 > 0 ? boxes[i].y1 : 0;
+		int x2 = boxes[i].x2 < surface->width ? boxes[i].x2 : surface->width;
+		int y2 = boxes[i].y2 < surface->height ? boxes[i].y2 : surface->height;
+		if (x1 < x2 && y1 < y2)
+			server_damage_box(surface->server, x + x1, y + y1, x2 - x1, y2 - y1);
+	}
+	if (both)
+		pixman_region32_fini(&merged);
+}
+
 void surface_apply(struct surface *surface, struct surface_state *from)
 {
 	int old_x = 0, old_y = 0;
 	bool was_placed = surface_get_position(surface, &old_x, &old_y);
 	int old_w = surface->width, old_h = surface->height;
 	uint32_t committed = from->committed;
-	bool new_buffer = committed & SURFACE_STATE_BUFFER;
-	surface_state_move(&surface->current, from);
 	struct surface_state *state = &surface->current;
 
-	if (new_buffer) {
-		struct wl_resource *buffer = state->buffer;
-		if (buffer != surface->buffer)
-			surface_release_buffer(surface);
-		if (buffer) {
-			struct wl_shm_buffer *shm = wl_shm_buffer_get(buffer);
-			if (!shm) {
-				wl_resource_post_error(surface->resource,
-						       WL_SURFACE_ERROR_INVALID_SIZE,
-						       "only wl_shm buffers are supported");
-				return;
-			}
-			if (buffer != surface->buffer) {
-				server_retake_buffer(surface->server, buffer);
-				surface->buffer = buffer;
-				wl_resource_add_destroy_listener(buffer, &surface->buffer_destroy);
-			}
-			surface->buffer_width = wl_shm_buffer_get_width(shm);
-			surface->buffer_height = wl_shm_buffer_get_height(shm);
-		}
-		state_set_buffer(state, NULL);
+	if (committed & SURFACE_STATE_BUFFER) {
+		/* The buffer goes to the surface itself: the current state never holds one. */
+		struct wl_resource *buffer = from->buffer;
+		int dx = from->dx, dy = from->dy;
+		state_set_buffer(from, NULL);
+		from->dx = from->dy = 0;
+		if (!surface_take_buffer(surface, buffer))
+			return;
 		if (surface->role == SURFACE_ROLE_CURSOR) {
-			surface->server->seat->hotspot_x -= state->dx;
-			surface->server->seat->hotspot_y -= state->dy;
+			surface->server->seat->hotspot_x -= dx;
+			surface->server->seat->hotspot_y -= dy;
 		}
-		state->dx = state->dy = 0;
 	}
+	state_move_attributes(state, from);
 	if (!surface_update_size(surface, surface->resource))
 		return;
 	if (committed & (SURFACE_STATE_BUFFER | SURFACE_STATE_OPAQUE | SURFACE_STATE_SCALE |
 			 SURFACE_STATE_VIEWPORT)) {
 		/* XRGB, or an opaque region covering the whole surface. */
-		struct wl_shm_buffer *shm =
-			surface->buffer ? wl_shm_buffer_get(surface->buffer) : NULL;
 		pixman_box32_t whole = {0, 0, surface->width, surface->height};
-		surface->opaque = shm && (wl_shm_buffer_get_format(shm) == WL_SHM_FORMAT_XRGB8888 ||
-					  pixman_region32_contains_rectangle(
-						  &state->opaque, &whole) == PIXMAN_REGION_IN);
+		surface->opaque = surface->buffer &&
+				  (surface->buffer_format == WL_SHM_FORMAT_XRGB8888 ||
+				   pixman_region32_contains_rectangle(&state->opaque, &whole) ==
+					   PIXMAN_REGION_IN);
 	}
 
-	take_frame_requests(&surface->frame_callbacks, &surface->feedbacks, state);
+	take_frame_requests(&surface->frame_callbacks, &surface->feedbacks, from);
 
 	/* Damage, in global coordinates, where the surface was and where it is. */
 	int x, y;
@@ -374,30 +410,16 @@ void surface_apply(struct surface *surface, struct surface_state *from)
 			server_damage_box(surface->server, old_x, old_y, old_w, old_h);
 		server_damage_box(surface->server, x, y, surface->width, surface->height);
 	} else if (placed) {
-		/* Buffer damage is exact only without scaling (else it came as surface damage). */
-		pixman_region32_t damage;
-		pixman_region32_init(&damage);
-		const pixman_region32_t *source = &state->buffer_damage;
-		if (pixman_region32_not_empty(&state->damage)) {
-			pixman_region32_union(&damage, &state->damage, &state->buffer_damage);
-			source = &damage;
-		}
-		pixman_region32_intersect_rect(&damage, source, 0, 0, (unsigned)surface->width,
-					       (unsigned)surface->height);
-		int n;
-		pixman_box32_t *boxes = pixman_region32_rectangles(&damage, &n);
-		for (int i = 0; i < n; i++)
-			server_damage_box(surface->server, x + boxes[i].x1, y + boxes[i].y1,
-					  boxes[i].x2 - boxes[i].x1, boxes[i].y2 - boxes[i].y1);
-		pixman_region32_fini(&damage);
+		surface_damage_changed(surface, x, y, &from->damage, &from->buffer_damage);
 	}
-	pixman_region32_clear(&state->damage);
-	pixman_region32_clear(&state->buffer_damage);
+	pixman_region32_clear(&from->damage);
+	pixman_region32_clear(&from->buffer_damage);
 	if (!wl_list_empty(&surface->frame_callbacks))
 		server_schedule_frames(surface->server);
 
 	subsurfaces_parent_committed(surface);
-	signal_emit_mutable(&surface->events_commit, surface);
+	if (surface->role == SURFACE_ROLE_XDG)
+		xdg_surface_committed(surface);
 }
 
 bool surface_is_synchronized(struct surface *surface)
@@ -413,29 +435,15 @@ bool surface_is_synchronized(struct surface *surface)
 	return false;
 }
 
-static void surface_handle_destroy_request(struct wl_client *client, struct wl_resource *resource)
-{
-	wl_resource_destroy(resource);
-}
+/* ---- wl_surface requests ---- */
 
-static void surface_attach(struct wl_client *client, struct wl_resource *resource,
-			   struct wl_resource *buffer, int32_t x, int32_t y)
+static void surface_attach(struct surface *surface, struct wl_resource *buffer, int32_t x,
+			   int32_t y)
 {
-	struct surface *surface = wl_resource_get_user_data(resource);
 	state_set_buffer(&surface->pending, buffer);
 	surface->pending.committed |= SURFACE_STATE_BUFFER;
 	surface->pending.dx = x;
 	surface->pending.dy = y;
-}
-
-static void surface_damage(struct wl_client *client, struct wl_resource *resource, int32_t x,
-			   int32_t y, int32_t width, int32_t height)
-{
-	struct surface *surface = wl_resource_get_user_data(resource);
-	if (width <= 0 || height <= 0)
-		return;
-	pixman_region32_union_rect(&surface->pending.damage, &surface->pending.damage, x, y,
-				   (unsigned)width, (unsigned)height);
 }
 
 static void callback_handle_destroy(struct wl_resource *resource)
@@ -443,20 +451,18 @@ static void callback_handle_destroy(struct wl_resource *resource)
 	wl_list_remove(wl_resource_get_link(resource));
 }
 
-static void surface_frame(struct wl_client *client, struct wl_resource *resource, uint32_t id)
+static void surface_frame(struct surface *surface, struct wl_resource *resource, uint32_t id)
 {
-	struct surface *surface = wl_resource_get_user_data(resource);
-	struct wl_resource *callback = resource_create(client, &wl_callback_interface, 1, id, NULL,
-						       NULL, callback_handle_destroy);
+	struct wl_resource *callback =
+		resource_create(wl_resource_get_client(resource), &wl_callback_interface, 1, id,
+				NULL, NULL, callback_handle_destroy);
 	if (!callback)
 		return;
 	wl_list_insert(surface->pending.frame_callbacks.prev, wl_resource_get_link(callback));
 }
 
-static void surface_set_opaque_region(struct wl_client *client, struct wl_resource *resource,
-				      struct wl_resource *region_resource)
+static void surface_set_opaque_region(struct surface *surface, struct wl_resource *region_resource)
 {
-	struct surface *surface = wl_resource_get_user_data(resource);
 	surface->pending.committed |= SURFACE_STATE_OPAQUE;
 	if (region_resource)
 		pixman_region32_copy(&surface->pending.opaque,
@@ -465,10 +471,8 @@ static void surface_set_opaque_region(struct wl_client *client, struct wl_resour
 		pixman_region32_clear(&surface->pending.opaque);
 }
 
-static void surface_set_input_region(struct wl_client *client, struct wl_resource *resource,
-				     struct wl_resource *region_resource)
+static void surface_set_input_region(struct surface *surface, struct wl_resource *region_resource)
 {
-	struct surface *surface = wl_resource_get_user_data(resource);
 	surface->pending.committed |= SURFACE_STATE_INPUT;
 	if (region_resource) {
 		pixman_region32_copy(&surface->pending.input,
@@ -479,9 +483,8 @@ static void surface_set_input_region(struct wl_client *client, struct wl_resourc
 	}
 }
 
-static void surface_commit(struct wl_client *client, struct wl_resource *resource)
+static void surface_commit(struct surface *surface)
 {
-	struct surface *surface = wl_resource_get_user_data(resource);
 	if (surface->role == SURFACE_ROLE_SUBSURFACE && surface_is_synchronized(surface)) {
 		struct subsurface *sub = surface->role_data;
 		surface_state_move(&sub->cached, &surface->pending);
@@ -503,8 +506,7 @@ static void surface_commit(struct wl_client *client, struct wl_resource *resourc
 	surface_apply(surface, &surface->pending);
 }
 
-static void surface_set_buffer_transform(struct wl_client *client, struct wl_resource *resource,
-					 int32_t transform)
+static void surface_set_buffer_transform(struct wl_resource *resource, int32_t transform)
 {
 	if (transform < WL_OUTPUT_TRANSFORM_NORMAL || transform > WL_OUTPUT_TRANSFORM_FLIPPED_270)
 		wl_resource_post_error(resource, WL_SURFACE_ERROR_INVALID_TRANSFORM,
@@ -513,10 +515,9 @@ static void surface_set_buffer_transform(struct wl_client *client, struct wl_res
 	/* Valid transforms are accepted; buffers are shown untransformed (outputs are normal). */
 }
 
-static void surface_set_buffer_scale(struct wl_client *client, struct wl_resource *resource,
+static void surface_set_buffer_scale(struct surface *surface, struct wl_resource *resource,
 				     int32_t scale)
 {
-	struct surface *surface = wl_resource_get_user_data(resource);
 	if (scale < 1) {
 		wl_resource_post_error(resource, WL_SURFACE_ERROR_INVALID_SCALE,
 				       "buffer scale %d is not positive", scale);
@@ -526,36 +527,20 @@ static void surface_set_buffer_scale(struct wl_client *client, struct wl_resourc
 	surface->pending.committed |= SURFACE_STATE_SCALE;
 }
 
-static void surface_damage_buffer(struct wl_client *client, struct wl_resource *resource, int32_t x,
-				  int32_t y, int32_t width, int32_t height)
+static void surface_damage_buffer(struct surface *surface, int32_t x, int32_t y, int32_t width,
+				  int32_t height)
 {
-	struct surface *surface = wl_resource_get_user_data(resource);
 	if (width <= 0 || height <= 0)
 		return;
 	int scale = surface->pending.scale > 0 ? surface->pending.scale : 1;
 	if (scale == 1 && !surface->current.has_src && !surface->current.has_dst) {
-		pixman_region32_union_rect(&surface->pending.buffer_damage,
-					   &surface->pending.buffer_damage, x, y, (unsigned)width,
-					   (unsigned)height);
+		damage_region_add_rect(&surface->pending.buffer_damage, x, y, width, height);
 		return;
 	}
 	/* Scaled or cropped: a generous whole-surface damage is always right. */
 	pixman_region32_union_rect(&surface->pending.damage, &surface->pending.damage, 0, 0,
 				   UINT_MAX / 2, UINT_MAX / 2);
 }
-
-static const struct wl_surface_interface surface_impl = {
-	.destroy = surface_handle_destroy_request,
-	.attach = surface_attach,
-	.damage = surface_damage,
-	.frame = surface_frame,
-	.set_opaque_region = surface_set_opaque_region,
-	.set_input_region = surface_set_input_region,
-	.commit = surface_commit,
-	.set_buffer_transform = surface_set_buffer_transform,
-	.set_buffer_scale = surface_set_buffer_scale,
-	.damage_buffer = surface_damage_buffer,
-};
 
 /* wl_surface request opcodes, in protocol order. */
 enum {
@@ -573,46 +558,45 @@ enum {
 
 /*
  * Every frame of every client passes through these requests: a direct call per opcode instead
- * of libwayland's generic libffi call. libwayland has already checked the opcode, the version
- * and the argument types and objects.
+ * of libwayland's generic libffi call through an implementation table. libwayland has already
+ * checked the opcode, the version and the argument types and objects.
  */
 static int surface_dispatch(const void *implementation, void *target, uint32_t opcode,
 			    const struct wl_message *message, union wl_argument *args)
 {
-	const struct wl_surface_interface *impl = implementation;
 	struct wl_resource *resource = target;
-	struct wl_client *client = wl_resource_get_client(resource);
+	struct surface *surface = wl_resource_get_user_data(resource);
 	switch (opcode) {
 	case SURFACE_REQ_DESTROY:
-		impl->destroy(client, resource);
+		wl_resource_destroy(resource);
 		break;
 	case SURFACE_REQ_ATTACH:
-		impl->attach(client, resource, (struct wl_resource *)args[0].o, args[1].i,
-			     args[2].i);
+		surface_attach(surface, (struct wl_resource *)args[0].o, args[1].i, args[2].i);
 		break;
 	case SURFACE_REQ_DAMAGE:
-		impl->damage(client, resource, args[0].i, args[1].i, args[2].i, args[3].i);
+		damage_region_add_rect(&surface->pending.damage, args[0].i, args[1].i, args[2].i,
+				       args[3].i);
 		break;
 	case SURFACE_REQ_FRAME:
-		impl->frame(client, resource, args[0].n);
+		surface_frame(surface, resource, args[0].n);
 		break;
 	case SURFACE_REQ_SET_OPAQUE_REGION:
-		impl->set_opaque_region(client, resource, (struct wl_resource *)args[0].o);
+		surface_set_opaque_region(surface, (struct wl_resource *)args[0].o);
 		break;
 	case SURFACE_REQ_SET_INPUT_REGION:
-		impl->set_input_region(client, resource, (struct wl_resource *)args[0].o);
+		surface_set_input_region(surface, (struct wl_resource *)args[0].o);
 		break;
 	case SURFACE_REQ_COMMIT:
-		impl->commit(client, resource);
+		surface_commit(surface);
 		break;
 	case SURFACE_REQ_SET_BUFFER_TRANSFORM:
-		impl->set_buffer_transform(client, resource, args[0].i);
+		surface_set_buffer_transform(resource, args[0].i);
 		break;
 	case SURFACE_REQ_SET_BUFFER_SCALE:
-		impl->set_buffer_scale(client, resource, args[0].i);
+		surface_set_buffer_scale(surface, resource, args[0].i);
 		break;
 	case SURFACE_REQ_DAMAGE_BUFFER:
-		impl->damage_buffer(client, resource, args[0].i, args[1].i, args[2].i, args[3].i);
+		surface_damage_buffer(surface, args[0].i, args[1].i, args[2].i, args[3].i);
 		break;
 	default:
 		wl_resource_post_error(resource, WL_DISPLAY_ERROR_INVALID_METHOD,
@@ -664,10 +648,10 @@ static void compositor_create_surface(struct wl_client *client, struct wl_resour
 	wl_list_init(&surface->buffer_destroy.link);
 	wl_list_init(&surface->viewport_destroy.link);
 	surface->buffer_destroy.notify = surface_handle_buffer_destroy;
-	wl_signal_init(&surface->events_commit);
 	wl_signal_init(&surface->events_destroy);
 	wl_list_insert(&server->surfaces, &surface->link);
-	wl_resource_set_dispatcher(surface->resource, surface_dispatch, &surface_impl, surface,
+	/* No implementation table: surface_dispatch calls the handlers itself. */
+	wl_resource_set_dispatcher(surface->resource, surface_dispatch, NULL, surface,
 				   surface_handle_resource_destroy);
 }
 

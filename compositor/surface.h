@@ -10,7 +10,7 @@ struct surface_state;
 
 void surface_state_init(struct surface_state *state);
 void surface_state_finish(struct surface_state *state);
-/* Moves what `src` carries into `dst` (pending -> cached, or cached/pending -> current). */
+/* Moves what `src` carries into `dst` (pending -> a sub-surface's cache). */
 void surface_state_move(struct surface_state *dst, struct surface_state *src);
 
 /* Makes `from` (pending or a sub-surface's cache) the surface's current state. */

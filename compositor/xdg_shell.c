@@ -431,9 +431,11 @@ bool xdg_surface_precommit(struct surface *surface)
 	return true;
 }
 
-static void handle_surface_commit(struct wl_listener *listener, void *data)
+void xdg_surface_committed(struct surface *surface)
 {
-	struct xdg_surface *xdg = wl_container_of(listener, xdg, surface_commit);
+	struct xdg_surface *xdg = surface->role_data;
+	if (!xdg)
+		return;
 	if (xdg->pending_has_geometry) {
 		struct box old = xdg_surface_geometry(xdg);
 		xdg->geometry = xdg->pending_geometry;
@@ -486,7 +488,6 @@ static void xdg_surface_release(struct xdg_surface *xdg)
 	free(xdg->toplevel.app_id);
 	wl_list_remove(&xdg->link);
 	wl_list_remove(&xdg->surface_destroy.link);
-	wl_list_remove(&xdg->surface_commit.link);
 	if (xdg->surface) {
 		xdg->surface->role_data = NULL;
 		xdg->surface->role_resource = NULL;
@@ -500,7 +501,6 @@ static void handle_surface_destroy(struct wl_listener *listener, void *data)
 	xdg->surface = NULL;
 	wl_list_init(&xdg->link);
 	wl_list_init(&xdg->surface_destroy.link);
-	wl_list_init(&xdg->surface_commit.link);
 	wl_resource_set_user_data(xdg->resource, NULL);
 	free(xdg);
 }
@@ -560,8 +560,6 @@ static void wm_base_get_xdg_surface(struct wl_client *client, struct wl_resource
 	wl_list_insert(&base->surfaces, &xdg->link);
 	xdg->surface_destroy.notify = handle_surface_destroy;
 	wl_signal_add(&surface->events_destroy, &xdg->surface_destroy);
-	xdg->surface_commit.notify = handle_surface_commit;
-	wl_signal_add(&surface->events_commit, &xdg->surface_commit);
 	wl_resource_set_implementation(xdg->resource, &xdg_surface_impl, xdg,
 				       xdg_surface_handle_destroy);
 }

@@ -33,7 +33,6 @@ struct xdg_surface {
 	int sent_count;
 	struct wl_event_source *configure_idle;
 	struct wl_listener surface_destroy;
-	struct wl_listener surface_commit;
 
 	struct {
 		char *title, *app_id;

@@ -195,6 +195,53 @@ def test_identify():
         sanitizers(c, "identify")
 
 
+def keyboard_keymaps(c):
+    """Binds wl_seat and gets a wl_keyboard: the keymap events' texts and the other events."""
+    raw = RawClient(c)
+    name, version = raw.globals()["wl_seat"]
+    seat = raw.bind(name, "wl_seat", min(version, 7))
+    keyboard = raw.new_id()
+    raw.send(seat, 1, struct.pack("<I", keyboard))  # wl_seat.get_keyboard
+    raw.send(1, 0, struct.pack("<I", raw.new_id()))  # wl_display.sync
+    events = [(op, payload) for obj, op, payload in raw.events(timeout=3) if obj == keyboard]
+    texts = []
+    for (op, payload), fd in zip([e for e in events if e[0] == 0], raw.fds):
+        fmt, size = struct.unpack("<II", payload[:8])
+        texts.append((fmt, os.pread(fd, size, 0).rstrip(b"\0").decode(errors="replace")))
+    raw.close()
+    return texts, [op for op, _ in events]
+
+
+def test_keymap():
+    # The keymap is compiled after start-up: a client that binds wl_keyboard still gets it,
+    # exactly once, with the layout asked for, and the repeat rate after it.
+    with Compositor("--headless", SIZE, "--keyboard-layout", "de", session=["sleep", "30"],
+                    name="km") as c:
+        texts, ops = keyboard_keymaps(c)
+        check(len(texts) == 1 and texts[0][0] == 1 and "xkb_keymap" in texts[0][1],
+              f"wl_keyboard gets one xkb_v1 keymap ({len(texts)} keymaps, events {ops})")
+        check(texts and 'name[Group1]="German"' in texts[0][1],
+              "the keymap is the --keyboard-layout (de)")
+        check(ops[:2] == [0, 5], f"keymap, then repeat_info (events {ops})")
+        texts, ops = keyboard_keymaps(c)
+        check(len(texts) == 1 and '"German"' in texts[0][1], "a second client gets the same keymap")
+        sanitizers(c, "keymap")
+    # Without --keyboard-layout: xkbcommon's default.
+    with Compositor("--headless", SIZE, session=["sleep", "30"], name="km2") as c:
+        texts, ops = keyboard_keymaps(c)
+        check(len(texts) == 1 and '"English (US)"' in texts[0][1],
+              "without a layout: xkbcommon's default (us)")
+    # A layout xkeyboard-config does not know stops the compositor, as before.
+    with Compositor("--headless", SIZE, "--keyboard-layout", "zz", session=["sleep", "30"],
+                    name="km3", wait_socket=False) as c:
+        try:
+            c.proc.wait(timeout=15)
+        except Exception:
+            pass
+        check(c.proc.returncode == 1 and "'zz' is not known" in c.log_text(),
+              f"an unknown layout: exit status 1 and the reason (got {c.proc.returncode})")
+
+
 def test_restart_and_exit():
     stamp = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"ms-restart-{os.getpid()}.txt")
     if os.path.exists(stamp):
@@ -268,8 +315,8 @@ def test_misbehaving_clients():
 def main():
     return check.run_all([
         test_wayland_info, test_simple_shm, test_foot_wtype, test_weston_terminal, test_gtk,
-        test_clipboard, test_kiosk, test_direct_scanout, test_identify, test_restart_and_exit,
-        test_misbehaving_clients])
+        test_clipboard, test_kiosk, test_direct_scanout, test_identify, test_keymap,
+        test_restart_and_exit, test_misbehaving_clients])
 
 
 if __name__ == "__main__":

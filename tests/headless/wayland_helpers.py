@@ -191,6 +191,7 @@ class RawClient:
         self.sock.connect(os.path.join(compositor.runtime, compositor.socket))
         self.next_id = 2
         self.buffer = b""
+        self.fds = []  # file descriptors that came with events (wl_keyboard.keymap), in order
 
     def new_id(self):
         i = self.next_id
@@ -223,11 +224,14 @@ class RawClient:
                 self.buffer = self.buffer[size:]
                 yield obj, word & 0xffff, payload
             try:
-                chunk = self.sock.recv(65536)
+                chunk, ancillary, _, _ = self.sock.recvmsg(65536, socket.CMSG_SPACE(16 * 4))
             except socket.timeout:
                 return
             except ConnectionResetError:
                 return
+            for level, kind, data in ancillary:
+                if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+                    self.fds += struct.unpack(f"<{len(data) // 4}i", data[:len(data) // 4 * 4])
             if not chunk:
                 return
             self.buffer += chunk
@@ -257,4 +261,7 @@ class RawClient:
         return new
 
     def close(self):
+        for fd in self.fds:
+            os.close(fd)
+        self.fds = []
         self.sock.close()

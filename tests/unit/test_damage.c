@@ -59,10 +59,10 @@ static int setup(void **state)
 	damage_history_init(&f.history);
 	pixman_region32_t frame;
 	init_rect(&frame, older);
-	damage_history_push(&f.history, &frame);
+	damage_history_take(&f.history, &frame);
 	pixman_region32_fini(&frame);
 	init_rect(&frame, newer);
-	damage_history_push(&f.history, &frame);
+	damage_history_take(&f.history, &frame);
 	pixman_region32_fini(&frame);
 	init_rect(&f.current, now);
 	/* A stale result from an earlier frame: every repaint must replace it. */
@@ -162,15 +162,17 @@ static void test_fresh_history_is_empty(void **state)
 	damage_history_finish(&history);
 }
 
-static void test_push_order(void **state)
+static void test_take_order(void **state)
 {
 	struct fixture *f = *state;
 	const struct rect newest = {70, 0, 5, 5};
 	pixman_region32_t frame;
 	init_rect(&frame, newest);
-	damage_history_push(&f->history, &frame);
-	/* The history holds copies: changing the pushed region afterwards changes nothing. */
+	damage_history_take(&f->history, &frame);
+	/* The region was moved in: it is left empty, and using it again changes nothing. */
+	assert_region_empty(&frame);
 	pixman_region32_union_rect(&frame, &frame, 0, 70, 5, 5);
+	pixman_region32_union_rect(&frame, &frame, 20, 70, 5, 5);
 
 	assert_region(&f->history.frames[0], &newest, 1);
 	assert_region(&f->history.frames[1], &newer, 1);
@@ -182,10 +184,70 @@ static void test_push_order(void **state)
 	assert_region(&f->out, expected, 2);
 
 	pixman_region32_clear(&frame);
-	damage_history_push(&f->history, &frame);
+	damage_history_take(&f->history, &frame);
 	assert_region_empty(&f->history.frames[0]);
 	assert_region(&f->history.frames[1], &newest, 1);
+	assert_region_empty(&frame);
 	pixman_region32_fini(&frame);
+}
+
+static void test_take_many_boxes(void **state)
+{
+	/* Regions of several boxes own their box arrays: each must move, not be shared. */
+	struct damage_history history;
+	damage_history_init(&history);
+	pixman_region32_t frame;
+	pixman_region32_init(&frame);
+	for (int i = 0; i < 5; i++) {
+		for (int j = 0; j < 4; j++)
+			pixman_region32_union_rect(&frame, &frame, i * 10 + j * 2, j * 20, 1, 1);
+		damage_history_take(&history, &frame);
+		assert_region_empty(&frame);
+		assert_int_equal(pixman_region32_n_rects(&history.frames[0]), 4);
+	}
+	pixman_region32_fini(&frame);
+	damage_history_finish(&history);
+}
+
+static void test_region_add_rect(void **state)
+{
+	pixman_region32_t region;
+	pixman_region32_init(&region);
+	damage_region_add_rect(&region, 5, 5, 0, 10);
+	damage_region_add_rect(&region, 5, 5, 10, -1);
+	assert_region_empty(&region);
+	damage_region_add_rect(&region, 5, 5, 10, 10);
+	const struct rect first = {5, 5, 10, 10};
+	assert_region(&region, &first, 1);
+	damage_region_add_rect(&region, 50, 5, 10, 10);
+	const struct rect both[] = {first, {50, 5, 10, 10}};
+	assert_region(&region, both, 2);
+	pixman_region32_fini(&region);
+}
+
+static void test_region_take(void **state)
+{
+	pixman_region32_t dst, src;
+	pixman_region32_init(&dst);
+	pixman_region32_init(&src);
+	/* Nothing to take. */
+	damage_region_take(&dst, &src);
+	assert_region_empty(&dst);
+	/* Into an empty region. */
+	pixman_region32_union_rect(&src, &src, 0, 0, 5, 5);
+	pixman_region32_union_rect(&src, &src, 10, 10, 5, 5);
+	damage_region_take(&dst, &src);
+	assert_region_empty(&src);
+	const struct rect two[] = {{0, 0, 5, 5}, {10, 10, 5, 5}};
+	assert_region(&dst, two, 2);
+	/* Into a region that has some. */
+	pixman_region32_union_rect(&src, &src, 20, 0, 5, 5);
+	damage_region_take(&dst, &src);
+	assert_region_empty(&src);
+	const struct rect three[] = {{0, 0, 5, 5}, {10, 10, 5, 5}, {20, 0, 5, 5}};
+	assert_region(&dst, three, 3);
+	pixman_region32_fini(&dst);
+	pixman_region32_fini(&src);
 }
 
 static void test_add_box_translates(void **state)
@@ -193,7 +255,7 @@ static void test_add_box_translates(void **state)
 	pixman_region32_t damage;
 	pixman_region32_init(&damage);
 	/* An output at (1920, 100) of 1280x720. */
-	damage_add_box(&damage, 1920, 100, 1280, 720, 2000, 200, 30, 40);
+	assert_true(damage_add_box(&damage, 1920, 100, 1280, 720, 2000, 200, 30, 40));
 	const struct rect first = {80, 100, 30, 40};
 	assert_region(&damage, &first, 1);
 	damage_add_box(&damage, 1920, 100, 1280, 720, 1920, 100, 10, 10);
@@ -215,13 +277,16 @@ static void test_add_box_clips(void **state)
 	const struct rect both[] = {left, {1270, 700, 10, 20}};
 	assert_region(&damage, both, 2);
 	/* Entirely on another output: nothing. */
-	damage_add_box(&damage, 1920, 0, 1280, 720, 0, 0, 1920, 1080);
+	assert_false(damage_add_box(&damage, 1920, 0, 1280, 720, 0, 0, 1920, 1080));
 	assert_region(&damage, both, 2);
-	damage_add_box(&damage, 1920, 0, 1280, 720, 3200, 0, 10, 10);
+	assert_false(damage_add_box(&damage, 1920, 0, 1280, 720, 3200, 0, 10, 10));
 	assert_region(&damage, both, 2);
 	/* Larger than the output: exactly the output. */
 	damage_add_box(&damage, 1920, 0, 1280, 720, -5000, -5000, 20000, 20000);
 	const struct rect whole = {0, 0, 1280, 720};
+	assert_region(&damage, &whole, 1);
+	/* Coordinates whose sums overflow an int. */
+	assert_true(damage_add_box(&damage, 1920, 0, 1280, 720, 2000, 10, 0x7fffffff, 0x7fffffff));
 	assert_region(&damage, &whole, 1);
 	pixman_region32_fini(&damage);
 }
@@ -234,7 +299,7 @@ static void test_add_box_empty_sizes(void **state)
 	damage_add_box(&damage, 0, 0, 800, 600, 10, 10, 10, 0);
 	damage_add_box(&damage, 0, 0, 800, 600, 10, 10, -10, 10);
 	damage_add_box(&damage, 0, 0, 800, 600, 10, 10, 10, -10);
-	damage_add_box(&damage, 0, 0, 800, 600, 10, 10, -1, -1);
+	assert_false(damage_add_box(&damage, 0, 0, 800, 600, 10, 10, -1, -1));
 	assert_region_empty(&damage);
 
 	damage_add_box(&damage, 0, 0, 800, 600, 10, 10, 5, 5);
@@ -256,7 +321,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_repaint_is_clipped_to_the_buffer, setup,
 						teardown),
 		cmocka_unit_test(test_fresh_history_is_empty),
-		cmocka_unit_test_setup_teardown(test_push_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_take_order, setup, teardown),
+		cmocka_unit_test(test_take_many_boxes),
+		cmocka_unit_test(test_region_add_rect),
+		cmocka_unit_test(test_region_take),
 		cmocka_unit_test(test_add_box_translates),
 		cmocka_unit_test(test_add_box_clips),
 		cmocka_unit_test(test_add_box_empty_sizes),

@@ -2,31 +2,25 @@
 #include "protocol.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "log.h"
+#include "wire_fields.h"
+
 /* Room for a few fds: a sender that attaches more than one gets a protocol error, not a leak. */
 #define LINK_MAX_FDS 4
-
-struct link_string {
-	uint16_t offset, size;
-};
 
 struct link_spec {
 	const char *name;
 	uint16_t size;
 	bool fd;
-	struct link_string strings[4];
+	struct wire_string strings[4];
 };
 
-#define STR(type, field)                                                                           \
-	{                                                                                          \
-		(uint16_t) offsetof(type, field), (uint16_t)sizeof(((type *)0)->field)             \
-	}
+#define STR WIRE_STRING
 
 static const struct link_spec specs[] = {
 	[LINK_HELLO] = {"LINK_HELLO",
@@ -125,25 +119,11 @@ void link_message_wipe(struct link_message *message)
 
 void link_copy_string(char *field, size_t size, const char *text)
 {
-	if (size == 0)
-		return;
-	size_t n = text ? strnlen(text, size - 1) : 0;
-	memcpy(field, text ? text : "", n);
-	memset(field + n, 0, size - n);
+	wire_copy_string(field, size, text);
 }
 
-static int fail(char *error, size_t error_size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int fail(char *error, size_t error_size, const char *fmt, ...)
-{
-	if (error && error_size > 0) {
-		va_list args;
-		va_start(args, fmt);
-		vsnprintf(error, error_size, fmt, args);
-		va_end(args);
-	}
-	return -EPROTO;
-}
+/* Says why in `error` and is -EPROTO. */
+#define fail(error, error_size, ...) (format_error(error, error_size, __VA_ARGS__), -EPROTO)
 
 /* The checks both ends make: size, fd, strings. 0 or -EPROTO with the reason. */
 static int check(uint16_t opcode, const void *body, size_t size, bool has_fd, char *error,
@@ -160,15 +140,12 @@ static int check(uint16_t opcode, const void *body, size_t size, bool has_fd, ch
 			    spec->fd ? "%s: the fd is missing"
 				     : "%s: carries an fd it must not have",
 			    spec->name);
-	for (size_t i = 0; i < sizeof(spec->strings) / sizeof(spec->strings[0]); i++) {
-		const struct link_string *s = &spec->strings[i];
-		if (s->size == 0)
-			break;
-		if (!memchr((const char *)body + s->offset, '\0', s->size))
-			return fail(error, error_size,
-				    "%s: a string at byte %u is not terminated in its %u bytes",
-				    spec->name, (unsigned)s->offset, (unsigned)s->size);
-	}
+	const struct wire_string *s = wire_unterminated(
+		body, spec->strings, sizeof(spec->strings) / sizeof(spec->strings[0]));
+	if (s)
+		return fail(error, error_size,
+			    "%s: a string at byte %u is not terminated in its %u bytes", spec->name,
+			    (unsigned)s->offset, (unsigned)s->size);
 	return 0;
 }
 

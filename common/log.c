@@ -71,3 +71,13 @@ void log_message(enum log_level level, const char *file, int line, const char *f
 	log_vmessage(level, file, line, fmt, ap);
 	va_end(ap);
 }
+
+void format_error(char *buf, size_t size, const char *fmt, ...)
+{
+	if (!buf || size == 0)
+		return;
+	va_list args;
+	va_start(args, fmt);
+	vsnprintf(buf, size, fmt, args);
+	va_end(args);
+}

@@ -3,6 +3,7 @@
 #define MULTISEAT_LOG_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 enum log_level {
 	LOG_LEVEL_SILENT = 0,
@@ -26,5 +27,12 @@ void log_vmessage(enum log_level level, const char *file, int line, const char *
 #define log_error(...) log_message(LOG_LEVEL_ERROR, __FILE__, __LINE__, __VA_ARGS__)
 #define log_info(...) log_message(LOG_LEVEL_INFO, __FILE__, __LINE__, __VA_ARGS__)
 #define log_debug(...) log_message(LOG_LEVEL_DEBUG, __FILE__, __LINE__, __VA_ARGS__)
+
+/*
+ * For functions that hand their caller one line on failure: formats into `buf` (nothing when
+ * it is NULL or `size` is 0), truncating.
+ */
+void format_error(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 #endif

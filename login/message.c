@@ -2,26 +2,20 @@
 #include "login.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
-struct login_string {
-	uint16_t offset, size;
-};
+#include "log.h"
+#include "wire_fields.h"
 
 struct login_spec {
 	const char *name;
 	uint32_t size;
-	struct login_string strings[10];
+	struct wire_string strings[10];
 };
 
-#define STR(type, field)                                                                           \
-	{                                                                                          \
-		(uint16_t) offsetof(type, field), (uint16_t)sizeof(((type *)0)->field)             \
-	}
+#define STR WIRE_STRING
 
 static const struct login_spec specs[] = {
 	[LOGIN_REQUEST] = {"LOGIN_REQUEST",
@@ -61,25 +55,11 @@ const char *login_type_name(uint16_t type)
 
 void login_copy_string(char *field, size_t size, const char *text)
 {
-	if (size == 0)
-		return;
-	size_t n = text ? strnlen(text, size - 1) : 0;
-	memcpy(field, text ? text : "", n);
-	memset(field + n, 0, size - n);
+	wire_copy_string(field, size, text);
 }
 
-static int fail(char *error, size_t error_size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int fail(char *error, size_t error_size, const char *fmt, ...)
-{
-	if (error && error_size > 0) {
-		va_list args;
-		va_start(args, fmt);
-		vsnprintf(error, error_size, fmt, args);
-		va_end(args);
-	}
-	return -EPROTO;
-}
+/* Says why in `error` and is -EPROTO. */
+#define fail(error, error_size, ...) (format_error(error, error_size, __VA_ARGS__), -EPROTO)
 
 /* What both ends check: the type, the size and the strings. 0 or -EPROTO with the reason. */
 static int check(uint16_t type, const void *body, size_t size, char *error, size_t error_size)
@@ -90,15 +70,12 @@ static int check(uint16_t type, const void *body, size_t size, char *error, size
 	if (size != spec->size)
 		return fail(error, error_size, "%s: body of %zu bytes, expected %u", spec->name,
 			    size, (unsigned)spec->size);
-	for (size_t i = 0; i < sizeof(spec->strings) / sizeof(spec->strings[0]); i++) {
-		const struct login_string *s = &spec->strings[i];
-		if (s->size == 0)
-			break;
-		if (!memchr((const char *)body + s->offset, '\0', s->size))
-			return fail(error, error_size,
-				    "%s: the string at byte %u is not terminated in its %u bytes",
-				    spec->name, (unsigned)s->offset, (unsigned)s->size);
-	}
+	const struct wire_string *s = wire_unterminated(
+		body, spec->strings, sizeof(spec->strings) / sizeof(spec->strings[0]));
+	if (s)
+		return fail(error, error_size,
+			    "%s: the string at byte %u is not terminated in its %u bytes",
+			    spec->name, (unsigned)s->offset, (unsigned)s->size);
 	return 0;
 }
 

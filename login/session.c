@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "child.h"
+#include "log.h"
+
 /* The worker's end of the socket, in the worker. */
 #define WORKER_FD 3
 
@@ -22,26 +24,10 @@ struct login_session {
 	pid_t worker;
 };
 
-static void say(char *error, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void say(char *error, size_t size, const char *fmt, ...)
-{
-	if (!error || size == 0)
-		return;
-	va_list args;
-	va_start(args, fmt);
-	vsnprintf(error, size, fmt, args);
-	va_end(args);
-}
-
 _Noreturn static void worker_main(int sock)
 {
 	/* The daemon's signal dispositions and mask are not the worker's. */
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	for (int sig = 1; sig < NSIG; sig++)
-		signal(sig, SIG_DFL);
+	child_reset_signals();
 	/* No daemon fd (DRM masters, input devices, the control socket) may reach PAM modules
 	   or the session. */
 	if (sock != WORKER_FD && dup2(sock, WORKER_FD) < 0)
@@ -59,12 +45,12 @@ struct login_session *login_session_start(const struct login_request *req, char 
 {
 	struct login_session *session = calloc(1, sizeof(*session));
 	if (!session) {
-		say(error, error_size, "out of memory");
+		format_error(error, error_size, "out of memory");
 		return NULL;
 	}
 	int fds[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0) {
-		say(error, error_size, "socketpair: %s", strerror(errno));
+		format_error(error, error_size, "socketpair: %s", strerror(errno));
 		goto err_free;
 	}
 	/* The request is sent before the fork: the worker finds it waiting, and the daemon's
@@ -72,13 +58,14 @@ struct login_session *login_session_start(const struct login_request *req, char 
 	   fits easily in the socket's buffer. */
 	int ret = login_send(fds[0], LOGIN_REQUEST, req, sizeof(*req));
 	if (ret < 0) {
-		say(error, error_size, "cannot send the login request: %s", strerror(-ret));
+		format_error(error, error_size, "cannot send the login request: %s",
+			     strerror(-ret));
 		errno = -ret;
 		goto err_close;
 	}
 	pid_t pid = fork();
 	if (pid < 0) {
-		say(error, error_size, "fork: %s", strerror(errno));
+		format_error(error, error_size, "fork: %s", strerror(errno));
 		goto err_close;
 	}
 	if (pid == 0) {
@@ -123,8 +110,8 @@ int login_session_read(struct login_session *session, struct login_message *mess
 	int ret = login_receive(session->fd, message, error, error_size);
 	if (ret == 1 && (message->type == LOGIN_REQUEST || message->type == LOGIN_LOGOUT ||
 			 message->type == LOGIN_PROCEED)) {
-		say(error, error_size, "the worker sent %s, which only the daemon sends",
-		    login_type_name(message->type));
+		format_error(error, error_size, "the worker sent %s, which only the daemon sends",
+			     login_type_name(message->type));
 		login_message_wipe(message);
 		return -EPROTO;
 	}

@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <poll.h>
 #include <pwd.h>
 #include <security/pam_appl.h>
@@ -18,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "log.h"
 #include "runtime_dir.h"
 
@@ -163,18 +163,6 @@ static int make_runtime_dir(struct worker *w)
 	return ret;
 }
 
-/* In the session child: says what failed on the report pipe and exits. */
-_Noreturn static void child_fail(int report, const char *what)
-{
-	int err = errno;
-	char msg[256];
-	int n = snprintf(msg, sizeof(msg), "%d %s: %s", err, what, strerror(err));
-	if (n > 0 && write(report, msg, (size_t)n) < 0) {
-		/* Nothing more can be said. */
-	}
-	_exit(127);
-}
-
 /* The request's NAME=VALUE lines; lines without '=' are skipped. In the child only. */
 static int put_environment(char *lines)
 {
@@ -188,11 +176,7 @@ static int put_environment(char *lines)
 
 _Noreturn static void session_child(struct worker *w, char **pam_env, int report)
 {
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	for (int sig = 1; sig < NSIG; sig++)
-		signal(sig, SIG_DFL);
+	child_reset_signals();
 	/* Its own process group: logout signals the whole group. */
 	if (setsid() < 0)
 		child_fail(report, "setsid");
@@ -203,27 +187,14 @@ _Noreturn static void session_child(struct worker *w, char **pam_env, int report
 		if (fd != report)
 			close(fd);
 	}
-	if (w->req.cgroup[0]) {
-		char procs[sizeof(w->req.cgroup) + 16];
-		snprintf(procs, sizeof(procs), "%s/cgroup.procs", w->req.cgroup);
-		int fd = open(procs, O_WRONLY | O_CLOEXEC);
-		if (fd < 0 || write(fd, "0\n", 2) != 2)
-			child_fail(report, procs);
-		close(fd);
-	}
-	if (initgroups(w->pw.pw_name, w->pw.pw_gid) < 0)
-		child_fail(report, "initgroups");
-	if (setgid(w->pw.pw_gid) < 0)
-		child_fail(report, "setgid");
-	if (setuid(w->pw.pw_uid) < 0)
-		child_fail(report, "setuid");
-	/* Make sure there is no way back. */
-	if (setuid(0) == 0 || getuid() == 0 || geteuid() == 0 || setgid(0) == 0 || getegid() == 0) {
+	if (w->req.cgroup[0])
+		child_join_cgroup(report, w->req.cgroup);
+	child_become(report, w->pw.pw_name, w->pw.pw_uid, w->pw.pw_gid, w->pw.pw_dir);
+	/* A desk login keeps no group root either (lookup_user refused gid 0 already). */
+	if (setgid(0) == 0 || getegid() == 0) {
 		errno = EPERM;
 		child_fail(report, "dropping root");
 	}
-	if (chdir(w->pw.pw_dir) < 0 && chdir("/") < 0)
-		child_fail(report, "chdir");
 
 	if (clearenv() != 0) {
 		errno = ENOMEM;
@@ -280,28 +251,19 @@ static int session_start(struct worker *w)
 		session_child(w, env, report[1]);
 	close(report[1]);
 	free_env(env);
-	/* EOF: the exec succeeded (the pipe closed with it); bytes: the child said why not. */
-	char msg[256];
-	ssize_t n;
-	do {
-		n = read(report[0], msg, sizeof(msg) - 1);
-	} while (n < 0 && errno == EINTR);
-	close(report[0]);
-	if (n > 0) {
-		msg[n] = '\0';
-		int err = atoi(msg);
-		const char *space = strchr(msg, ' ');
+	char why[256];
+	int ret = child_report_read(report[0], why, sizeof(why));
+	if (ret < 0) {
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {
 		}
-		report_failure(w, err > 0 ? -err : -EIO, "Cannot start the session: %s",
-			       space ? space + 1 : msg);
-		return err > 0 ? -err : -EIO;
+		report_failure(w, ret, "Cannot start the session: %s", why);
+		return ret;
 	}
 	w->session = pid;
 	log_info("login: session of %s at %s started, pid %d", w->pw.pw_name, w->req.desk,
 		 (int)pid);
 	struct login_started started = {.pid = pid};
-	int ret = login_send(w->fd, LOGIN_STARTED, &started, sizeof(started));
+	ret = login_send(w->fd, LOGIN_STARTED, &started, sizeof(started));
 	if (ret < 0)
 		log_error("login: cannot report the session's start: %s", strerror(-ret));
 	return 0;

@@ -3,29 +3,17 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <pwd.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define LINK_FD 3
+#include "child.h"
+#include "log.h"
 
-static void say(char *error, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void say(char *error, size_t size, const char *fmt, ...)
-{
-	if (!error || size == 0)
-		return;
-	va_list args;
-	va_start(args, fmt);
-	vsnprintf(error, size, fmt, args);
-	va_end(args);
-}
+#define LINK_FD 3
 
 int spawn_user_lookup(const char *name, struct spawn_user *user, char *error, size_t error_size)
 {
@@ -33,20 +21,22 @@ int spawn_user_lookup(const char *name, struct spawn_user *user, char *error, si
 	struct passwd pw, *found = NULL;
 	int ret = getpwnam_r(name, &pw, buf, sizeof(buf), &found);
 	if (ret != 0) {
-		say(error, error_size, "user '%s' cannot be looked up: %s", name, strerror(ret));
+		format_error(error, error_size, "user '%s' cannot be looked up: %s", name,
+			     strerror(ret));
 		return -ret;
 	}
 	if (!found) {
-		say(error, error_size, "user '%s' does not exist", name);
+		format_error(error, error_size, "user '%s' does not exist", name);
 		return -ENOENT;
 	}
 	if (pw.pw_uid == 0 || pw.pw_gid == 0) {
-		say(error, error_size, "user '%s' has uid or gid 0; seats never run as root", name);
+		format_error(error, error_size,
+			     "user '%s' has uid or gid 0; seats never run as root", name);
 		return -EPERM;
 	}
 	if (strlen(pw.pw_name) >= sizeof(user->name) || strlen(pw.pw_dir) >= sizeof(user->home) ||
 	    strlen(pw.pw_shell) >= sizeof(user->shell)) {
-		say(error, error_size, "user '%s': name, home or shell is too long", name);
+		format_error(error, error_size, "user '%s': name, home or shell is too long", name);
 		return -ENAMETOOLONG;
 	}
 	snprintf(user->name, sizeof(user->name), "%s", pw.pw_name);
@@ -57,26 +47,10 @@ int spawn_user_lookup(const char *name, struct spawn_user *user, char *error, si
 	return 0;
 }
 
-/* In the child: reports `what` and errno to the parent and exits. */
-_Noreturn static void child_fail(int report, const char *what)
-{
-	int err = errno;
-	char msg[256];
-	int n = snprintf(msg, sizeof(msg), "%d %s: %s", err, what, strerror(err));
-	if (n > 0 && write(report, msg, (size_t)n) < 0) {
-		/* Nothing more can be said. */
-	}
-	_exit(127);
-}
-
 _Noreturn static void child(const struct spawn_process *p, int report)
 {
 	/* The daemon's signal dispositions and mask must not leak into the seat. */
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	for (int sig = 1; sig < NSIG; sig++)
-		signal(sig, SIG_DFL);
+	child_reset_signals();
 	if (setsid() < 0)
 		child_fail(report, "setsid");
 
@@ -99,14 +73,8 @@ _Noreturn static void child(const struct spawn_process *p, int report)
 	}
 
 	/* Into the seat's cgroup before anything runs as the seat user. */
-	if (p->cgroup) {
-		char procs[512];
-		snprintf(procs, sizeof(procs), "%s/cgroup.procs", p->cgroup);
-		int fd = open(procs, O_WRONLY | O_CLOEXEC);
-		if (fd < 0 || write(fd, "0\n", 2) != 2)
-			child_fail(report, procs);
-		close(fd);
-	}
+	if (p->cgroup)
+		child_join_cgroup(report, p->cgroup);
 	if (p->oom_score_adj != 0) {
 		char value[16];
 		int n = snprintf(value, sizeof(value), "%d\n", p->oom_score_adj);
@@ -120,19 +88,7 @@ _Noreturn static void child(const struct spawn_process *p, int report)
 	}
 
 	const struct spawn_user *u = p->user;
-	if (initgroups(u->name, u->gid) < 0)
-		child_fail(report, "initgroups");
-	if (setgid(u->gid) < 0)
-		child_fail(report, "setgid");
-	if (setuid(u->uid) < 0)
-		child_fail(report, "setuid");
-	/* Make sure there is no way back. */
-	if (setuid(0) == 0 || getuid() == 0 || geteuid() == 0) {
-		errno = EPERM;
-		child_fail(report, "dropping root");
-	}
-	if (chdir(u->home) < 0 && chdir("/") < 0)
-		child_fail(report, "chdir");
+	child_become(report, u->name, u->uid, u->gid, u->home);
 
 	if (clearenv() != 0) {
 		errno = ENOMEM;
@@ -157,7 +113,7 @@ pid_t spawn_process(const struct spawn_process *params, char *error, size_t erro
 {
 	int report[2];
 	if (pipe2(report, O_CLOEXEC) < 0) {
-		say(error, error_size, "pipe: %s", strerror(errno));
+		format_error(error, error_size, "pipe: %s", strerror(errno));
 		return -errno;
 	}
 	pid_t pid = fork();
@@ -165,7 +121,7 @@ pid_t spawn_process(const struct spawn_process *params, char *error, size_t erro
 		int err = errno;
 		close(report[0]);
 		close(report[1]);
-		say(error, error_size, "fork: %s", strerror(err));
+		format_error(error, error_size, "fork: %s", strerror(err));
 		return -err;
 	}
 	if (pid == 0) {
@@ -173,23 +129,13 @@ pid_t spawn_process(const struct spawn_process *params, char *error, size_t erro
 		child(params, report[1]);
 	}
 	close(report[1]);
-	/* EOF: exec succeeded (the pipe closed with it); bytes: the child said why not. */
-	char msg[256];
-	ssize_t n;
-	do {
-		n = read(report[0], msg, sizeof(msg) - 1);
-	} while (n < 0 && errno == EINTR);
-	close(report[0]);
-	if (n <= 0)
+	int ret = child_report_read(report[0], error, error_size);
+	if (ret == 0)
 		return pid;
-	msg[n] = '\0';
-	int err = atoi(msg);
-	const char *space = strchr(msg, ' ');
-	say(error, error_size, "%s", space ? space + 1 : msg);
 	/* The child has exited (or is about to): reap it here, it never ran. */
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {
 	}
-	return err > 0 ? -err : -EIO;
+	return ret;
 }
 
 pid_t spawn_compositor(const struct spawn_compositor *p, char *error, size_t error_size)

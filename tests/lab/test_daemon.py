@@ -108,7 +108,12 @@ def main():
                   lease.get("crtcs") == 1, f"{name} holds a lease of card0 ({lease})")
         check((seats.get("seat3") or {}).get("lease", {}) and
               seats["seat3"]["lease"].get("card") == "card1", "seat3 holds a lease of card1")
-        users = sorted(l.sh("ps -eo user=,comm= | awk '/multiseat-com/ {print $1}'").split())
+        # A session child the compositor forked waits before exec until the daemon placed it
+        # in its cgroup, still named multiseat-compositor: compositors are the ones whose
+        # parent is not one.
+        users = sorted(l.sh(
+            "ps -eo user=,pid=,ppid=,comm= | awk '$4 ~ /multiseat-com/ {u[$2] = $1; p[$2] = $3} "
+            "END {for (k in u) if (!(p[k] in u)) print u[k]}'").split())
         check(users == ["lab-1", "lab-2", "lab-3"], f"each compositor runs as its seat user ({users})")
         # Each seat in its own cgroup with the caps of [seat-defaults].
         cg = "/sys/fs/cgroup/multiseat"

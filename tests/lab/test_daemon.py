@@ -155,7 +155,14 @@ def main():
               "every monitor shows its seat's session (not a blank screen)")
 
         # attach: keyboard 2 goes to seat3, and seat2's fd of it is revoked.
-        kbd2 = next(d["key"] for d in seats["seat2"]["devices"] if d["kind"] == "keyboard")
+        kbd2_dev = next(d for d in seats["seat2"]["devices"] if d["kind"] == "keyboard")
+        kbd2 = kbd2_dev["key"]
+        # A copy of the very fd seat2's compositor holds (pidfd_getfd), to see it revoked.
+        l.sh(f"$LAB_BUILD/tests/lab/fdgrab {seats['seat2']['pid']} {kbd2_dev['devnode']} 60 "
+             "> /tmp/fdgrab.out 2>&1 &")
+        check(l.wait_guest("grep -q grabbed /tmp/fdgrab.out", timeout=20),
+              f"a copy of seat2's fd of keyboard 2 works before the move "
+              f"({l.sh('cat /tmp/fdgrab.out').strip()})")
         rc, out = l.run(f"{CTL} attach seat3 {kbd2}")
         check(rc == 0, f"multiseatctl attach seat3 <keyboard 2> succeeds ({out.strip()})")
         # seat3 had no keyboard, so its session was held back: the keyboard starts it.
@@ -168,6 +175,9 @@ def main():
         lines = typed_lines(l)
         check("seat3:moved" in lines and "seat2:moved" not in lines,
               f"after attach keyboard 2 types into seat3, not seat2 ({lines})")
+        grab = l.sh("cat /tmp/fdgrab.out").strip()
+        check("ioctl ENODEV, read ENODEV" in grab,
+              f"the fd seat2's compositor had reads ENODEV after the move ({grab})")
         log = l.sh("cat /tmp/daemon.log")
         check("leaves seat seat2" in log and "joins seat seat3" in log,
               "the daemon logs the move with the device key and both seats")
@@ -198,6 +208,32 @@ def main():
         time.sleep(5)
         check(l.screenshot("gpu0", 1, "seat2-back").distinct_colours() > 2,
               "seat2's session is on monitor 2 again")
+
+        # Monitor 2 changes its mode while plugged: the same lease, the compositor re-reads it.
+        before = seats_by_name(status(l))["seat2"]
+        leases_before = l.sh("cat /tmp/daemon.log").count("seat seat2: lease ")
+        l.monitor("gpu0", 1, 800, 600)
+        shot = None
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            shot = l.screenshot("gpu0", 1, "seat2-resized")
+            if (shot.width, shot.height) == (800, 600):
+                break
+            time.sleep(1)
+        after = seats_by_name(status(l))["seat2"]
+        check(shot is not None and (shot.width, shot.height) == (800, 600),
+              f"a new mode on monitor 2 is taken by seat2's compositor "
+              f"({shot.width}x{shot.height} scanned out)")
+        leases_after = l.sh("cat /tmp/daemon.log").count("seat seat2: lease ")
+        check(after["pid"] == before["pid"] and after["lease"] == before["lease"] and
+              leases_after == leases_before,
+              f"without a new lease or a restart ({before['lease']} -> {after['lease']})")
+        time.sleep(3)
+        check(l.screenshot("gpu0", 1, "seat2-resized").distinct_colours() > 2,
+              "seat2's session is drawn in the new mode")
+        log = l.sh("cat /tmp/daemon.log")
+        check("card" in log and "monitor hotplug" in log and "Virtual-2: 800x600" in log,
+              "the card's hotplug makes seat2's compositor re-read Virtual-2 (800x600)")
 
         # A keyboard hot-plugged on hub 1 joins seat1 and types there.
         l.plug(lab.Usb("kbd3", "kbd", "1.4", gpu="gpu0", head=1))

@@ -2,7 +2,9 @@
 different "Press F<n>" screens; F2 on keyboard 1 gives hub 1 (keyboard, tablet, sound card)
 to seat-2, whose session starts and gets keyboard 1's typing; the claim survives a daemon
 restart; a mouse hot-plugged on hub 1 joins seat-2; identify, forget, export-udev (checked
-by udev itself) and import-udev; a corrupt state file is moved aside."""
+by udev itself) and import-udev; a corrupt state file is moved aside. Then the two cases where
+a keyboard does not take its hub: a hub with a second keyboard (only the keyboard's USB device
+claims) and a keyboard on a root port (its own USB device, not the mouse on the next port)."""
 
 import json
 import re
@@ -44,6 +46,90 @@ def desk(seat):
     """Hub 1's desk: one keyboard, the tablet, the sound card."""
     return (kinds(seat).count("keyboard") == 1 and len(seat.get("devices", [])) == 2 and
             len(seat.get("sound", [])) == 1)
+
+
+def unassigned(l):
+    return (status(l) or {}).get("unassigned", [])
+
+
+def wait_unassigned(l, predicate, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        devices = unassigned(l)
+        if predicate(devices):
+            return devices
+        time.sleep(0.5)
+    return None
+
+
+def below(devices, usb_path):
+    """The devices of the USB device (or hub) at usb_path: their keys go on with ':' or '.'."""
+    return [d for d in devices if d["key"].startswith(usb_path + ":") or
+            d["key"].startswith(usb_path + ".")]
+
+
+def shared_hub(l, hub1):
+    """A second keyboard on hub 1: the hub is not one desk, so F<n> takes only the keyboard's
+    own USB device, and the tablet, sound card and mouse on the hub stay unassigned."""
+    l.plug(lab.Usb("kbd4", "kbd", "1.5", gpu="gpu0", head=1))
+    free = wait_unassigned(l, lambda u: sum(d["kind"] == "keyboard" for d in below(u, hub1)) == 2)
+    check(free is not None, "a second keyboard plugged on hub 1 shows up unassigned")
+    on_hub = len(below(free or [], hub1))
+    l.press("kbd1", "f3")
+    st = wait_status(l, lambda s: s["seat-3"]["claimed"], timeout=30)
+    seat3 = seats_by_name(st).get("seat-3", {})
+    devs = seat3.get("devices", [])
+    check(len(devs) == 1 and below(devs, hub1 + ".1") and not seat3.get("sound"),
+          f"F3 on keyboard 1 with another keyboard on its hub: only keyboard 1 joins seat-3 "
+          f"({[d['key'] for d in devs]}, sound {seat3.get('sound')})")
+    left = below(unassigned(l), hub1)
+    kinds_left = sorted(d["kind"] for d in left)  # the tablet is a pointer too
+    check(len(left) == on_hub - 1 and kinds_left == ["keyboard", "pointer", "pointer", "sound"],
+          f"the tablet, sound card, mouse and the other keyboard on hub 1 stay unassigned "
+          f"({kinds_left})")
+    check("has more keyboards than" in l.sh("cat /tmp/daemon.log"),
+          "the daemon logs why only the USB device claims")
+    saved = json.loads(l.sh(f"cat {STATE}/state.json")).get("devices", {})
+    check(saved.get(hub1 + ".1") == "seat-3" and hub1 not in saved,
+          f"the claim is saved by keyboard 1's USB device, not by its hub ({saved})")
+    l.press("kbd4", "f2")
+    st = wait_status(l, lambda s: s["seat-2"]["claimed"], timeout=30)
+    seat2 = seats_by_name(st).get("seat-2", {})
+    devs = seat2.get("devices", [])
+    check(len(devs) == 1 and below(devs, hub1 + ".5"),
+          f"F2 on the second keyboard: it alone joins seat-2 ({[d['key'] for d in devs]})")
+    l.unplug("kbd4")
+    st = wait_status(l, lambda s: not s["seat-2"]["devices"], timeout=30)
+    seat3 = seats_by_name(st).get("seat-3", {})
+    check(st is not None and seat3.get("claimed") and len(seat3.get("devices", [])) == 1,
+          "unplugging the second keyboard leaves seat-3 as it was")
+
+
+def root_port(l):
+    """A keyboard straight on a root port claims with its own USB device only: a mouse on the
+    next root port is another desk's."""
+    l.plug(lab.Usb("kbd3", "kbd", "3", gpu="gpu0", head=1))
+    l.plug(lab.Usb("mouse4", "mouse", "4"))
+    free = wait_unassigned(l, lambda u: any(d["key"].endswith("-usb-0:3:1.0") for d in u) and
+                           any(d["key"].endswith("-usb-0:4:1.0") for d in u))
+    check(free is not None, "a keyboard and a mouse on two root ports show up unassigned "
+          f"({[d['key'] for d in unassigned(l)]})")
+    l.press("kbd3", "f1")
+    st = wait_status(l, lambda s: s["seat-1"]["claimed"], timeout=30)
+    devs = seats_by_name(st).get("seat-1", {}).get("devices", [])
+    check(len(devs) == 1 and devs[0]["key"].endswith("-usb-0:3:1.0"),
+          f"F1 on the root-port keyboard: it alone joins seat-1 ({[d['key'] for d in devs]})")
+    check(any(d["key"].endswith("-usb-0:4:1.0") for d in unassigned(l)),
+          "the mouse on the next root port stays unassigned")
+    saved = json.loads(l.sh(f"cat {STATE}/state.json")).get("devices", {})
+    check(any(k.endswith("-usb-0:3") and v == "seat-1" for k, v in saved.items()),
+          f"the claim is saved by the keyboard's USB device ({saved})")
+    check(l.wait_guest("pgrep -u lab-1 -x foot", timeout=30), "seat-1's session starts")
+    time.sleep(8)  # foot starts slowly under TCG
+    l.type_text("kbd3", f"echo $XDG_SEAT:kbd3 >> {TYPED}")
+    l.press("kbd3", "ret")
+    check(l.wait_guest(f"grep -q seat-1:kbd3 {TYPED}", timeout=60),
+          f"the root-port keyboard types into seat-1's session ({l.sh('cat ' + TYPED).split()})")
 
 
 def main():
@@ -202,6 +288,10 @@ def main():
               f"a corrupt state file is reported and moved aside, the seats run ({aside})")
         check(st is not None and not any(s["claimed"] for s in seats_by_name(st).values()),
               "with the state set aside every seat is unclaimed again")
+
+        shared_hub(l, hub1)
+        root_port(l)
+
         check(stop_daemon(l) == 0, "SIGTERM stops the daemon at the end")
         log = l.sh("cat /tmp/daemon.log")
         print(log[-5000:], file=sys.stderr)

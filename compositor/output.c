@@ -3,7 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/timerfd.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <wayland-server-protocol.h>
 
@@ -167,6 +169,7 @@ struct output *output_create(struct server *server, const char *name, int width,
 	output->width = width;
 	output->height = height;
 	output->refresh_mhz = refresh_mhz > 0 ? refresh_mhz : 60000;
+	output->pace_fd = -1;
 	/* 96 dpi when the monitor does not say. */
 	output->mm_width = width * 254 / 960;
 	output->mm_height = height * 254 / 960;
@@ -226,6 +229,10 @@ void output_destroy(struct output *output)
 	render_finish(output);
 	wl_global_destroy(output->global);
 	wl_event_source_remove(output->idle_timer);
+	if (output->pace_source)
+		wl_event_source_remove(output->pace_source);
+	if (output->pace_fd >= 0)
+		close(output->pace_fd);
 	wl_list_remove(&output->link);
 	pixman_region32_fini(&output->damage);
 	damage_history_finish(&output->history);
@@ -332,7 +339,62 @@ int output_repaint(struct output *output)
 	return 1;
 }
 
+static void present(struct output *output, uint64_t time_ns, uint32_t sequence);
+
+static int handle_pace_timer(int fd, uint32_t mask, void *data)
+{
+	(void)mask;
+	struct output *output = data;
+	uint64_t expirations;
+	if (read(fd, &expirations, sizeof(expirations)) != sizeof(expirations))
+		return 0; /* not due yet after all */
+	present(output, output->paced_ns, output->paced_sequence);
+	return 0;
+}
+
+/* Arms the pace timer for `due_ns` (CLOCK_MONOTONIC). 0, or -1 when it cannot be. */
+static int pace(struct output *output, uint64_t due_ns, uint32_t sequence)
+{
+	if (output->pace_fd < 0) {
+		output->pace_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+		if (output->pace_fd < 0)
+			return -1;
+		output->pace_source =
+			wl_event_loop_add_fd(output->server->loop, output->pace_fd,
+					     WL_EVENT_READABLE, handle_pace_timer, output);
+		if (!output->pace_source) {
+			close(output->pace_fd);
+			output->pace_fd = -1;
+			return -1;
+		}
+	}
+	struct itimerspec due = {.it_value = {.tv_sec = (time_t)(due_ns / 1000000000u),
+					      .tv_nsec = (long)(due_ns % 1000000000u)}};
+	if (timerfd_settime(output->pace_fd, TFD_TIMER_ABSTIME, &due, NULL) < 0)
+		return -1;
+	output->paced_ns = due_ns;
+	output->paced_sequence = sequence;
+	return 0;
+}
+
+/*
+ * A flip that completes more than a quarter of a refresh early stands for the next refresh:
+ * a virtual GPU without vblank (virtio-gpu, a lease on one) completes flips at once. It is
+ * reported at that refresh, so clients draw at the monitor's rate instead of as often as the
+ * CPU allows, and frame timing stays steady when other seats load the machine. A real
+ * display's flips complete at vblank and are never held.
+ */
 void output_presented(struct output *output, uint64_t time_ns, uint32_t sequence)
+{
+	uint64_t period = 1000000000000ull / (uint64_t)output->refresh_mhz;
+	uint64_t due = output->last_present_ns + period;
+	if (output->last_present_ns && time_ns + period / 4 < due &&
+	    pace(output, due, sequence) == 0)
+		return;
+	present(output, time_ns, sequence);
+}
+
+static void present(struct output *output, uint64_t time_ns, uint32_t sequence)
 {
 	struct server *server = output->server;
 	output->frame_scheduled = false;

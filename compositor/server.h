@@ -54,6 +54,11 @@ struct output {
 	struct wl_event_source *idle_timer; /* frame callbacks when nothing changed on screen */
 	uint64_t last_present_ns;
 	uint32_t sequence;
+	/* A flip done long before its refresh, held until then (see output_presented). */
+	int pace_fd; /* timerfd, -1 until first needed */
+	struct wl_event_source *pace_source;
+	uint64_t paced_ns;
+	uint32_t paced_sequence;
 
 	/* The last commit failed (a revoked lease, say): said once, retried slowly. */
 	bool commit_failing;

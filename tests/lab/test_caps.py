@@ -6,6 +6,7 @@ user's program would. A CPU hog is held to half a CPU, a memory hog is OOM-kille
 seat2 (the compositor survives and restarts the session), a fork bomb stops at pids.max,
 and the seat user can change none of it."""
 
+import re
 import sys
 import time
 from pathlib import Path
@@ -77,6 +78,12 @@ def cpu_hog(l, comp, shm):
     t_idle_end = guest_ms(l)
     idle_span = elapsed_s(t_idle, t_idle_end)
     idle_frames = len(frames_between(frame_times(l), t_idle, t_idle_end))
+    # virtio-gpu completes flips at once; the compositor holds each to the mode's refresh.
+    mode = re.search(r"output Virtual-1: \d+x\d+ at ([\d.]+) Hz", l.sh("cat /tmp/daemon.log"))
+    refresh = float(mode.group(1)) if mode else 0.0
+    check(0 < idle_frames / idle_span <= refresh * 1.03,
+          f"seat1's frames come at most at the monitor's refresh, not as fast as the CPU "
+          f"allows ({idle_frames / idle_span:.1f}/s, mode {refresh:g} Hz)")
     run_in_seat2(l, "cpu", "exec stress-ng --cpu 4 --timeout 30s")
     check(l.wait_guest("pgrep -u lab-2 stress-ng-cpu >/dev/null || "
                        "pgrep -u lab-2 -f 'stress-ng' >/dev/null", timeout=20),

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -18,9 +19,13 @@ struct link_spec {
 	uint16_t size;
 	bool fd;
 	struct wire_string strings[4];
+	/* Whether the body has a uint32_t at slot_offset naming a lease slot (< LINK_MAX_SLOTS). */
+	bool has_slot;
+	uint16_t slot_offset;
 };
 
 #define STR WIRE_STRING
+#define SLOT(type, field) .has_slot = true, .slot_offset = offsetof(type, field)
 
 static const struct link_spec specs[] = {
 	[LINK_HELLO] = {"LINK_HELLO",
@@ -32,9 +37,18 @@ static const struct link_spec specs[] = {
 	[LINK_DRM_LEASE] = {"LINK_DRM_LEASE",
 			    sizeof(struct link_drm_lease),
 			    true,
-			    {STR(struct link_drm_lease, card)}},
-	[LINK_DRM_REVOKED] = {"LINK_DRM_REVOKED", 0, false, {{0, 0}}},
-	[LINK_DRM_RESCAN] = {"LINK_DRM_RESCAN", 0, false, {{0, 0}}},
+			    {STR(struct link_drm_lease, card)},
+			    SLOT(struct link_drm_lease, slot)},
+	[LINK_DRM_REVOKED] = {"LINK_DRM_REVOKED",
+			      sizeof(struct link_drm_slot),
+			      false,
+			      {{0, 0}},
+			      SLOT(struct link_drm_slot, slot)},
+	[LINK_DRM_RESCAN] = {"LINK_DRM_RESCAN",
+			     sizeof(struct link_drm_slot),
+			     false,
+			     {{0, 0}},
+			     SLOT(struct link_drm_slot, slot)},
 	[LINK_INPUT_ADD] = {"LINK_INPUT_ADD",
 			    sizeof(struct link_input_add),
 			    true,
@@ -146,6 +160,13 @@ static int check(uint16_t opcode, const void *body, size_t size, bool has_fd, ch
 		return fail(error, error_size,
 			    "%s: a string at byte %u is not terminated in its %u bytes", spec->name,
 			    (unsigned)s->offset, (unsigned)s->size);
+	if (spec->has_slot) {
+		uint32_t slot;
+		memcpy(&slot, (const unsigned char *)body + spec->slot_offset, sizeof(slot));
+		if (slot >= LINK_MAX_SLOTS)
+			return fail(error, error_size, "%s: slot %u is out of range (0 to %d)",
+				    spec->name, (unsigned)slot, LINK_MAX_SLOTS - 1);
+	}
 	return 0;
 }
 

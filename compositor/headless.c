@@ -181,7 +181,7 @@ int headless_backend_create(struct server *server)
 		snprintf(name, sizeof(name), "HEADLESS-%d", i + 1);
 		/* output_create schedules the first frame, which needs backend_data. */
 		ho->output = output_create(server, name, mode->width, mode->height,
-					   mode->refresh_mhz, ho);
+					   mode->refresh_mhz, (uint64_t)i, ho);
 		if (!ho->output) {
 			log_error("output %s could not be created", name);
 			goto err;

@@ -155,14 +155,28 @@ static int handle_idle_timer(void *data)
 	return 0;
 }
 
+/* Outputs stay sorted by `order`: equal ones in the order they came. */
+static void insert_ordered(struct server *server, struct output *output)
+{
+	struct output *other;
+	wl_list_for_each (other, &server->outputs, link) {
+		if (other->order > output->order) {
+			wl_list_insert(other->link.prev, &output->link);
+			return;
+		}
+	}
+	wl_list_insert(server->outputs.prev, &output->link);
+}
+
 struct output *output_create(struct server *server, const char *name, int width, int height,
-			     int refresh_mhz, void *backend_data)
+			     int refresh_mhz, uint64_t order, void *backend_data)
 {
 	struct output *output = calloc(1, sizeof(*output));
 	if (!output)
 		return NULL;
 	output->server = server;
 	output->backend_data = backend_data;
+	output->order = order;
 	snprintf(output->name, sizeof(output->name), "%s", name);
 	snprintf(output->description, sizeof(output->description), "multiseat %s %dx%d", name,
 		 width, height);
@@ -189,7 +203,7 @@ struct output *output_create(struct server *server, const char *name, int width,
 		wl_global_create(server->display, &wl_output_interface, 4, output, output_bind);
 	if (!output->global)
 		goto err_timer;
-	wl_list_insert(server->outputs.prev, &output->link);
+	insert_ordered(server, output);
 	server_arrange_outputs(server);
 	signal_emit_mutable(&server->events_new_output, output);
 	server_arrange_views(server);

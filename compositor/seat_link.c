@@ -25,6 +25,9 @@
 #include "session.h"
 #include "session_gate.h"
 
+_Static_assert(LINK_MAX_SLOTS == DRM_BACKEND_SLOTS,
+	       "a lease slot of the link is one of the backend");
+
 /* How long the daemon may take to say hello after starting us. */
 #define HELLO_TIMEOUT_MS 10000
 /* How long a session process waits for the daemon to place it before it runs anyway. */
@@ -89,24 +92,51 @@ static void handle_login_message(struct greeter *greeter, const struct link_mess
 	}
 }
 
+/* LINK_DRM_REVOKED or LINK_DRM_RESCAN: 0, or -EPROTO for a slot there cannot be. */
+static int handle_slot_message(struct seat_link *link, const struct link_message *message)
+{
+	struct server *server = link->server;
+	const char *name = link_opcode_name(message->opcode);
+	uint32_t slot = message->body.drm_slot.slot;
+	int ret = message->opcode == LINK_DRM_REVOKED ? drm_backend_revoke(server, slot)
+						      : drm_backend_rescan(server, slot);
+	if (ret == -ERANGE) {
+		log_error("seat link: %s for slot %u, beyond the %d there are; closing the link",
+			  name, (unsigned)slot, DRM_BACKEND_SLOTS);
+		return -EPROTO;
+	}
+	/* A lease that could not be driven, or hung up, leaves its slot empty: not fatal. */
+	if (ret == -ENOENT)
+		log_error("seat link: %s for slot %u, which holds no lease; ignored", name,
+			  (unsigned)slot);
+	else if (ret == -EINVAL)
+		log_error("seat link: %s for slot %u, but this compositor does not drive DRM; "
+			  "ignored",
+			  name, (unsigned)slot);
+	return 0;
+}
+
 /* 0, or -EPROTO when the message has no business on this end of the link. */
 static int handle_message(struct seat_link *link, struct link_message *message)
 {
 	struct server *server = link->server;
 	switch (message->opcode) {
-	case LINK_DRM_LEASE:
-		log_info("seat link: DRM lease %u of %s", message->body.drm_lease.lessee_id,
-			 message->body.drm_lease.card);
-		if (drm_backend_set_lease(server, message->fd, message->body.drm_lease.card) < 0)
-			seat_link_send_error(link, -EINVAL, "the DRM lease of %s cannot be driven",
-					     message->body.drm_lease.card);
+	case LINK_DRM_LEASE: {
+		const struct link_drm_lease *lease = &message->body.drm_lease;
+		log_info("seat link: DRM lease %u of %s in slot %u", lease->lessee_id, lease->card,
+			 lease->slot);
+		int ret = drm_backend_set_lease(server, lease->slot, message->fd, lease->card);
+		if (ret == -ERANGE)
+			return -EPROTO;
+		if (ret < 0)
+			seat_link_send_error(link, -EINVAL,
+					     "the DRM lease of %s in slot %u cannot be driven",
+					     lease->card, lease->slot);
 		break;
+	}
 	case LINK_DRM_REVOKED:
-		drm_backend_revoke(server);
-		break;
 	case LINK_DRM_RESCAN:
-		drm_backend_rescan(server);
-		break;
+		return handle_slot_message(link, message);
 	case LINK_INPUT_ADD: {
 		const struct link_input_add *add = &message->body.input_add;
 		log_info("seat link: input device %u '%s' at %s", add->id, add->name, add->devnode);

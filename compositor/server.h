@@ -36,6 +36,7 @@ struct backend_impl {
 struct output {
 	struct server *server;
 	struct wl_list link; /* server.outputs, left to right */
+	uint64_t order;	     /* the backend's: server.outputs is sorted by it */
 	void *backend_data;
 	char name[32];
 	char description[64];
@@ -214,8 +215,9 @@ static inline bool server_covered(const struct server *server)
 int server_set_identify(struct server *server, const char *text);
 
 /* output.c */
+/* `order` places it among the others, left to right (equal: after those there already). */
 struct output *output_create(struct server *server, const char *name, int width, int height,
-			     int refresh_mhz, void *backend_data);
+			     int refresh_mhz, uint64_t order, void *backend_data);
 void output_destroy(struct output *output);
 void output_damage_box(struct output *output, int x, int y, int width, int height);
 void output_damage_whole(struct output *output);

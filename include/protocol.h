@@ -15,17 +15,17 @@
  * The daemon speaks first with LINK_HELLO; the compositor answers LINK_READY once it listens.
  */
 
-#define LINK_VERSION 1
+#define LINK_VERSION 2
 /* The largest message: the header and the largest body below. */
 #define LINK_MAX_MESSAGE 512
 
 enum link_opcode {
 	/* daemon -> compositor */
-	LINK_HELLO = 1,	      /* struct link_hello: first message, once */
-	LINK_DRM_LEASE = 2,   /* struct link_drm_lease + the lessee fd: drive these outputs */
-	LINK_DRM_REVOKED = 3, /* no body: the lease is gone (monitor unplugged); wait for another */
-	LINK_DRM_RESCAN = 4,  /* no body: a leased connector changed (new mode): re-read it */
-	LINK_INPUT_ADD = 5,   /* struct link_input_add + the device fd */
+	LINK_HELLO = 1,	       /* struct link_hello: first message, once */
+	LINK_DRM_LEASE = 2,    /* struct link_drm_lease + the lessee fd: drive these outputs */
+	LINK_DRM_REVOKED = 3,  /* struct link_drm_slot: that lease is gone; its outputs too */
+	LINK_DRM_RESCAN = 4,   /* struct link_drm_slot: a connector of that lease changed */
+	LINK_INPUT_ADD = 5,    /* struct link_input_add + the device fd */
 	LINK_INPUT_REMOVE = 6, /* struct link_input_remove: already revoked; forget it */
 	LINK_IDENTIFY = 7, /* struct link_identify: show text instead of the session, "" = stop */
 	LINK_KEYMAP = 8,   /* struct link_keymap: the seat's keyboard layout changed */
@@ -79,9 +79,23 @@ struct link_hello {
 	struct link_keymap keymap;
 };
 
+/*
+ * A seat's outputs may be on several cards: one lease per card, each in a slot the daemon
+ * numbers within the seat (0 .. LINK_MAX_SLOTS - 1). A card keeps its slot while the seat has
+ * outputs on it. A new lease for a slot replaces the one before it in that slot only;
+ * LINK_DRM_REVOKED and LINK_DRM_RESCAN name the slot they are about. A slot out of range is
+ * a protocol error.
+ */
+#define LINK_MAX_SLOTS 4
+
 struct link_drm_lease {
+	uint32_t slot;
 	uint32_t lessee_id;
 	char card[96]; /* the card's ID_PATH, for messages */
+};
+
+struct link_drm_slot {
+	uint32_t slot;
 };
 
 #define LINK_INPUT_KEYBOARD (1u << 0)
@@ -154,6 +168,7 @@ struct link_message {
 	union {
 		struct link_hello hello;
 		struct link_drm_lease drm_lease;
+		struct link_drm_slot drm_slot;
 		struct link_input_add input_add;
 		struct link_input_remove input_remove;
 		struct link_identify identify;

@@ -288,13 +288,8 @@ static const char *plural(int64_t n)
 	return n == 1 ? "" : "s";
 }
 
-static void format_lease(struct json_object *seat, char *out, size_t size)
+static void format_lease(struct json_object *lease, char *out, size_t size)
 {
-	struct json_object *lease = field(seat, "lease", json_type_object);
-	if (lease == NULL) {
-		snprintf(out, size, "none");
-		return;
-	}
 	int64_t lessee = 0, connectors = 0, crtcs = 0, planes = 0;
 	field_int(lease, "lessee", &lessee);
 	field_int(lease, "connectors", &connectors);
@@ -304,6 +299,30 @@ static void format_lease(struct json_object *seat, char *out, size_t size)
 	snprintf(out, size, "%s, lessee %lld: %lld connector%s, %lld CRTC%s, %lld plane%s",
 		 card ? card : "?", (long long)lessee, (long long)connectors, plural(connectors),
 		 (long long)crtcs, plural(crtcs), (long long)planes, plural(planes));
+}
+
+/* Room for more leases than a seat holds (one per card, seatd/seat_cards.h). */
+#define MAX_LEASES 8
+
+/* One line per lease ("leases", one per card; a daemon before it has only "lease"). */
+static size_t format_leases(struct json_object *seat, char out[][256], size_t max)
+{
+	struct json_object *leases = field(seat, "leases", json_type_array);
+	size_t count = 0;
+	if (leases) {
+		for (size_t i = 0; i < array_length(leases) && count < max; i++) {
+			struct json_object *lease = json_object_array_get_idx(leases, i);
+			if (lease && json_object_is_type(lease, json_type_object))
+				format_lease(lease, out[count++], sizeof(out[0]));
+		}
+	} else {
+		struct json_object *lease = field(seat, "lease", json_type_object);
+		if (lease)
+			format_lease(lease, out[count++], sizeof(out[0]));
+	}
+	if (count == 0)
+		snprintf(out[count++], sizeof(out[0]), "none");
+	return count;
 }
 
 /* The seat's input devices, then its sound devices. */
@@ -491,7 +510,8 @@ static void format_login(struct json_object *seat, char *out, size_t size)
 
 static int print_seat_block(FILE *out, struct json_object *seat, bool with_usage)
 {
-	char number[32], pid[32], uptime[32], restarts[32], outputs[1024], lease[256], caps[1024];
+	char number[32], pid[32], uptime[32], restarts[32], outputs[1024], caps[1024];
+	char leases[MAX_LEASES][256];
 	char usage[256] = "-", audio[256], sinks[512], login[256];
 	const char *name = field_string(seat, "name"), *state = field_string(seat, "state");
 	const char *mode = field_string(seat, "mode");
@@ -502,7 +522,7 @@ static int print_seat_block(FILE *out, struct json_object *seat, bool with_usage
 	field_int(seat, "restarts", &count);
 	snprintf(restarts, sizeof(restarts), "%lld", (long long)count);
 	join_strings(field(seat, "outputs", json_type_array), outputs, sizeof(outputs));
-	format_lease(seat, lease, sizeof(lease));
+	size_t lease_count = format_leases(seat, leases, MAX_LEASES);
 	format_caps(seat, caps, sizeof(caps));
 	format_audio_services(seat, audio, sizeof(audio));
 	format_sinks(seat, sinks, sizeof(sinks));
@@ -528,16 +548,22 @@ static int print_seat_block(FILE *out, struct json_object *seat, bool with_usage
 		{"uptime:", uptime},
 		{"restarts:", restarts},
 		{"outputs:", outputs},
-		{"lease:", lease},
-		{"caps:", caps},
-		{"audio:", audio},
-		{"sinks:", sinks},
-		{"login:", login},
-		{"usage:", usage},
 	};
-	/* status has the usage in its table already. */
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]) - !with_usage; i++)
+	const char *more_rows[][2] = {
+		{"caps:", caps},   {"audio:", audio}, {"sinks:", sinks},
+		{"login:", login}, {"usage:", usage},
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
 		ctl_table_add(&header, rows[i]);
+	/* A seat on several cards: a lease per card, a line each. */
+	for (size_t i = 0; i < lease_count; i++) {
+		const char *row[2] = {i > 0 ? "" : (lease_count > 1 ? "leases:" : "lease:"),
+				      leases[i]};
+		ctl_table_add(&header, row);
+	}
+	/* status has the usage in its table already. */
+	for (size_t i = 0; i < sizeof(more_rows) / sizeof(more_rows[0]) - !with_usage; i++)
+		ctl_table_add(&header, more_rows[i]);
 	struct ctl_table devices = {.columns = 4};
 	add_device_rows(&devices, seat);
 	int ret = header.failed || devices.failed ? -ENOMEM : 0;

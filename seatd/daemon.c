@@ -20,6 +20,7 @@
 #include "control.h"
 #include "input.h"
 #include "seat.h"
+#include "seat_leases.h"
 #include "services.h"
 #include "sound.h"
 
@@ -192,27 +193,22 @@ static void apply_seat(struct daemon *daemon, const struct policy_assignment *a,
 		seat_restart(seat);
 	}
 
-	/* A seat's outputs are connectors of one card: one lease, one DRM device. */
-	uint32_t ids[SEAT_MAX_OUTPUTS];
-	char *keys[SEAT_MAX_OUTPUTS];
-	struct hw_card *card = NULL;
-	size_t count = 0;
-	for (size_t i = 0; i < as->output_count && count < SEAT_MAX_OUTPUTS; i++) {
+	/* A seat's outputs may be on several cards: one lease, one slot of the link, per card. */
+	struct seat_cards outputs;
+	seat_cards_init(&outputs);
+	for (size_t i = 0; i < as->output_count; i++) {
 		size_t k = as->outputs[i];
-		struct hw_card *c = daemon->hw.connector_cards[k];
-		if (card && c != card) {
-			log_error(
-				"seat %s: output %s is on another card than %s; a seat drives one "
-				"card, so it is left dark",
-				seat->name, a->output_keys[k], keys[0]);
-			continue;
-		}
-		card = c;
-		ids[count] = daemon->hw.connector_ids[k];
-		keys[count] = a->output_keys[k];
-		count++;
+		int ret = seat_cards_add(&outputs, daemon->hw.connector_cards[k],
+					 daemon->hw.connector_ids[k], a->output_keys[k]);
+		if (ret == -ENOSPC)
+			log_error("seat %s: output %s is left dark: a seat spans %d cards at most",
+				  seat->name, a->output_keys[k], SEAT_CARDS_MAX);
+		else if (ret == -E2BIG)
+			log_error("seat %s: output %s is left dark: a seat has %d outputs at most",
+				  seat->name, a->output_keys[k], SEAT_CARDS_MAX_OUTPUTS);
+		/* -EEXIST: the same connector twice, once is enough. */
 	}
-	seat_set_outputs(seat, card, ids, keys, count);
+	seat_set_outputs(seat, &outputs);
 }
 
 /* Where a device goes: a seat of the assignment (-1: none), and whether by hand. */
@@ -369,10 +365,18 @@ static void handle_input_gone(void *data, struct hw_input *input)
 	seat_device_detach(input);
 }
 
+static void handle_card_gone(void *data, struct hw_card *card)
+{
+	struct daemon *daemon = data;
+	struct seat *seat;
+	wl_list_for_each (seat, &daemon->seats, link)
+		seat_forget_card(seat, card);
+}
+
 static int handle_rescan(void *data)
 {
 	struct daemon *daemon = data;
-	if (hw_scan(&daemon->hw, handle_input_gone, daemon) < 0)
+	if (hw_scan(&daemon->hw, handle_input_gone, handle_card_gone, daemon) < 0)
 		log_error("the device list could not be fully read");
 	daemon_reconcile(daemon);
 	return 0;
@@ -395,10 +399,8 @@ static int handle_udev(int fd, uint32_t mask, void *data)
 				hw_card_reprobe(card);
 				daemon_reconcile(daemon);
 				struct seat *seat;
-				wl_list_for_each (seat, &daemon->seats, link) {
-					if (seat->card == card)
-						seat_notify_rescan(seat);
-				}
+				wl_list_for_each (seat, &daemon->seats, link)
+					seat_notify_rescan(seat, card);
 			}
 		} else if (action &&
 			   (strcmp(action, "add") == 0 || strcmp(action, "remove") == 0)) {
@@ -562,7 +564,7 @@ int daemon_run(const struct daemon_options *options)
 	if (!daemon.control)
 		goto out;
 	watch_udev(&daemon);
-	if (hw_scan(&daemon.hw, NULL, NULL) < 0)
+	if (hw_scan(&daemon.hw, NULL, NULL, NULL) < 0)
 		log_error("the device list could not be fully read");
 	daemon_reconcile(&daemon);
 	log_info("running: %d seat%s; control socket %s", wl_list_length(&daemon.seats),

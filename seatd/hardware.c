@@ -389,7 +389,7 @@ static int visit_sound(struct hw *hw, struct udev_device *dev)
 	return visit_device(hw, dev, true);
 }
 
-static int scan_cards(struct hw *hw)
+static int scan_cards(struct hw *hw, void (*gone)(void *data, struct hw_card *card), void *data)
 {
 	struct hw_card *card, *tmp;
 	wl_list_for_each (card, &hw->cards, link)
@@ -398,6 +398,9 @@ static int scan_cards(struct hw *hw)
 	wl_list_for_each_safe (card, tmp, &hw->cards, link) {
 		if (!card->seen) {
 			log_info("card %s (%s) is gone", card->key, card->sysname);
+			/* Its lessor frees the leases on it: their holders let go first. */
+			if (gone)
+				gone(data, card);
 			card_free(card);
 		}
 	}
@@ -423,10 +426,11 @@ static int scan_inputs(struct hw *hw, void (*gone)(void *data, struct hw_input *
 	return ret;
 }
 
-int hw_scan(struct hw *hw, void (*gone)(void *data, struct hw_input *input), void *data)
+int hw_scan(struct hw *hw, void (*input_gone)(void *data, struct hw_input *input),
+	    void (*card_gone)(void *data, struct hw_card *card), void *data)
 {
-	int ret = scan_cards(hw);
-	int ret2 = scan_inputs(hw, gone, data);
+	int ret = scan_cards(hw, card_gone, data);
+	int ret2 = scan_inputs(hw, input_gone, data);
 	return ret < 0 ? ret : ret2;
 }
 

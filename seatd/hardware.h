@@ -77,10 +77,12 @@ void hw_finish(struct hw *hw);
 
 /*
  * Re-reads the cards and input devices from udev. A new card is opened and must give us DRM
- * master; a card gone is closed. Devices gone are passed to `gone` (to revoke and tell their
- * seat) and then freed. Returns 0 or a negative errno.
+ * master. A card gone is passed to `card_gone` (to drop the leases on it), then closed and
+ * freed with every lease of it. Devices gone are passed to `input_gone` (to revoke and tell
+ * their seat) and then freed. Either may be NULL. Returns 0 or a negative errno.
  */
-int hw_scan(struct hw *hw, void (*gone)(void *data, struct hw_input *input), void *data);
+int hw_scan(struct hw *hw, void (*input_gone)(void *data, struct hw_input *input),
+	    void (*card_gone)(void *data, struct hw_card *card), void *data);
 
 /* Re-reads one card's connectors (after a HOTPLUG=1 uevent). */
 int hw_card_reprobe(struct hw_card *card);

@@ -1,4 +1,4 @@
-/* A seat's compositor: started as the seat user with a fresh lease and input fds, restarted with
+/* A seat's compositor: started as the seat user with fresh leases and input fds, restarted with
  * backoff. */
 #include "seat.h"
 
@@ -20,12 +20,12 @@
 #include "caps.h"
 #include "daemon.h"
 #include "desk_login.h"
-#include "gpu.h"
 #include "hardware.h"
 #include "input.h"
 #include "log.h"
 #include "protocol.h"
 #include "runtime_dir.h"
+#include "seat_leases.h"
 #include "services.h"
 #include "sound.h"
 
@@ -81,14 +81,6 @@ struct seat *seat_create(struct daemon *daemon, const char *name, int number)
 	return seat;
 }
 
-static void clear_outputs(struct seat *seat)
-{
-	for (size_t i = 0; i < seat->output_count; i++)
-		free(seat->output_keys[i]);
-	seat->output_count = 0;
-	seat->card = NULL;
-}
-
 void seat_destroy(struct seat *seat)
 {
 	if (!seat)
@@ -102,12 +94,11 @@ void seat_destroy(struct seat *seat)
 		wl_event_source_remove(seat->link_source);
 	if (seat->link_fd >= 0)
 		close(seat->link_fd);
-	gpu_lease_destroy(seat->lease);
+	seat_outputs_clear(seat);
 	desk_login_destroy(seat->login);
 	services_destroy(seat->services);
 	caps_seat_release(seat);
 	wl_event_source_remove(seat->timer);
-	clear_outputs(seat);
 	if (seat->has_settings)
 		policy_effective_settings_finish(&seat->settings);
 	wl_list_remove(&seat->link);
@@ -135,15 +126,12 @@ static void close_link(struct seat *seat)
 	seat->link_fd = -1;
 }
 
-static void send_or_close(struct seat *seat, uint16_t opcode, const void *body, size_t size,
-			  int fd);
-
 void seat_send(struct seat *seat, uint16_t opcode, const void *body, size_t size)
 {
-	send_or_close(seat, opcode, body, size, -1);
+	seat_send_fd(seat, opcode, body, size, -1);
 }
 
-static void send_or_close(struct seat *seat, uint16_t opcode, const void *body, size_t size, int fd)
+void seat_send_fd(struct seat *seat, uint16_t opcode, const void *body, size_t size, int fd)
 {
 	if (!link_up(seat))
 		return;
@@ -156,42 +144,6 @@ static void send_or_close(struct seat *seat, uint16_t opcode, const void *body, 
 		if (seat->pid > 0)
 			kill(seat->pid, SIGTERM);
 	}
-}
-
-static void send_lease(struct seat *seat)
-{
-	if (!seat->lease)
-		return;
-	struct link_drm_lease msg = {.lessee_id = gpu_lease_get_lessee_id(seat->lease)};
-	link_copy_string(msg.card, sizeof(msg.card), seat->card->key);
-	send_or_close(seat, LINK_DRM_LEASE, &msg, sizeof(msg), gpu_lease_get_fd(seat->lease));
-}
-
-/* Revokes the seat's lease (the kernel takes its objects back; its CRTCs go dark). */
-static void drop_lease(struct seat *seat)
-{
-	gpu_lease_destroy(seat->lease);
-	seat->lease = NULL;
-}
-
-/* A new lease of the seat's outputs in place of the old one; none without outputs. */
-static int make_lease(struct seat *seat)
-{
-	drop_lease(seat);
-	if (seat->output_count == 0)
-		return 0;
-	seat->lease = gpu_lease_create(seat->card->lessor, seat->connectors, seat->output_count,
-				       O_CLOEXEC | O_NONBLOCK);
-	if (!seat->lease) {
-		int err = errno;
-		log_error("seat %s: no lease of %s for it: %s", seat->name, seat->output_keys[0],
-			  strerror(err));
-		return -err;
-	}
-	log_info("seat %s: lease %u of %s (%zu connector%s)", seat->name,
-		 gpu_lease_get_lessee_id(seat->lease), seat->card->key, seat->output_count,
-		 seat->output_count == 1 ? "" : "s");
-	return 0;
 }
 
 static uint32_t link_caps(uint32_t caps)
@@ -224,7 +176,7 @@ static void send_device(struct seat *seat, struct hw_input *input)
 	struct link_input_add msg = {.id = input->link_id, .caps = link_caps(input->caps)};
 	link_copy_string(msg.devnode, sizeof(msg.devnode), input->devnode);
 	link_copy_string(msg.name, sizeof(msg.name), input->name);
-	send_or_close(seat, LINK_INPUT_ADD, &msg, sizeof(msg), input->fd);
+	seat_send_fd(seat, LINK_INPUT_ADD, &msg, sizeof(msg), input->fd);
 }
 
 /* EVIOCREVOKE: every copy of the fd (the compositor's too) reads ENODEV from now on. */
@@ -239,7 +191,7 @@ static void revoke_device(struct seat *seat, struct hw_input *input)
 	close(input->fd);
 	input->fd = -1;
 	struct link_input_remove msg = {.id = input->link_id};
-	send_or_close(seat, LINK_INPUT_REMOVE, &msg, sizeof(msg), -1);
+	seat_send_fd(seat, LINK_INPUT_REMOVE, &msg, sizeof(msg), -1);
 }
 
 static void revoke_everything(struct seat *seat)
@@ -249,7 +201,7 @@ static void revoke_everything(struct seat *seat)
 		if (input->seat == seat)
 			revoke_device(seat, input);
 	}
-	drop_lease(seat);
+	seat_leases_drop(seat);
 }
 
 static int handle_link(int fd, uint32_t mask, void *data)
@@ -279,7 +231,7 @@ static int handle_link(int fd, uint32_t mask, void *data)
 		if (ret == 1 && msg.opcode == LINK_SESSION_SPAWNED) {
 			struct link_session_placed placed = {.pid = msg.body.session_spawned.pid};
 			placed.result = caps_seat_place_session(seat, placed.pid);
-			send_or_close(seat, LINK_SESSION_PLACED, &placed, sizeof(placed), -1);
+			seat_send_fd(seat, LINK_SESSION_PLACED, &placed, sizeof(placed), -1);
 			if (!link_up(seat))
 				return 0;
 			continue;
@@ -391,7 +343,7 @@ void seat_start(struct seat *seat)
 			  seat->runtime_dir, strerror(-ret));
 		goto fail;
 	}
-	if (make_lease(seat) < 0)
+	if (seat_leases_make(seat) < 0)
 		goto fail;
 	/* The services first, the seat's cards open to its user: the session finds them up. */
 	services_start(seat->services);
@@ -430,7 +382,7 @@ void seat_start(struct seat *seat)
 	seat->link_source = wl_event_loop_add_fd(daemon->loop, seat->link_fd, WL_EVENT_READABLE,
 						 handle_link, seat);
 	log_info("seat %s: compositor %d started as %s (uid %u) on %s", seat->name, (int)pid,
-		 seat->user.name, (unsigned)seat->user.uid, seat->output_keys[0]);
+		 seat->user.name, (unsigned)seat->user.uid, seat_first_output(seat));
 
 	seat->session_held = !seat->claimed;
 	seat->greeter = seat->settings.mode == POLICY_MODE_DESKTOP;
@@ -450,9 +402,9 @@ void seat_start(struct seat *seat)
 			 seat->settings.keyboard_variant);
 	link_copy_string(hello.keymap.options, sizeof(hello.keymap.options),
 			 seat->settings.keyboard_options);
-	send_or_close(seat, LINK_HELLO, &hello, sizeof(hello), -1);
+	seat_send_fd(seat, LINK_HELLO, &hello, sizeof(hello), -1);
 	seat_update_identify(seat);
-	send_lease(seat);
+	seat_leases_send(seat);
 	struct hw_input *input;
 	wl_list_for_each (input, &daemon->hw.inputs, link) {
 		if (input->seat == seat)
@@ -463,7 +415,7 @@ void seat_start(struct seat *seat)
 	return;
 
 fail:
-	drop_lease(seat);
+	seat_leases_drop(seat);
 	if (services_running(seat->services)) {
 		services_stop(seat->services);
 		sound_sync_acls(daemon);
@@ -601,54 +553,6 @@ bool seat_set_settings(struct seat *seat, struct policy_effective_settings *sett
 	return changed;
 }
 
-void seat_set_outputs(struct seat *seat, struct hw_card *card, const uint32_t *connectors,
-		      char *const *keys, size_t count)
-{
-	if (count > SEAT_MAX_OUTPUTS)
-		count = SEAT_MAX_OUTPUTS;
-	bool same = seat->card == card && seat->output_count == count;
-	for (size_t i = 0; same && i < count; i++)
-		same = seat->connectors[i] == connectors[i];
-	if (same) {
-		if (count > 0 && seat->pid <= 0 &&
-		    (seat->state == SEAT_WAITING || seat->state == SEAT_NO_USER))
-			seat_start(seat);
-		return;
-	}
-	clear_outputs(seat);
-	seat->card = count > 0 ? card : NULL;
-	for (size_t i = 0; i < count; i++) {
-		seat->connectors[i] = connectors[i];
-		seat->output_keys[i] = strdup(keys[i]);
-		if (!seat->output_keys[i]) {
-			seat->output_count = i;
-			break;
-		}
-		seat->output_count = i + 1;
-	}
-	log_info("seat %s: %zu output%s%s%s", seat->name, seat->output_count,
-		 seat->output_count == 1 ? "" : "s", seat->output_count ? ": " : "",
-		 seat->output_count ? seat->output_keys[0] : "");
-	if (seat->pid <= 0) {
-		drop_lease(seat);
-		seat_start(seat);
-		return;
-	}
-	/* A running compositor keeps its clients: it gets the new lease, or waits without one. */
-	if (make_lease(seat) < 0)
-		return;
-	if (seat->lease)
-		send_lease(seat);
-	else
-		send_or_close(seat, LINK_DRM_REVOKED, NULL, 0, -1);
-}
-
-void seat_notify_rescan(struct seat *seat)
-{
-	if (seat->lease)
-		send_or_close(seat, LINK_DRM_RESCAN, NULL, 0, -1);
-}
-
 /* ---- devices ---- */
 
 void seat_device_attach(struct seat *seat, struct hw_input *input, const char *reason)
@@ -706,7 +610,7 @@ void seat_update_identify(struct seat *seat)
 		return;
 	struct link_identify msg;
 	link_copy_string(msg.text, sizeof(msg.text), text);
-	send_or_close(seat, LINK_IDENTIFY, &msg, sizeof(msg), -1);
+	seat_send_fd(seat, LINK_IDENTIFY, &msg, sizeof(msg), -1);
 	memcpy(seat->identify_sent, text, sizeof(text));
 }
 
@@ -720,7 +624,7 @@ void seat_set_claimed(struct seat *seat, bool claimed)
 			 : "unclaimed: showing its identify screen");
 	seat_update_identify(seat);
 	if (claimed && seat->session_held && link_up(seat)) {
-		send_or_close(seat, LINK_SESSION_START, NULL, 0, -1);
+		seat_send_fd(seat, LINK_SESSION_START, NULL, 0, -1);
 		seat->session_held = false;
 	}
 }
@@ -758,26 +662,7 @@ struct json_object *seat_to_json(struct seat *seat)
 					(double)(daemon_now_ms() - seat->started_ms) / 1000.0)
 			      : NULL);
 	json_object_object_add(o, "restarts", json_object_new_int(seat->restarts));
-	struct json_object *outputs = json_object_new_array();
-	for (size_t i = 0; i < seat->output_count; i++)
-		json_object_array_add(outputs, json_object_new_string(seat->output_keys[i]));
-	json_object_object_add(o, "outputs", outputs);
-	struct json_object *lease = NULL;
-	if (seat->lease) {
-		size_t n = 0;
-		const struct gpu_lease_output *lo = gpu_lease_get_outputs(seat->lease, &n);
-		int planes = 0;
-		for (size_t i = 0; i < n; i++)
-			planes += 1 + (lo[i].cursor_plane_id != 0);
-		lease = json_object_new_object();
-		json_object_object_add(lease, "card", json_object_new_string(seat->card->sysname));
-		json_object_object_add(lease, "lessee",
-				       json_object_new_int64(gpu_lease_get_lessee_id(seat->lease)));
-		json_object_object_add(lease, "connectors", json_object_new_int((int)n));
-		json_object_object_add(lease, "crtcs", json_object_new_int((int)n));
-		json_object_object_add(lease, "planes", json_object_new_int(planes));
-	}
-	json_object_object_add(o, "lease", lease);
+	seat_leases_add_json(seat, o);
 	json_object_object_add(o, "claimed", json_object_new_boolean(seat->claimed));
 	caps_seat_add_json(seat, o);
 	json_object_object_add(o, "usage", caps_seat_to_json(seat));

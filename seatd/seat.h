@@ -1,4 +1,4 @@
-/* One seat at run time: its lease, its input fds, its compositor process and the seat link to it.
+/* One seat at run time: its leases, its input fds, its compositor process and the seat link to it.
  */
 #ifndef MULTISEAT_SEATD_SEAT_H
 #define MULTISEAT_SEATD_SEAT_H
@@ -11,6 +11,7 @@
 #include <wayland-server-core.h>
 
 #include "policy.h"
+#include "seat_cards.h"
 #include "spawn.h"
 
 struct daemon;
@@ -20,8 +21,6 @@ struct gpu_lease;
 struct json_object;
 struct cgroup_seat;
 struct desk_login;
-
-#define SEAT_MAX_OUTPUTS 8
 
 enum seat_state {
 	SEAT_WAITING,	 /* no connected output: nothing to show a session on */
@@ -33,6 +32,15 @@ enum seat_state {
 	SEAT_FAILED,	 /* could not be started (see the log); retried with backoff */
 };
 
+/* The seat's outputs on one card and its lease of them; card NULL: a free slot. */
+struct seat_card {
+	struct hw_card *card;
+	uint32_t connectors[SEAT_CARDS_MAX_OUTPUTS]; /* in connector id order */
+	char *keys[SEAT_CARDS_MAX_OUTPUTS];
+	size_t count;
+	struct gpu_lease *lease; /* NULL while the seat is not running, or it could not be made */
+};
+
 struct seat {
 	struct wl_list link;
 	struct daemon *daemon;
@@ -41,12 +49,9 @@ struct seat {
 	struct policy_effective_settings settings;
 	bool has_settings;
 
-	/* Outputs: connectors of one card. */
-	struct hw_card *card;
-	uint32_t connectors[SEAT_MAX_OUTPUTS];
-	char *output_keys[SEAT_MAX_OUTPUTS];
-	size_t output_count;
-	struct gpu_lease *lease;
+	/* Outputs, per card: the index is the slot the seat link names (seat_leases.h). */
+	struct seat_card cards[SEAT_CARDS_MAX];
+	size_t output_count; /* on every card */
 
 	struct cgroup_seat *cgroup; /* seat-<name> with its caps; NULL when uncapped */
 	struct spawn_user user;
@@ -88,16 +93,6 @@ void seat_destroy(struct seat *seat);
  */
 bool seat_set_settings(struct seat *seat, struct policy_effective_settings *settings);
 
-/*
- * The seat's outputs now: connectors of `card` (NULL/0: none). When they changed, the lease is
- * revoked and, if there are outputs, a new one is made and sent to a running compositor;
- * without outputs the compositor is told to wait. Starts a seat that was waiting.
- */
-void seat_set_outputs(struct seat *seat, struct hw_card *card, const uint32_t *connectors,
-		      char *const *keys, size_t count);
-
-/* The card had a monitor hotplug: a compositor holding a lease on it re-reads its connectors. */
-void seat_notify_rescan(struct seat *seat);
 /* Starts the compositor when the seat can run (outputs, user) and it is not running. */
 void seat_start(struct seat *seat);
 /* Stops the compositor (revoke, SIGTERM, SIGKILL after a timeout); destroy afterwards if `doom`. */
@@ -123,6 +118,8 @@ void seat_update_identify(struct seat *seat);
 /* Sends a message to the running compositor (nothing when the link is down); a link that
    fails is closed and the compositor stopped. */
 void seat_send(struct seat *seat, uint16_t opcode, const void *body, size_t size);
+/* The same with an fd (-1: none), which stays the caller's. */
+void seat_send_fd(struct seat *seat, uint16_t opcode, const void *body, size_t size, int fd);
 
 const char *seat_state_name(enum seat_state state);
 /* The seat as multiseatctl shows it. */

@@ -13,6 +13,7 @@
 #include "log.h"
 #include "policy.h"
 #include "seat.h"
+#include "seat_leases.h"
 
 struct export
 {
@@ -103,21 +104,20 @@ static bool seat_before(struct daemon *daemon, const struct seat *a, const struc
 	return false;
 }
 
-static void export_card(struct export *ex, struct daemon *daemon, const struct seat *seat)
+static void export_card(struct export *ex, struct daemon *daemon, const struct seat *seat,
+			const struct hw_card *card)
 {
-	if (!seat->card)
-		return;
 	/* A card that serves several seats: one note, from the first of them. */
 	bool first = true, shared = false;
 	struct seat *other;
 	wl_list_for_each (other, &daemon->seats, link) {
-		if (other == seat || other->doomed || other->card != seat->card)
+		if (other == seat || other->doomed || !seat_uses_card(other, card))
 			continue;
 		shared = true;
 		first = first && seat_before(daemon, seat, other);
 	}
 	if (!shared) {
-		add_rule(ex, "drm", seat->card->key, seat);
+		add_rule(ex, "drm", card->key, seat);
 		return;
 	}
 	if (!first)
@@ -125,14 +125,23 @@ static void export_card(struct export *ex, struct daemon *daemon, const struct s
 	char names[256] = "";
 	size_t used = 0;
 	wl_list_for_each (other, &daemon->seats, link) {
-		if (!other->doomed && other->card == seat->card && used < sizeof(names))
+		if (!other->doomed && seat_uses_card(other, card) && used < sizeof(names))
 			used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s",
 						 used ? ", " : "", other->name);
 	}
 	add_note(ex,
 		 "card %s serves seats %s through DRM leases; logind cannot split a card, so no "
 		 "rule moves it",
-		 seat->card->key, names);
+		 card->key, names);
+}
+
+/* A seat may span cards: each is its own rule or note. */
+static void export_cards(struct export *ex, struct daemon *daemon, const struct seat *seat)
+{
+	for (size_t s = 0; s < SEAT_CARDS_MAX; s++) {
+		if (seat->cards[s].card)
+			export_card(ex, daemon, seat, seat->cards[s].card);
+	}
 }
 
 struct json_object *udev_seats_export(struct daemon *daemon)
@@ -148,7 +157,7 @@ struct json_object *udev_seats_export(struct daemon *daemon)
 	wl_list_for_each (seat, &daemon->seats, link) {
 		if (seat->doomed)
 			continue;
-		export_card(&ex, daemon, seat);
+		export_cards(&ex, daemon, seat);
 		struct hw_input *input;
 		wl_list_for_each (input, &daemon->hw.inputs, link) {
 			if (input->seat != seat)

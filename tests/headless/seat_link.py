@@ -6,7 +6,7 @@ import array
 import socket
 import struct
 
-VERSION = 1
+VERSION = 2
 HELLO, DRM_LEASE, DRM_REVOKED, DRM_RESCAN = 1, 2, 3, 4
 INPUT_ADD, INPUT_REMOVE, IDENTIFY, KEYMAP, SESSION_START = 5, 6, 7, 8, 9
 SESSION_PLACED = 10
@@ -15,6 +15,7 @@ HOLD_SESSION, PLACE_SESSIONS, GREETER = 1, 2, 4
 READY, ERROR, SESSION_SPAWNED, LOGIN = 64, 65, 66, 67
 TEXT_INFO, TEXT_ERROR = 1, 2
 KEYBOARD, POINTER = 1, 2
+MAX_SLOTS = 4  # lease slots: one per card of the seat
 
 
 def _s(text, size):
@@ -41,8 +42,14 @@ def input_add(dev_id, caps, devnode, name):
     return struct.pack("<II", dev_id, caps) + _s(devnode, 64) + _s(name, 128)
 
 
-def drm_lease(lessee_id, card):
-    return struct.pack("<I", lessee_id) + _s(card, 96)
+def drm_lease(lessee_id, card, slot=0):
+    """LINK_DRM_LEASE's body: the lease of one card, in its slot of the seat."""
+    return struct.pack("<II", slot, lessee_id) + _s(card, 96)
+
+
+def drm_slot(slot):
+    """LINK_DRM_REVOKED's and LINK_DRM_RESCAN's body: the slot they are about."""
+    return struct.pack("<I", slot)
 
 
 def session_placed(pid, result=0):

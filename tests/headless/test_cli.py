@@ -104,6 +104,7 @@ STATUS = {
          "session": "foot", "pid": 1234, "uptime": 3725.5, "restarts": 0,
          "outputs": ["pci-0000:00:02.0-Virtual-1"],
          "lease": {"card": "card0", "lessee": 3, "connectors": 1, "crtcs": 1, "planes": 2},
+         "leases": [{"card": "card0", "lessee": 3, "connectors": 1, "crtcs": 1, "planes": 2}],
          "caps": {"cpu.max": "80%", "memory.max": "256M", "pids.max": "max"},
          "caps_set": {"memory.max": "256M"},
          "audio": {"services": {"dbus-daemon": {"state": "running", "pid": 1240, "restarts": 0},
@@ -129,7 +130,7 @@ STATUS = {
          "login": {"state": "session", "user": "alice", "uid": 1001, "since": LOGIN_SINCE,
                    "session_pid": 812, "failures": 0},
          "session": "foot", "pid": None, "uptime": None, "restarts": 2, "outputs": [],
-         "lease": None, "caps": {}, "caps_set": {}, "usage": None, "devices": [],
+         "lease": None, "leases": [], "caps": {}, "caps_set": {}, "usage": None, "devices": [],
          "sound": [{"key": "pci-0000:00:04.0-usb-0:3:1.0", "devnode": "/dev/snd/controlC1",
                     "name": "USB Audio", "kind": "sound", "reason": "multiseat.conf:20"}]},
     ],
@@ -251,6 +252,25 @@ def ctl_with_fake_daemon():
         rc, out, err = daemon.ask({"ok": True, "result": seat}, "seat", "seat1")
         check(rc == 0 and "  usage:     cpu 12.3s, mem 123M/256M, pids 12/max, throttled 5, oom 0"
               in out.splitlines(), f"seat: its usage on one line ({out!r})")
+
+        # A seat whose outputs are on two cards: a lease per card, a line each.
+        span = dict(seat, outputs=["pci-0000:00:02.0-Virtual-1", "pci-0000:00:03.0-Virtual-1"],
+                    leases=[seat["lease"], {"card": "card1", "lessee": 1, "connectors": 1,
+                                            "crtcs": 1, "planes": 1}])
+        rc, out, err = daemon.ask({"ok": True, "result": span}, "seat", "seat1")
+        lines = out.splitlines()
+        row = "  outputs:   pci-0000:00:02.0-Virtual-1,pci-0000:00:03.0-Virtual-1"
+        at = lines.index(row) if rc == 0 and row in lines else -1
+        check(at >= 0 and lines[at + 1:at + 4] == [
+            "  leases:    card0, lessee 3: 1 connector, 1 CRTC, 2 planes",
+            "             card1, lessee 1: 1 connector, 1 CRTC, 1 plane",
+            "  caps:      cpu.max=80%, memory.max=256M (set), pids.max=max"],
+            f"seat on two cards: both leases, one line each ({lines})")
+        # A daemon from before "leases": its one "lease" is shown.
+        old = {k: v for k, v in seat.items() if k != "leases"}
+        rc, out, err = daemon.ask({"ok": True, "result": old}, "seat", "seat1")
+        check(rc == 0 and "  lease:     card0, lessee 3: 1 connector, 1 CRTC, 2 planes"
+              in out.splitlines(), f"without \"leases\" the one \"lease\" is shown ({out!r})")
 
         rc, out, err = daemon.ask({"ok": True, "result": {"message": "seat1: memory.max=2G"}},
                                   "set", "seat1", "memory.max=2G", "cpu.max=default")

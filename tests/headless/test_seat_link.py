@@ -69,14 +69,19 @@ def test_hello_ready_identify():
         with open("/dev/null", "rb") as null:
             sl.send(daemon, sl.DRM_LEASE, sl.drm_lease(3, "pci-0000:00:02.0"), fd=null.fileno())
         msg = sl.receive(daemon)
-        check(msg is not None and msg[0] == sl.ERROR and "lease" in msg[1]["message"],
+        check(msg is not None and msg[0] == sl.ERROR and "lease" in msg[1]["message"] and
+              "slot 0" in msg[1]["message"],
               f"a lease sent to a headless compositor is refused with LINK_ERROR ({msg})")
-        sl.send(daemon, sl.DRM_REVOKED)
+        sl.send(daemon, sl.DRM_REVOKED, sl.drm_slot(0))
+        sl.send(daemon, sl.DRM_RESCAN, sl.drm_slot(3))
         time.sleep(0.3)
         check(c.alive() and c.screenshot("after").width == 640,
               "after refused messages the compositor still runs and draws")
         log = c.log_text()
         check("seat link: this is seat-2 (F2)" in log, "the hello's seat name is logged")
+        check("LINK_DRM_REVOKED for slot 0, but this compositor does not drive DRM; ignored"
+              in log and "LINK_DRM_RESCAN for slot 3, but this compositor does not drive DRM"
+              in log, "revoke and rescan of a slot on a headless compositor are logged, ignored")
 
         # The daemon going away ends the seat: nothing would hand it devices any more.
         daemon.close()
@@ -192,6 +197,50 @@ def test_placed_sessions():
         os.unlink(marker)
 
 
+def send_null_lease(d, slot):
+    with open("/dev/null", "rb") as null:
+        sl.send(d, sl.DRM_LEASE, sl.drm_lease(3, "pci-0000:00:02.0", slot), fd=null.fileno())
+
+
+def test_leased_slots():
+    """Without --headless, the compositor under a seat link waits for DRM leases, one per card
+    of the seat, each in its slot. What it cannot drive (here not a DRM fd at all), and a
+    revoke or rescan of a slot that holds no lease, are reported; the link stays up."""
+    c, daemon, theirs = linked("leased", session=["sleep", "60"])
+    c.args.remove("--headless")
+    c.args.remove(SIZE)
+    with c:
+        theirs.close()
+        msg = sl.receive(daemon)
+        check(msg is not None and msg[0] == sl.READY,
+              f"with no lease yet the compositor answers READY ({msg})")
+        check("waiting for a DRM lease on the seat link" in c.log_text(),
+              "it says it waits for a lease")
+        send_null_lease(daemon, 2)
+        msg = sl.receive(daemon)
+        check(msg is not None and msg[0] == sl.ERROR and msg[1]["message"] ==
+              "the DRM lease of pci-0000:00:02.0 in slot 2 cannot be driven",
+              f"a lease it cannot drive is reported with its card and slot ({msg})")
+        for opcode in (sl.DRM_REVOKED, sl.DRM_RESCAN):
+            for slot in (0, 2, sl.MAX_SLOTS - 1):
+                sl.send(daemon, opcode, sl.drm_slot(slot))
+        time.sleep(0.5)
+        log = c.log_text()
+        check(c.alive() and all(f"{name} for slot {slot}, which holds no lease; ignored" in log
+                                for name in ("LINK_DRM_REVOKED", "LINK_DRM_RESCAN")
+                                for slot in (0, 2, sl.MAX_SLOTS - 1)),
+              "a revoke or rescan of an empty slot is logged with the slot and ignored")
+        check("DRM lease 3 of pci-0000:00:02.0 in slot 2" in log,
+              "the lease is logged with its lessee, card and slot")
+        # A slot out of range is malformed: the link closes, the compositor exits 1.
+        sl.send(daemon, sl.DRM_REVOKED, sl.drm_slot(sl.MAX_SLOTS))
+        code = wait_exit(c)
+        check(code == 1 and "LINK_DRM_REVOKED: slot 4 is out of range (0 to 3)" in c.log_text(),
+              f"a slot out of range closes the link (exit {code})")
+        daemon.close()
+    sanitizers(c, "leased slots")
+
+
 def test_malformed_closes_the_link():
     cases = [
         ("unknown opcode", lambda d: sl.send(d, 999), "unknown opcode 999"),
@@ -206,6 +255,14 @@ def test_malformed_closes_the_link():
          "unexpected LINK_HELLO"),
         ("compositor's message", lambda d: sl.send(d, sl.READY, b"\0" * 108),
          "unexpected LINK_READY"),
+        ("revoke without its slot", lambda d: sl.send(d, sl.DRM_REVOKED),
+         "LINK_DRM_REVOKED: body of 0 bytes, expected 4"),
+        ("rescan of a slot out of range", lambda d: sl.send(d, sl.DRM_RESCAN, sl.drm_slot(9)),
+         "LINK_DRM_RESCAN: slot 9 is out of range (0 to 3)"),
+        ("slot 2**32 - 1", lambda d: sl.send(d, sl.DRM_REVOKED, sl.drm_slot(2**32 - 1)),
+         "LINK_DRM_REVOKED: slot 4294967295 is out of range"),
+        ("lease in a slot out of range", lambda d: send_null_lease(d, sl.MAX_SLOTS),
+         "LINK_DRM_LEASE: slot 4 is out of range (0 to 3)"),
     ]
     for i, (what, action, words) in enumerate(cases):
         c, daemon, theirs = linked(f"bad{i}")
@@ -263,7 +320,7 @@ def test_bad_start():
 
 def main():
     return check.run_all([test_hello_ready_identify, test_held_session, test_placed_sessions,
-                          test_malformed_closes_the_link, test_bad_start])
+                          test_leased_slots, test_malformed_closes_the_link, test_bad_start])
 
 
 if __name__ == "__main__":

@@ -112,7 +112,8 @@ static void test_round_trip_every_message(void **state)
 	struct link_identify identify;
 	link_copy_string(identify.text, sizeof(identify.text), "Press F3");
 	assert_int_equal(link_send(pair->send, LINK_IDENTIFY, &identify, sizeof(identify), -1), 0);
-	assert_int_equal(link_send(pair->send, LINK_DRM_REVOKED, NULL, 0, -1), 0);
+	struct link_drm_slot revoked = {.slot = 2};
+	assert_int_equal(link_send(pair->send, LINK_DRM_REVOKED, &revoked, sizeof(revoked), -1), 0);
 	struct link_input_remove removal = {.id = 42};
 	assert_int_equal(link_send(pair->send, LINK_INPUT_REMOVE, &removal, sizeof(removal), -1),
 			 0);
@@ -133,7 +134,8 @@ static void test_round_trip_every_message(void **state)
 	assert_string_equal(message.body.identify.text, "Press F3");
 	assert_int_equal(link_receive(pair->receive, &message, error, sizeof(error)), 1);
 	assert_int_equal(message.opcode, LINK_DRM_REVOKED);
-	assert_int_equal(message.size, 0);
+	assert_int_equal(message.size, sizeof(struct link_drm_slot));
+	assert_int_equal(message.body.drm_slot.slot, 2);
 	assert_int_equal(link_receive(pair->receive, &message, error, sizeof(error)), 1);
 	assert_int_equal(message.opcode, LINK_INPUT_REMOVE);
 	assert_int_equal(message.body.input_remove.id, 42);
@@ -225,7 +227,14 @@ static void test_send_refuses_what_the_receiver_would(void **state)
 	struct link_input_add add = {0};
 	assert_int_equal(link_send(pair->send, LINK_INPUT_ADD, &add, sizeof(add), -1), -EINVAL);
 	assert_int_equal(link_send(pair->send, LINK_INPUT_ADD, &add, sizeof(add) - 1, 0), -EINVAL);
-	assert_int_equal(link_send(pair->send, LINK_DRM_REVOKED, NULL, 0, 0), -EINVAL);
+	struct link_drm_slot slot = {.slot = 0};
+	assert_int_equal(link_send(pair->send, LINK_DRM_REVOKED, &slot, sizeof(slot), 0), -EINVAL);
+	/* The slot-less bodies of version 1 are gone. */
+	assert_int_equal(link_send(pair->send, LINK_DRM_REVOKED, NULL, 0, -1), -EINVAL);
+	assert_int_equal(link_send(pair->send, LINK_DRM_RESCAN, NULL, 0, -1), -EINVAL);
+	/* A slot out of range is refused before it is sent. */
+	slot.slot = LINK_MAX_SLOTS;
+	assert_int_equal(link_send(pair->send, LINK_DRM_RESCAN, &slot, sizeof(slot), -1), -EINVAL);
 	assert_int_equal(link_send(pair->send, 999, NULL, 0, -1), -EINVAL);
 	assert_int_equal(link_send(pair->send, 0, NULL, 0, -1), -EINVAL);
 	struct link_message message;
@@ -282,10 +291,56 @@ static void test_malformed_messages_are_refused_and_fds_closed(void **state)
 	assert_int_equal(count_open_fds(), before);
 
 	/* The link itself still works: the receiver decides whether to close it. */
-	assert_int_equal(link_send(pair->send, LINK_DRM_RESCAN, NULL, 0, -1), 0);
+	struct link_drm_slot rescan = {.slot = LINK_MAX_SLOTS - 1};
+	assert_int_equal(link_send(pair->send, LINK_DRM_RESCAN, &rescan, sizeof(rescan), -1), 0);
 	struct link_message message;
 	assert_int_equal(link_receive(pair->receive, &message, NULL, 0), 1);
 	assert_int_equal(message.opcode, LINK_DRM_RESCAN);
+	assert_int_equal(message.body.drm_slot.slot, LINK_MAX_SLOTS - 1);
+}
+
+static void test_lease_slots(void **state)
+{
+	struct pair *pair = *state;
+	int before = count_open_fds();
+	int fd = open_fds();
+	struct link_drm_lease lease = {.slot = 1, .lessee_id = 17};
+	link_copy_string(lease.card, sizeof(lease.card), "pci-0000:00:03.0");
+	assert_int_equal(link_send(pair->send, LINK_DRM_LEASE, &lease, sizeof(lease), fd), 0);
+	struct link_message message;
+	char error[256];
+	assert_int_equal(link_receive(pair->receive, &message, error, sizeof(error)), 1);
+	assert_int_equal(message.opcode, LINK_DRM_LEASE);
+	assert_int_equal(message.body.drm_lease.slot, 1);
+	assert_int_equal(message.body.drm_lease.lessee_id, 17);
+	assert_string_equal(message.body.drm_lease.card, "pci-0000:00:03.0");
+	assert_true(message.fd >= 0);
+	close(message.fd);
+
+	/* Refused by the sender, and by the receiver when a sender skips the check. */
+	lease.slot = LINK_MAX_SLOTS;
+	assert_int_equal(link_send(pair->send, LINK_DRM_LEASE, &lease, sizeof(lease), fd), -EINVAL);
+	send_message_raw(pair->send, LINK_DRM_LEASE, sizeof(lease), &lease, sizeof(lease), &fd, 1);
+	expect_error(pair->receive, "LINK_DRM_LEASE: slot 4 is out of range (0 to 3)");
+	struct link_drm_slot slot = {.slot = UINT32_MAX};
+	send_message_raw(pair->send, LINK_DRM_REVOKED, sizeof(slot), &slot, sizeof(slot), NULL, 0);
+	expect_error(pair->receive, "LINK_DRM_REVOKED: slot 4294967295 is out of range");
+	send_message_raw(pair->send, LINK_DRM_RESCAN, 0, NULL, 0, NULL, 0);
+	expect_error(pair->receive, "LINK_DRM_RESCAN: body of 0 bytes, expected 4");
+	/* The body of version 1 (no slot): one uint32_t short. */
+	send_message_raw(pair->send, LINK_DRM_LEASE, sizeof(lease) - 4, &lease.lessee_id,
+			 sizeof(lease) - 4, &fd, 1);
+	expect_error(pair->receive, "LINK_DRM_LEASE: body of 100 bytes, expected 104");
+	/* Every slot in range goes through. */
+	for (uint32_t i = 0; i < LINK_MAX_SLOTS; i++) {
+		slot.slot = i;
+		assert_int_equal(link_send(pair->send, LINK_DRM_RESCAN, &slot, sizeof(slot), -1),
+				 0);
+		assert_int_equal(link_receive(pair->receive, &message, error, sizeof(error)), 1);
+		assert_int_equal(message.body.drm_slot.slot, i);
+	}
+	close(fd);
+	assert_int_equal(count_open_fds(), before);
 }
 
 static void test_peer_closing_reads_as_end(void **state)
@@ -307,7 +362,9 @@ static void test_send_to_a_closed_peer_is_epipe(void **state)
 	struct pair *pair = *state;
 	close(pair->receive);
 	pair->receive = open_fds(); /* teardown closes something */
-	assert_int_equal(link_send(pair->send, LINK_DRM_RESCAN, NULL, 0, -1), -EPIPE);
+	struct link_drm_slot rescan = {.slot = 0};
+	assert_int_equal(link_send(pair->send, LINK_DRM_RESCAN, &rescan, sizeof(rescan), -1),
+			 -EPIPE);
 }
 
 static void test_copy_string_truncates_and_terminates(void **state)
@@ -334,6 +391,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_malformed_messages_are_refused_and_fds_closed,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lease_slots, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_peer_closing_reads_as_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_send_to_a_closed_peer_is_epipe, setup,
 						teardown),

@@ -2,10 +2,8 @@
 monitor and the bochs card's monitor, seat2 the virtio card's second monitor. seat1 holds one
 lease per card, its compositor drives both cards as one desktop (identify screen, session,
 pointer on either card's monitor); unplugging seat2's monitor on the virtio card leaves seat1's
-two leases as they were; SIGTERM stops everything and exits 0.
-
-A proposal written without running it (the lab was not available where it was written): the
-log texts it looks for are those of seatd/seat_leases.c and compositor/drm.c."""
+two leases as they were; SIGTERM stops everything and exits 0. The log texts it looks for are
+those of seatd/seat_leases.c and compositor/drm.c."""
 
 import json
 import sys

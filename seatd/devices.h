@@ -1,4 +1,8 @@
-/* Snapshot of the seat hardware udev knows: DRM cards, input devices, sound cards, USB hubs. */
+/*
+ * Snapshot of the seat hardware udev knows: DRM cards, input devices, sound cards, USB hubs.
+ * What counts is udev_hw's, as for the daemon: devices udev has initialised, and the same
+ * cards, evdev nodes and sound cards.
+ */
 #ifndef MULTISEAT_SEATD_DEVICES_H
 #define MULTISEAT_SEATD_DEVICES_H
 
@@ -8,12 +12,11 @@
 #include "gpu.h"
 
 struct udev;
-struct udev_device;
 
 struct devices_card {
 	char *sysname;
 	char *devnode;
-	char *id_path;
+	char *id_path; /* NULL: the daemon keys the card by its sysname */
 	/* 0, or the negative errno that kept the card from being read. */
 	int info_error;
 	struct gpu_card_info info;
@@ -22,23 +25,24 @@ struct devices_card {
 struct devices_input {
 	char *sysname;
 	char *devnode;
-	char *id_path;
+	char *id_path; /* its place; NULL: virtual, it belongs to no seat (udev_hw_place) */
 	char *name;
 	uint32_t caps;
-	/* sysname of the USB hub the device hangs off, NULL when not below a hub. */
+	/* sysname of the USB hub the daemon files it under (udev_hw_hub_above), or NULL. */
 	char *hub;
 };
 
 struct devices_sound {
 	char *sysname;
-	char *id;
-	char *id_path;
+	char *id;      /* the ALSA id */
+	char *name;    /* as the daemon names it: ID_MODEL, else the ALSA id */
+	char *id_path; /* as for devices_input */
 	char *hub;
 };
 
 struct devices_hub {
 	char *sysname;
-	char *id_path;
+	char *id_path; /* NULL: the daemon passes it over, for the next hub up */
 	char *product;
 };
 
@@ -56,12 +60,5 @@ struct devices {
 /* Fills `devices` from udev, sorted by sysname; returns 0 or a negative errno. */
 int devices_scan(struct devices *devices, struct udev *udev);
 void devices_finish(struct devices *devices);
-
-/*
- * The sysname of the USB hub `dev` is plugged into (through any interfaces and
- * USB devices in between), or NULL when it is on a root port or not USB at all.
- * The returned device is borrowed from `dev`'s parent chain.
- */
-struct udev_device *devices_usb_hub_of(struct udev_device *dev);
 
 #endif

@@ -15,14 +15,9 @@
 #include <wayland-server-core.h>
 #include <xf86drm.h>
 
-#include "devices.h"
 #include "input.h"
 #include "log.h"
-
-static char *dup_or_null(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
+#include "udev_hw.h"
 
 static void strv_free(char **v, size_t n)
 {
@@ -83,8 +78,8 @@ static struct hw_card *card_open(struct hw *hw, struct udev_device *dev)
 	card->fd = -1;
 	card->sysname = strdup(sysname);
 	card->devnode = strdup(devnode);
-	const char *id_path = udev_device_get_property_value(dev, "ID_PATH");
-	card->key = strdup(id_path ? id_path : sysname);
+	const char *place = udev_hw_place(dev);
+	card->key = strdup(place ? place : sysname);
 	card->devnum = udev_device_get_devnum(dev);
 	if (!card->sysname || !card->devnode || !card->key)
 		goto err;
@@ -161,39 +156,22 @@ static void input_free(struct hw_input *input)
 	free(input);
 }
 
-static const char *udev_property(void *data, const char *name)
-{
-	return udev_device_get_property_value(data, name);
-}
-
-static bool udev_is_hub(void *data, const char *syspath)
-{
-	struct udev_device *usb = udev_device_new_from_syspath(data, syspath);
-	const char *cls = usb ? udev_device_get_sysattr_value(usb, "bDeviceClass") : NULL;
-	bool hub = cls && strcmp(cls, "09") == 0;
-	udev_device_unref(usb);
-	return hub;
-}
-
 /* The hubs above `dev`, nearest first, its USB device, and its claim group; all by ID_PATH. */
 static int collect_usb(struct hw_input *input, struct udev_device *dev)
 {
-	struct udev_device *hub = devices_usb_hub_of(dev);
-	while (hub) {
-		const char *id_path = udev_device_get_property_value(hub, "ID_PATH");
-		if (id_path && strv_push(&input->hubs, &input->hub_count, id_path) < 0)
+	for (struct udev_device *hub = udev_hw_hub_above(dev); hub; hub = udev_hw_hub_above(hub)) {
+		if (strv_push(&input->hubs, &input->hub_count, udev_hw_place(hub)) < 0)
 			return -ENOMEM;
-		hub = devices_usb_hub_of(hub);
 	}
 	struct udev_device *usb =
 		udev_device_get_parent_with_subsystem_devtype(dev, "usb", "usb_device");
-	const char *usb_path = usb ? udev_device_get_property_value(usb, "ID_PATH") : NULL;
+	const char *usb_path = usb ? udev_hw_place(usb) : NULL;
 	if (usb_path && !(input->usb_device = strdup(usb_path)))
 		return -ENOMEM;
 	/* The group by sysfs, named by the ID_PATH it has among the ones above. */
 	char group[512];
-	if (input_usb_group(udev_device_get_syspath(dev), udev_is_hub, udev_device_get_udev(dev),
-			    group, sizeof(group)) < 0)
+	if (input_usb_group(udev_device_get_syspath(dev), udev_hw_is_hub_at,
+			    udev_device_get_udev(dev), group, sizeof(group)) < 0)
 		return 0;
 	if (usb && strcmp(group, udev_device_get_syspath(usb)) == 0) {
 		input->group = input->usb_device;
@@ -201,8 +179,7 @@ static int collect_usb(struct hw_input *input, struct udev_device *dev)
 	}
 	struct udev_device *group_dev =
 		udev_device_new_from_syspath(udev_device_get_udev(dev), group);
-	const char *group_path =
-		group_dev ? udev_device_get_property_value(group_dev, "ID_PATH") : NULL;
+	const char *group_path = group_dev ? udev_hw_place(group_dev) : NULL;
 	for (size_t i = 0; group_path && i < input->hub_count; i++) {
 		if (strcmp(input->hubs[i], group_path) == 0)
 			input->group = input->hubs[i];
@@ -211,8 +188,8 @@ static int collect_usb(struct hw_input *input, struct udev_device *dev)
 	return 0;
 }
 
-/* An input device, or a sound card (`sound`). */
-static struct hw_input *input_new(struct udev_device *dev, bool sound)
+/* An input device, or a sound card (`sound`), at its place `key` (ID_PATH). */
+static struct hw_input *input_new(struct udev_device *dev, const char *key, bool sound)
 {
 	struct hw_input *input = calloc(1, sizeof(*input));
 	if (!input)
@@ -230,19 +207,10 @@ static struct hw_input *input_new(struct udev_device *dev, bool sound)
 	} else {
 		input->devnode = strdup(udev_device_get_devnode(dev));
 	}
-	input->key = dup_or_null(udev_device_get_property_value(dev, "ID_PATH"));
+	input->key = strdup(key);
 	input->devnum = udev_device_get_devnum(dev);
-	input->caps = sound ? 0 : input_classify(udev_property, dev);
-	const char *name;
-	if (sound) {
-		name = udev_device_get_property_value(dev, "ID_MODEL");
-		if (!name)
-			name = udev_device_get_sysattr_value(dev, "id");
-	} else {
-		struct udev_device *parent =
-			udev_device_get_parent_with_subsystem_devtype(dev, "input", NULL);
-		name = parent ? udev_device_get_sysattr_value(parent, "name") : NULL;
-	}
+	input->caps = sound ? 0 : input_classify(udev_hw_property, dev);
+	const char *name = sound ? udev_hw_sound_name(dev) : udev_hw_input_name(dev);
 	input->name = strdup(name ? name : "");
 	if (!input->sysname || !input->devnode || !input->key || !input->name ||
 	    collect_usb(input, dev) < 0)
@@ -317,37 +285,10 @@ static void insert_sorted(struct wl_list *list, struct wl_list *link,
 
 /* ---- scanning ---- */
 
-/* Calls `visit` on each initialised device of `subsystem` whose sysname matches. */
-static int for_each_device(struct hw *hw, const char *subsystem, const char *sysname,
-			   int (*visit)(struct hw *hw, struct udev_device *dev))
+/* Each card udev_hw_for_each finds; opened, and made DRM master of, when it is new. */
+static int visit_card(void *data, struct udev_device *dev)
 {
-	struct udev_enumerate *e = udev_enumerate_new(hw->udev);
-	if (!e)
-		return -ENOMEM;
-	udev_enumerate_add_match_subsystem(e, subsystem);
-	udev_enumerate_add_match_sysname(e, sysname);
-	udev_enumerate_add_match_is_initialized(e);
-	int ret = udev_enumerate_scan_devices(e);
-	struct udev_list_entry *entry;
-	udev_list_entry_foreach (entry, ret < 0 ? NULL : udev_enumerate_get_list_entry(e)) {
-		struct udev_device *dev =
-			udev_device_new_from_syspath(hw->udev, udev_list_entry_get_name(entry));
-		if (!dev)
-			continue; /* unplugged between the scan and now */
-		int err = visit(hw, dev);
-		udev_device_unref(dev);
-		if (err < 0)
-			ret = err;
-	}
-	udev_enumerate_unref(e);
-	return ret < 0 ? ret : 0;
-}
-
-static int visit_card(struct hw *hw, struct udev_device *dev)
-{
-	/* card0-Virtual-1 is a connector, not a card. */
-	if (strchr(udev_device_get_sysname(dev), '-') || !udev_device_get_devnode(dev))
-		return 0;
+	struct hw *hw = data;
 	struct hw_card *card = hw_card_by_devnum(hw, udev_device_get_devnum(dev));
 	if (!card) {
 		card = card_open(hw, dev);
@@ -362,13 +303,13 @@ static int visit_card(struct hw *hw, struct udev_device *dev)
 static int visit_device(struct hw *hw, struct udev_device *dev, bool sound)
 {
 	/* Devices without a place (virtual ones such as uinput) belong to no seat. */
-	if ((!sound && !udev_device_get_devnode(dev)) ||
-	    !udev_device_get_property_value(dev, "ID_PATH"))
+	const char *place = udev_hw_place(dev);
+	if (!place)
 		return 0;
 	struct hw_input *input =
 		input_find(hw, udev_device_get_sysname(dev), udev_device_get_devnum(dev));
 	if (!input) {
-		input = input_new(dev, sound);
+		input = input_new(dev, place, sound);
 		if (!input)
 			return -ENOMEM;
 		insert_sorted(&hw->inputs, &input->link, input_sysname);
@@ -379,14 +320,14 @@ static int visit_device(struct hw *hw, struct udev_device *dev, bool sound)
 	return 0;
 }
 
-static int visit_input(struct hw *hw, struct udev_device *dev)
+static int visit_input(void *data, struct udev_device *dev)
 {
-	return visit_device(hw, dev, false);
+	return visit_device(data, dev, false);
 }
 
-static int visit_sound(struct hw *hw, struct udev_device *dev)
+static int visit_sound(void *data, struct udev_device *dev)
 {
-	return visit_device(hw, dev, true);
+	return visit_device(data, dev, true);
 }
 
 static int scan_cards(struct hw *hw, void (*gone)(void *data, struct hw_card *card), void *data)
@@ -394,7 +335,7 @@ static int scan_cards(struct hw *hw, void (*gone)(void *data, struct hw_card *ca
 	struct hw_card *card, *tmp;
 	wl_list_for_each (card, &hw->cards, link)
 		card->seen = false;
-	int ret = for_each_device(hw, "drm", "card[0-9]*", visit_card);
+	int ret = udev_hw_for_each(hw->udev, UDEV_HW_CARD, visit_card, hw);
 	wl_list_for_each_safe (card, tmp, &hw->cards, link) {
 		if (!card->seen) {
 			log_info("card %s (%s) is gone", card->key, card->sysname);
@@ -412,8 +353,8 @@ static int scan_inputs(struct hw *hw, void (*gone)(void *data, struct hw_input *
 	struct hw_input *input, *tmp;
 	wl_list_for_each (input, &hw->inputs, link)
 		input->seen = false;
-	int ret = for_each_device(hw, "input", "event[0-9]*", visit_input);
-	int ret2 = for_each_device(hw, "sound", "card[0-9]*", visit_sound);
+	int ret = udev_hw_for_each(hw->udev, UDEV_HW_INPUT, visit_input, hw);
+	int ret2 = udev_hw_for_each(hw->udev, UDEV_HW_SOUND, visit_sound, hw);
 	ret = ret < 0 ? ret : ret2;
 	wl_list_for_each_safe (input, tmp, &hw->inputs, link) {
 		if (!input->seen) {

@@ -12,6 +12,12 @@ static const char *or_dash(const char *s)
 	return s != NULL ? s : "-";
 }
 
+/* An input device's or sound card's place; the daemon leaves one without (virtual) alone. */
+static const char *place_or_none(const char *id_path)
+{
+	return id_path != NULL ? id_path : "(no ID_PATH: belongs to no seat)";
+}
+
 static void print_card(FILE *out, const struct devices_card *card)
 {
 	if (card->info_error < 0) {
@@ -45,7 +51,7 @@ static void print_devices_below(FILE *out, const struct devices *devices, const 
 		}
 		fprintf(out, "    %-9s %-8s %-28s %s\n",
 			input_kind_name(input_kind_from_caps(in->caps)), in->sysname,
-			or_dash(in->name), or_dash(in->id_path));
+			or_dash(in->name), place_or_none(in->id_path));
 		any = true;
 	}
 	for (size_t i = 0; i < devices->sound_count; i++) {
@@ -53,8 +59,8 @@ static void print_devices_below(FILE *out, const struct devices *devices, const 
 		if ((hub == NULL) != (s->hub == NULL) || (hub != NULL && strcmp(hub, s->hub))) {
 			continue;
 		}
-		fprintf(out, "    %-9s %-8s %-28s %s\n", "sound", s->sysname, or_dash(s->id),
-			or_dash(s->id_path));
+		fprintf(out, "    %-9s %-8s %-28s %s\n", "sound", s->sysname, or_dash(s->name),
+			place_or_none(s->id_path));
 		any = true;
 	}
 	if (!any) {
@@ -72,7 +78,8 @@ void probe_print_table(FILE *out, const struct devices *devices)
 	for (size_t i = 0; i < devices->hub_count; i++) {
 		const struct devices_hub *h = &devices->hubs[i];
 		fprintf(out, "  hub %-6s %-20s %s\n", h->sysname, or_dash(h->product),
-			or_dash(h->id_path));
+			h->id_path != NULL ? h->id_path
+					   : "(no ID_PATH: devices below go to the next hub up)");
 		print_devices_below(out, devices, h->sysname);
 	}
 	fprintf(out, "Not below a USB hub:\n");
@@ -192,6 +199,7 @@ static json_object *input_json(const struct devices_input *in)
 	int ret = add_string(o, "name", in->sysname);
 	ret |= add_string(o, "devnode", in->devnode);
 	ret |= add_string(o, "id_path", in->id_path);
+	ret |= add_bool(o, "assignable", in->id_path != NULL);
 	ret |= add_string(o, "product", in->name);
 	ret |= add_string(o, "kind", input_kind_name(input_kind_from_caps(in->caps)));
 	ret |= add_string(o, "hub", in->hub);
@@ -218,7 +226,9 @@ static json_object *sound_json(const struct devices_sound *s)
 	}
 	int ret = add_string(o, "name", s->sysname);
 	ret |= add_string(o, "id", s->id);
+	ret |= add_string(o, "product", s->name);
 	ret |= add_string(o, "id_path", s->id_path);
+	ret |= add_bool(o, "assignable", s->id_path != NULL);
 	ret |= add_string(o, "hub", s->hub);
 	if (ret != 0) {
 		json_object_put(o);

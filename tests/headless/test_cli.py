@@ -515,6 +515,10 @@ def main():
               f"the JSON has the four lists: {sorted(doc)}")
         for card in doc["cards"]:
             check("connectors" in card and "name" in card, f"card {card.get('name')} is described")
+        for dev in doc["inputs"] + doc["sounds"]:
+            # One without an ID_PATH (virtual) is listed, but the daemon puts it on no seat.
+            check(dev.get("assignable") is (dev.get("id_path") is not None),
+                  f"{dev.get('name')}: assignable exactly when it has an ID_PATH ({dev})")
     rc, table, err = run(MULTISEATD, "--probe")
     check(rc == 0 and table.startswith("DRM cards: ") and "USB hubs: " in table,
           f"multiseatd --probe prints the table (rc {rc})")

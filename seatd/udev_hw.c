@@ -63,10 +63,17 @@ static struct udev_device *usb_parent(struct udev_device *dev)
 	return udev_device_get_parent_with_subsystem_devtype(dev, "usb", "usb_device");
 }
 
-/* The nearest hub above `dev`'s USB device, place or none; NULL on a root port or off USB. */
+/*
+ * The nearest hub strictly above `dev`, place or none; NULL on a root port or off USB. For a
+ * USB device (a hub, say) that is the hub it hangs off; for anything else (an event node, an
+ * interface, a sound card) the hub its USB device hangs off: a device's own USB device is never
+ * its hub, even when that is a hub with a keyboard built in.
+ */
 static struct udev_device *usb_hub_of(struct udev_device *dev)
 {
-	struct udev_device *usb = usb_parent(dev);
+	const char *devtype = udev_device_get_devtype(dev);
+	struct udev_device *usb =
+		devtype && strcmp(devtype, "usb_device") == 0 ? dev : usb_parent(dev);
 	if (!usb)
 		return NULL;
 	for (struct udev_device *parent = usb_parent(usb); parent; parent = usb_parent(parent)) {

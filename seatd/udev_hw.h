@@ -68,11 +68,8 @@ bool udev_hw_is_hub_at(void *udev, const char *syspath);
  * The nearest USB hub that `dev` hangs off (through the interfaces and USB devices in
  * between) and that has a place; hubs without one are passed over. NULL when there is none
  * below the root hub, or `dev` is not on USB. Called again on the hub, it gives the next one
- * up: the daemon's hub chain. The returned device is borrowed from `dev`'s parent chain.
- *
- * NOTE: called on a hub, the search starts at the parent of the USB device that hub hangs
- * off, so with nested hubs the hub right above another is passed over. That is how the
- * daemon has always built the chain, kept as it is here.
+ * up (a hub inside a monitor or another hub, then the hub it hangs off): the daemon's hub
+ * chain. The returned device is borrowed from `dev`'s parent chain.
  */
 struct udev_device *udev_hw_hub_above(struct udev_device *dev);
 

@@ -235,16 +235,21 @@ def main():
         check("card" in log and "monitor hotplug" in log and "Virtual-2: 800x600" in log,
               "the card's hotplug makes seat2's compositor re-read Virtual-2 (800x600)")
 
-        # A keyboard hot-plugged on hub 1 joins seat1 and types there.
-        l.plug(lab.Usb("kbd3", "kbd", "1.4", gpu="gpu0", head=1))
+        # A keyboard hot-plugged behind a second hub on hub 1 (as in a monitor with a hub)
+        # is below hub 1 too: it joins seat1 and types there.
+        l.plug(lab.Usb("hub3", "hub", "1.4"))
+        time.sleep(2)
+        l.plug(lab.Usb("kbd3", "kbd", "1.4.1", gpu="gpu0", head=1))
         st = wait_status(l, lambda s: sum(d["kind"] == "keyboard" for d in s["seat1"]["devices"]) >= 2,
                          timeout=60)
-        check(st is not None, "a keyboard hot-plugged on hub 1 joins seat1")
+        check(st is not None, "a keyboard hot-plugged behind a hub on hub 1 joins seat1 "
+              f"({[d['key'] for d in seats_by_name(status(l))['seat1']['devices']]})")
         time.sleep(2)
         type_line(l, "kbd3", f"echo $XDG_SEAT:kbd3 >> {TYPED}")
         check(l.wait_guest(f"grep -q seat1:kbd3 {TYPED}", timeout=60),
               "the hot-plugged keyboard types into seat1")
         l.unplug("kbd3")
+        l.unplug("hub3")
         st = wait_status(l, lambda s: sum(d["kind"] == "keyboard" for d in s["seat1"]["devices"]) == 1,
                          timeout=60)
         check(st is not None and running(seats_by_name(st), "seat1", "seat2", "seat3"),

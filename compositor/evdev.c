@@ -4,9 +4,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libinput.h>
+#include <linux/input.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <wayland-server-protocol.h>
@@ -279,13 +281,25 @@ int evdev_add_fd(struct evdev *evdev, uint32_t id, const char *devnode, int fd)
 	dev->fd = fd;
 	snprintf(dev->devnode, sizeof(dev->devnode), "%s", devnode);
 	wl_list_insert(evdev->devices.prev, &dev->link);
+	/* Kept to tell, if libinput fails, a device already gone from one it cannot use. */
+	int probe = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 	/* libinput looks the node up in udev, then asks open_restricted for it: our fd. */
 	dev->device = libinput_path_add_device(evdev->libinput, devnode);
+	int version;
+	bool gone = !dev->device && probe >= 0 && ioctl(probe, EVIOCGVERSION, &version) < 0 &&
+		    errno == ENODEV;
+	if (probe >= 0)
+		close(probe);
 	if (!dev->device) {
-		log_error("input device %u (%s) could not be used; going on without it", id,
-			  devnode);
+		/* Unplugged, or revoked by multiseatd, while the fd was on its way: not a fault. */
+		if (gone)
+			log_info("input device %u (%s) went away before it could be used", id,
+				 devnode);
+		else
+			log_error("input device %u (%s) could not be used; going on without it", id,
+				  devnode);
 		device_free(dev);
-		return -ENODEV;
+		return gone ? -ENODEV : -EINVAL;
 	}
 	handle_readable(0, 0, evdev);
 	return 0;

@@ -18,7 +18,8 @@ void evdev_destroy(struct evdev *evdev);
 
 /*
  * A device from the seat link: takes `fd` (closed on failure too). libinput finds
- * `devnode` in udev and gets `fd` from open_restricted. 0 or -errno.
+ * `devnode` in udev and gets `fd` from open_restricted. 0, -ENODEV when the device went away
+ * (unplugged or revoked) before it could be added, or another -errno.
  */
 int evdev_add_fd(struct evdev *evdev, uint32_t id, const char *devnode, int fd);
 /* The device has left the seat (its fd is already revoked). -ENOENT for an unknown id. */

@@ -140,13 +140,17 @@ static int handle_message(struct seat_link *link, struct link_message *message)
 	case LINK_INPUT_ADD: {
 		const struct link_input_add *add = &message->body.input_add;
 		log_info("seat link: input device %u '%s' at %s", add->id, add->name, add->devnode);
-		if (!server->evdev ||
-		    evdev_add_fd(server->evdev, add->id, add->devnode, message->fd) < 0) {
-			if (!server->evdev)
-				close(message->fd);
+		if (!server->evdev) {
+			close(message->fd);
 			seat_link_send_error(link, -ENODEV, "input device %s cannot be used",
 					     add->devnode);
+			break;
 		}
+		/* A device gone on the way is no fault: its LINK_INPUT_REMOVE follows. */
+		int ret = evdev_add_fd(server->evdev, add->id, add->devnode, message->fd);
+		if (ret < 0 && ret != -ENODEV)
+			seat_link_send_error(link, -ENODEV, "input device %s cannot be used",
+					     add->devnode);
 		break;
 	}
 	case LINK_INPUT_REMOVE:

@@ -31,13 +31,25 @@ def seats_by_name(st):
     return {s["name"]: s for s in (st or {}).get("seats", [])}
 
 
-def wait_status(l, predicate, timeout=90):
-    """The status once predicate(seats by name) holds, or None after `timeout` seconds."""
+def start_daemon(l, append_log=False):
+    """multiseatd on /tmp/ms.conf, in the background: its log in /tmp/daemon.log (appended to
+    with `append_log`), its pid in /tmp/daemon.pid."""
+    l.sh(f"{DAEMON} --config /tmp/ms.conf --compositor {COMPOSITOR} "
+         f"{'>>' if append_log else '>'} /tmp/daemon.log 2>&1 & echo $! > /tmp/daemon.pid")
+
+
+def running(seats, *names):
+    """Whether every named seat (of seats_by_name) has its compositor running."""
+    return all(seats.get(n, {}).get("state") == "running" for n in names)
+
+def wait_status(l, predicate, timeout=90, whole=False):
+    """The status once predicate(seats by name) holds, or None after `timeout` seconds; with
+    `whole`, the predicate gets the whole status (seats and unassigned devices)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         st = status(l)
         try:
-            if st and predicate(seats_by_name(st)):
+            if st and predicate(st if whole else seats_by_name(st)):
                 return st
         except (KeyError, TypeError):
             pass  # a seat or field the predicate wants is not there yet

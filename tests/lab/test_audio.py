@@ -20,8 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lab  # noqa: E402
 from seats import (  # noqa: E402
-    COMPOSITOR, CTL, DAEMON, hubs_by_port, install_runner, run_in, seats_by_name, status,
-    wait_status)
+    CTL, hubs_by_port, install_runner, run_in, seats_by_name, start_daemon, status, wait_status)
 
 check = lab.Checks()
 CMD = {"seat1": "/tmp/seat1-cmd", "seat2": "/tmp/seat2-cmd"}
@@ -121,8 +120,7 @@ def main(l):
     c1, c2 = cards.get("1.3", 0), cards.get("2.3", 1)
 
     l.sh(f"cat > /tmp/ms.conf <<'EOF'\n{conf_text(l)}EOF")
-    l.sh(f"{DAEMON} --config /tmp/ms.conf --compositor {COMPOSITOR} > /tmp/daemon.log 2>&1 "
-         "& echo $! > /tmp/daemon.pid")
+    start_daemon(l)
 
     def audio_up(seats):
         return all(seats[n]["state"] == "running" and

@@ -14,8 +14,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lab  # noqa: E402
 from seats import (  # noqa: E402
-    COMPOSITOR, CTL, DAEMON, FRAMES, SESSION_PID, elapsed_s, events, frame_times, frames_between,
-    guest_ms, prepare_two_seats, run_in_seat2, seats_by_name, session_pid, status,
+    CTL, FRAMES, SESSION_PID, elapsed_s, events, frame_times, frames_between, guest_ms,
+    prepare_two_seats, run_in_seat2, running, seats_by_name, session_pid, start_daemon, status,
     two_seats_conf, wait_status)
 
 check = lab.Checks()
@@ -23,17 +23,13 @@ CG = "/sys/fs/cgroup/multiseat"
 SEAT1, SEAT2 = f"{CG}/seat-seat1", f"{CG}/seat-seat2"
 
 
-def running(seats, *names):
-    return all(seats.get(n, {}).get("state") == "running" for n in names)
-
 
 def start_seats(l):
     """The two capped seats; returns their compositors' pids and seat1's client's pid."""
     prepare_two_seats(l)
     conf = two_seats_conf(l, "cpu.max = 50%\nmemory.max = 256M\npids.max = 200\n")
     l.sh(f"cat > /tmp/ms.conf <<'EOF'\n{conf}EOF")
-    l.sh(f"{DAEMON} --config /tmp/ms.conf --compositor {COMPOSITOR} > /tmp/daemon.log 2>&1 "
-         "& echo $! > /tmp/daemon.pid")
+    start_daemon(l)
     st = wait_status(l, lambda s: running(s, "seat1", "seat2"))
     seats = seats_by_name(st)
     check(running(seats, "seat1", "seat2"), "both seats run")

@@ -12,7 +12,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lab  # noqa: E402
 from seats import (  # noqa: E402
-    COMPOSITOR, CTL, DAEMON, SESSION, TYPED, seats_by_name, status, wait_status)
+    CTL, DAEMON, SESSION, TYPED, running, seats_by_name, start_daemon, status, wait_status)
 
 check = lab.Checks()
 
@@ -25,9 +25,6 @@ def type_line(l, kbd, text):
     l.type_text(kbd, text)
     l.press(kbd, "ret")
 
-
-def running(seats, *names):
-    return all(seats.get(n, {}).get("state") == "running" for n in names)
 
 
 def cgroup_files(l, seat, *names):
@@ -95,8 +92,7 @@ def main():
         l.sh(f"cat > /tmp/ms.conf <<'EOF'\n{conf}EOF")
         rc, out = l.run(f"{DAEMON} --check-config /tmp/ms.conf")
         check(rc == 0, f"the lab config is valid ({out.strip()})")
-        l.sh(f"{DAEMON} --config /tmp/ms.conf --compositor {COMPOSITOR} > /tmp/daemon.log 2>&1 "
-             "& echo $! > /tmp/daemon.pid")
+        start_daemon(l)
 
         st = wait_status(l, lambda s: running(s, "seat1", "seat2", "seat3"))
         seats = seats_by_name(st)

@@ -15,16 +15,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lab  # noqa: E402
 from seats import (  # noqa: E402
-    COMPOSITOR, CTL, DAEMON, SESSION, TYPED, seats_by_name, status, wait_status)
+    CTL, SESSION, TYPED, seats_by_name, start_daemon, status, wait_status)
 
 check = lab.Checks()
 
 STATE = "/tmp/ms-state"
-
-
-def start_daemon(l):
-    l.sh(f"{DAEMON} --config /tmp/ms.conf --compositor {COMPOSITOR} >> /tmp/daemon.log 2>&1 "
-         "& echo $! > /tmp/daemon.pid")
 
 
 def stop_daemon(l):
@@ -53,13 +48,9 @@ def unassigned(l):
 
 
 def wait_unassigned(l, predicate, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        devices = unassigned(l)
-        if predicate(devices):
-            return devices
-        time.sleep(0.5)
-    return None
+    """The unassigned devices once predicate(them) holds, or None after `timeout` seconds."""
+    st = wait_status(l, lambda st: predicate(st["unassigned"]), timeout=timeout, whole=True)
+    return st["unassigned"] if st else None
 
 
 def below(devices, usb_path):
@@ -145,7 +136,7 @@ def main():
         # No [seat.NAME] at all: every monitor becomes an autoseat.
         l.sh("cat > /tmp/ms.conf <<'EOF'\n[daemon]\nstate-dir = " + STATE + "\n"
              "[seat-defaults]\nuser = lab-%n\nsession = " + SESSION + "\nEOF")
-        start_daemon(l)
+        start_daemon(l, append_log=True)
 
         # ---- three unclaimed seats, three identify screens
         st = wait_status(l, lambda s: len(s) == 3 and all(x["state"] == "running" for x in s.values()))
@@ -214,7 +205,7 @@ def main():
 
         # ---- the claim survives a restart of the daemon
         check(stop_daemon(l) == 0, "SIGTERM stops the daemon")
-        start_daemon(l)
+        start_daemon(l, append_log=True)
         st = wait_status(l, lambda s: s["seat-2"]["claimed"] and s["seat-2"]["state"] == "running",
                          timeout=60)
         seat2 = seats_by_name(st).get("seat-2", {})
@@ -278,7 +269,7 @@ def main():
         # ---- a corrupt state file is reported and moved aside
         check(stop_daemon(l) == 0, "SIGTERM stops the daemon again")
         l.sh(f"printf '{{\"version\": 1, \"devices\": {{\"x\": 5}}}}' > {STATE}/state.json")
-        start_daemon(l)
+        start_daemon(l, append_log=True)
         st = wait_status(l, lambda s: len(s) == 3 and all(x["state"] == "running" for x in s.values()),
                          timeout=60)
         aside = l.sh(f"ls {STATE}").split()

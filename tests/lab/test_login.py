@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lab  # noqa: E402
 from seats import (  # noqa: E402
-    COMPOSITOR, CTL, DAEMON, hubs_by_port, seats_by_name, status, wait_status)
+    CTL, hubs_by_port, seats_by_name, start_daemon, status, wait_status)
 
 check = lab.Checks()
 PASSWORDS = {"alice": "Apple-pie-42", "bob": "Blue-moon-77"}
@@ -78,8 +78,7 @@ def main(l):
          "printf 'id -un > /tmp/bob-own-session\\nexec foot sh\\n' "
          "> /home/bob/.config/multiseat/session && chown bob: /home/bob/.config/multiseat/session")
     l.sh(f"cat > /tmp/ms.conf <<'EOF'\n{conf_text(l)}EOF")
-    l.sh(f"{DAEMON} --config /tmp/ms.conf --compositor {COMPOSITOR} > /tmp/daemon.log 2>&1 "
-         "& echo $! > /tmp/daemon.pid")
+    start_daemon(l)
 
     st = wait_status(l, lambda s: all(s[n]["state"] == "running" and
                                       login_of(s[n]).get("state") == "greeter"

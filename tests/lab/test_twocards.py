@@ -13,14 +13,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lab  # noqa: E402
 from seats import (  # noqa: E402
-    COMPOSITOR, CTL, DAEMON, SESSION, hubs_by_port, seats_by_name, status, wait_status)
+    CTL, DAEMON, SESSION, hubs_by_port, running, seats_by_name, start_daemon, status, wait_status)
 
 check = lab.Checks()
 BLACK = b"\0\0\0"
 
-
-def running(seats, *names):
-    return all(seats.get(n, {}).get("state") == "running" for n in names)
 
 
 def lit(shot):
@@ -62,8 +59,7 @@ def main():
         l.sh(f"cat > /tmp/ms.conf <<'EOF'\n{conf}EOF")
         rc, out = l.run(f"{DAEMON} --check-config /tmp/ms.conf")
         check(rc == 0, f"the two-card config is valid ({out.strip()})")
-        l.sh(f"{DAEMON} --config /tmp/ms.conf --compositor {COMPOSITOR} > /tmp/daemon.log 2>&1 "
-             "& echo $! > /tmp/daemon.pid")
+        start_daemon(l)
 
         # ---- one lease per card
         st = wait_status(l, lambda s: running(s, "seat1", "seat2") and

@@ -42,6 +42,12 @@ enum cgroup_root_flags {
 	 * missing file means a controller is off and must stay an error.
 	 */
 	CGROUP_ROOT_TEST_TREE = 1 << 1,
+	/*
+	 * The root's parent is ours to set up too (no systemd: nobody else runs the hierarchy).
+	 * A controller the root lacks is first enabled in the parent's cgroup.subtree_control,
+	 * at creation and whenever one is wanted later (cpuset, once a seat sets it).
+	 */
+	CGROUP_ROOT_OWN_PARENT = 1 << 2,
 };
 
 /* The directory the daemon manages; the seats' cgroups are its children. */

@@ -448,10 +448,40 @@ static unsigned enable_in(const char *dir, unsigned set, unsigned flags, int *fi
 	return done;
 }
 
+/* The controllers the root's cgroup.controllers lists now; a negative errno when unread. */
+static int read_available(struct cgroup_root *root, struct policy_errors *errors)
+{
+	char file[PATH_MAX], text[SMALL_FILE_MAX];
+	int ret = join(file, sizeof(file), root->path, "cgroup.controllers");
+	ssize_t length = ret < 0 ? ret : read_small(file, text, sizeof(text));
+	if (length < 0) {
+		report(errors, file, "cannot read: %s", strerror((int)-length));
+		return (int)length;
+	}
+	root->available = parse_controllers(text);
+	return 0;
+}
+
+/* CGROUP_ROOT_OWN_PARENT: the parent hands `absent` down to the root; what it says is kept. */
+static void enable_from_parent(struct cgroup_root *root, unsigned absent, int *first,
+			       struct policy_errors *errors)
+{
+	char parent[PATH_MAX];
+	snprintf(parent, sizeof(parent), "%s", root->path);
+	char *slash = strrchr(parent, '/');
+	if (!slash || slash == parent)
+		return; /* the top cgroup has every controller there is */
+	*slash = '\0';
+	if (enable_in(parent, absent, test_flags(root), first, errors))
+		read_available(root, errors);
+}
+
 int cgroup_root_enable(struct cgroup_root *root, unsigned wanted, struct policy_errors *errors)
 {
 	unsigned todo = wanted & ~root->enabled & ~root->missing;
 	int first = 0;
+	if ((root->flags & CGROUP_ROOT_OWN_PARENT) && (todo & ~root->available))
+		enable_from_parent(root, todo & ~root->available, &first, errors);
 	unsigned absent = todo & ~root->available;
 	if (absent) {
 		char names[64], have[64];
@@ -497,16 +527,9 @@ int cgroup_root_create(const char *path, unsigned flags, struct cgroup_root **ou
 		goto err_root;
 	}
 	root->flags = flags;
-
-	char file[PATH_MAX], text[SMALL_FILE_MAX];
-	ret = join(file, sizeof(file), path, "cgroup.controllers");
-	ssize_t length = ret < 0 ? ret : read_small(file, text, sizeof(text));
-	if (length < 0) {
-		ret = (int)length;
-		report(errors, file, "cannot read: %s", strerror(-ret));
+	ret = read_available(root, errors);
+	if (ret < 0)
 		goto err_root;
-	}
-	root->available = parse_controllers(text);
 	/* Missing controllers are the caller's call (caps = optional), already reported. */
 	cgroup_root_enable(root, CGROUP_CONTROLLERS_BASE, errors);
 	*out = root;

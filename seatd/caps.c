@@ -54,32 +54,14 @@ static char *delegated_root(struct policy_errors *errors)
 	return root;
 }
 
-/*
- * Without systemd nobody else runs the hierarchy: the configured root's parent (normally
- * the top cgroup) is made to hand the controllers down to it. Its problems show when the
- * root itself is opened.
- */
-static void enable_in_parent(const char *root)
-{
-	char parent[4096];
-	snprintf(parent, sizeof(parent), "%s", root);
-	char *slash = strrchr(parent, '/');
-	if (!slash || slash == parent)
-		return;
-	*slash = '\0';
-	struct cgroup_root *up = NULL;
-	if (cgroup_root_create(parent, CGROUP_ROOT_REQUIRE_V2, &up, NULL) == 0)
-		cgroup_root_destroy(up);
-}
-
 int caps_init(struct daemon *daemon)
 {
 	struct policy_errors errors = {0};
 	char *path = delegated_root(&errors);
 	const char *root_path = path ? path : daemon->config.cgroup_root;
-	if (!path)
-		enable_in_parent(root_path);
-	int ret = cgroup_root_create(root_path, CGROUP_ROOT_REQUIRE_V2, &daemon->cgroups, &errors);
+	/* Without systemd nobody else runs the hierarchy: the root's parent is ours too. */
+	unsigned flags = CGROUP_ROOT_REQUIRE_V2 | (path ? 0 : CGROUP_ROOT_OWN_PARENT);
+	int ret = cgroup_root_create(root_path, flags, &daemon->cgroups, &errors);
 	bool usable = ret == 0 && daemon->cgroups->missing == 0;
 	daemon_log_errors(&errors, !usable && !daemon->config.caps_optional ? LOG_LEVEL_ERROR
 									    : LOG_LEVEL_INFO);
@@ -107,7 +89,11 @@ void caps_finish(struct daemon *daemon)
 	daemon->cgroups = NULL;
 }
 
-/* The caps as the files take them: cpuset = auto becomes this seat's share of the CPUs. */
+/*
+ * The caps as the files take them: cpuset = auto becomes this seat's share of the CPUs, cut
+ * among the seats that have a cgroup (a seat that never ran, waiting for its monitor, takes
+ * none) and are not going away.
+ */
 static int resolve_caps(struct seat *seat, struct policy_caps *caps, char *cpus, size_t size)
 {
 	*caps = seat->settings.caps;
@@ -116,7 +102,7 @@ static int resolve_caps(struct seat *seat, struct policy_caps *caps, char *cpus,
 	unsigned index = 0, count = 0;
 	struct seat *other;
 	wl_list_for_each (other, &seat->daemon->seats, link) {
-		if (other->doomed)
+		if (other->doomed || (other != seat && !other->cgroup))
 			continue;
 		if (other == seat)
 			index = count;
@@ -126,6 +112,19 @@ static int resolve_caps(struct seat *seat, struct policy_caps *caps, char *cpus,
 	int ret = cgroup_cpuset_auto(index, count, online > 0 ? (unsigned)online : 1, cpus, size);
 	caps->cpuset = ret == 0 ? cpus : NULL;
 	return ret;
+}
+
+/*
+ * Notes what `cpuset = auto` gave the seat once its caps went to its cgroup (a write the
+ * kernel refused was logged then, and is not retried until the seat's share changes).
+ */
+static void remember_auto_cpus(struct seat *seat, const struct policy_caps *caps)
+{
+	bool is_auto =
+		seat->settings.caps.cpuset && strcmp(seat->settings.caps.cpuset, "auto") == 0;
+	bool on = seat->daemon->cgroups->enabled & CGROUP_CONTROLLER_CPUSET;
+	snprintf(seat->auto_cpus, sizeof(seat->auto_cpus), "%s",
+		 on && is_auto && caps->cpuset ? caps->cpuset : "");
 }
 
 /* Logs the cgroup errors once; the first, or `what` and the errno, goes to `error`. */
@@ -163,7 +162,10 @@ int caps_seat_prepare(struct seat *seat, char *error, size_t error_size)
 		if (seat->cgroup && seat->cgroup->reused)
 			cgroup_kill(cgroup_seat_path(seat->cgroup, CGROUP_SEAT), NULL, NULL);
 	}
+	remember_auto_cpus(seat, &caps);
 	finish_errors(&errors, ret, "its cgroup cannot be set up", error, error_size);
+	if (seat->auto_cpus[0])
+		caps_respread(daemon); /* one seat more shares the CPUs */
 	if (ret < 0 && daemon->config.caps_optional && seat->cgroup)
 		return 0; /* some cap did not take: it runs with the ones that did */
 	return seat->cgroup ? (ret < 0 ? ret : 0) : ret;
@@ -178,8 +180,29 @@ int caps_seat_apply(struct seat *seat, char *error, size_t error_size)
 	resolve_caps(seat, &caps, cpus, sizeof(cpus));
 	struct policy_errors errors = {0};
 	int ret = cgroup_seat_apply_caps(seat->cgroup, &caps, &errors);
+	remember_auto_cpus(seat, &caps);
 	finish_errors(&errors, ret, "its caps cannot be written", error, error_size);
 	return ret < 0 ? ret : 1;
+}
+
+void caps_respread(struct daemon *daemon)
+{
+	struct seat *seat;
+	wl_list_for_each (seat, &daemon->seats, link) {
+		if (seat->doomed || !seat->cgroup || !seat->has_settings || !seat->auto_cpus[0])
+			continue;
+		struct policy_caps caps;
+		char cpus[64];
+		if (resolve_caps(seat, &caps, cpus, sizeof(cpus)) < 0 ||
+		    strcmp(cpus, seat->auto_cpus) == 0)
+			continue;
+		char was[sizeof(seat->auto_cpus)], error[256];
+		snprintf(was, sizeof(was), "%s", seat->auto_cpus);
+		if (caps_seat_apply(seat, error, sizeof(error)) > 0)
+			log_info("seat %s: cpuset = auto now gives it CPUs %s (was %s): the number "
+				 "of seats changed",
+				 seat->name, cpus, was);
+	}
 }
 
 /* The controller each cap's file belongs to, in enum policy_cap order. */

@@ -34,6 +34,12 @@ int caps_seat_prepare(struct seat *seat, char *error, size_t error_size);
  */
 int caps_seat_apply(struct seat *seat, char *error, size_t error_size);
 /*
+ * Spreads `cpuset = auto` again after seats came or went (called at the end of each
+ * reconcile, and by caps_seat_prepare for a seat's first cgroup): each seat with a cgroup
+ * whose share of the CPUs changed gets it written (and logged).
+ */
+void caps_respread(struct daemon *daemon);
+/*
  * The cgroup controllers the caps set in `caps` need and the seats' subtree lacks, as names
  * ("memory, io"); "" when none is missing or the seats have no subtree at all.
  */

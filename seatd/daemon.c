@@ -349,6 +349,7 @@ void daemon_reconcile(struct daemon *daemon)
 		seat_set_claimed(seat, claimed);
 	}
 	save_autoseat_names(daemon, &a);
+	caps_respread(daemon);
 	claim_watch_update(daemon);
 	sound_sync_acls(daemon);
 out:

@@ -54,6 +54,7 @@ struct seat {
 	size_t output_count; /* on every card */
 
 	struct cgroup_seat *cgroup; /* seat-<name> with its caps; NULL when uncapped */
+	char auto_cpus[64];	    /* the CPUs `cpuset = auto` last wrote to it; "" when none */
 	struct spawn_user user;
 	char user_error[256];
 	char runtime_dir[256];

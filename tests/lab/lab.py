@@ -676,6 +676,10 @@ class Lab:
             try:
                 _, dmesg = self.agent.run(f"dmesg | tail -n {lines}", timeout=10)
                 report += ["--- guest dmesg ---", dmesg]
+                # The tests run multiseatd with its log here (seats.start_daemon).
+                rc, daemon = self.agent.run(f"tail -n {lines} /tmp/daemon.log", timeout=10)
+                if rc == 0:
+                    report += ["--- multiseatd's log (/tmp/daemon.log) ---", daemon]
             except (LabError, OSError):
                 report += ["--- guest dmesg: the guest agent did not answer ---"]
         qlog = self.workdir / "qemu.log"

@@ -197,11 +197,65 @@ def restart_while_drawing(l, comp, shm):
     check(st is not None, "seat1 runs again after the restarts")
 
 
+def allowed_cpus(l, pid):
+    """The CPUs the kernel lets a process run on (its Cpus_allowed_list)."""
+    out = l.run(f"grep Cpus_allowed_list /proc/{pid}/status")[1].split()
+    return out[-1] if out else None
+
+
+def cpuset_auto(l, comp, shm):
+    """`cpuset = auto` shares the CPUs out among the seats and shares them out again when
+    a reload takes a seat away: seat1 keeps running, its cpuset widened in place. The same
+    reload sets io.weight, which the kernel must take as written."""
+    defaults = ("cpu.max = 50%\nmemory.max = 256M\npids.max = 200\ncpuset = auto\n"
+                "io.weight = 50\n")
+    l.sh(f"cat > /tmp/ms.conf <<'EOF'\n{two_seats_conf(l, defaults)}EOF\n"
+         "kill -HUP $(cat /tmp/daemon.pid)")
+    cpus = l.sh("nproc").strip()  # the lab machine has two
+    want, got = ["0", "1"], None
+    for _ in range(20):
+        got = l.run(f"cat {SEAT1}/cpuset.cpus {SEAT2}/cpuset.cpus 2>&1")[1].split()
+        if got == want:
+            break
+        time.sleep(0.5)
+    check(got == want, f"cpuset = auto on a {cpus}-CPU guest gives seat1 CPU 0 and seat2 "
+          f"CPU 1 ({got})")
+    seats = seats_by_name(status(l))
+    before = seats.get("seat1", {}).get("pid")
+    pinned = {n: allowed_cpus(l, seats.get(n, {}).get("pid")) for n in ("seat1", "seat2")}
+    check(pinned == {"seat1": "0", "seat2": "1"},
+          f"each seat's compositor may run only on its own CPU ({pinned})")
+    weight = l.run(f"cat {SEAT1}/io.weight")[1].strip()
+    check(weight == "default 50", f"seat1's io.weight is written as the kernel takes it "
+          f"({weight!r})")
+
+    # seat2 leaves the config: seat1 is now the only seat and gets both CPUs.
+    conf = two_seats_conf(l, defaults).split("[seat.seat2]")[0]
+    l.sh(f"cat > /tmp/ms.conf <<'EOF'\n{conf}EOF\nkill -HUP $(cat /tmp/daemon.pid)")
+    st = wait_status(l, lambda s: "seat2" not in s, timeout=30)
+    widened = None
+    for _ in range(20):
+        widened = l.sh(f"cat {SEAT1}/cpuset.cpus").strip()
+        if widened == "0-1":
+            break
+        time.sleep(0.5)
+    after = seats_by_name(status(l)).get("seat1", {}).get("pid")
+    log = l.sh("grep -a 'cpuset = auto now gives it' /tmp/daemon.log || true")
+    check(st is not None and widened == "0-1" and "seat seat1: cpuset = auto now gives it "
+          "CPUs 0-1 (was 0)" in log,
+          f"seat2 gone, seat1's cpuset is spread again to 0-1 and logged ({widened}; "
+          f"{log.strip() or 'nothing logged'})")
+    check(after is not None and after == before and allowed_cpus(l, after) == "0-1",
+          f"seat1's compositor keeps running through it and may now use both CPUs (pid "
+          f"{before} -> {after}, CPUs {allowed_cpus(l, after)})")
+
+
 def main():
     with lab.Lab(lab.default_topology(), name="test-caps") as l:
         check.report_on_failure(l)
         comp, shm = start_seats(l)
-        for phase in (cpu_hog, memory_hog, fork_bomb, restart_while_drawing):
+        for phase in (cpu_hog, memory_hog, fork_bomb, restart_while_drawing,
+                      cpuset_auto):
             phase(l, comp, shm)
         l.sh("kill $(cat /tmp/daemon.pid); sleep 2")
     return check.finish()

@@ -406,6 +406,51 @@ static void test_root_unusable(void **state)
 	policy_errors_finish(&errors);
 }
 
+/*
+ * CGROUP_ROOT_OWN_PARENT (no systemd): a controller the root lacks is asked of its parent
+ * first, at creation and when cpuset is wanted later; without the flag the parent is never
+ * written. A plain tree cannot make the controller appear, so it is still reported missing.
+ */
+static void test_root_own_parent(void **state)
+{
+	struct fixture *f = *state;
+	struct policy_errors errors = {0};
+	struct cgroup_root *root;
+	make_root(f, ALL_CONTROLLERS);
+	assert_int_equal(mkdir(at(f, "multiseat"), 0755), 0);
+	write_text(at(f, "multiseat/cgroup.controllers"), "cpu memory pids\n");
+	write_text(at(f, "multiseat/cgroup.subtree_control"), "");
+
+	/* Not ours: the parent stays as it was and io is missing. */
+	assert_int_equal(
+		cgroup_root_create(at(f, "multiseat"), CGROUP_ROOT_TEST_TREE, &root, &errors), 0);
+	assert_file(f, "cgroup.subtree_control", "");
+	assert_error_has(&errors, "multiseat/cgroup.controllers: missing controllers: io", NULL);
+	cgroup_root_destroy(root);
+	policy_errors_finish(&errors);
+
+	/* Ours: io is asked of the parent at creation, cpuset only once it is wanted. */
+	write_text(at(f, "multiseat/cgroup.subtree_control"), "");
+	assert_int_equal(cgroup_root_create(at(f, "multiseat"),
+					    CGROUP_ROOT_TEST_TREE | CGROUP_ROOT_OWN_PARENT, &root,
+					    &errors),
+			 0);
+	assert_file(f, "cgroup.subtree_control", "+io\n");
+	assert_file(f, "multiseat/cgroup.subtree_control", "+cpu\n+memory\n+pids\n");
+	policy_errors_finish(&errors);
+	assert_int_equal(cgroup_root_enable(root, CGROUP_CONTROLLER_CPUSET, &errors), -ENOTSUP);
+	assert_file(f, "cgroup.subtree_control", "+io\n+cpuset\n");
+	assert_error_has(&errors, "multiseat/cgroup.controllers: missing controllers: cpuset",
+			 NULL);
+	assert_true(root->missing & CGROUP_CONTROLLER_CPUSET);
+	policy_errors_finish(&errors);
+	/* Missing once is missing: the parent is not asked again on every seat. */
+	assert_int_equal(cgroup_root_enable(root, CGROUP_CONTROLLER_CPUSET, &errors), 0);
+	assert_file(f, "cgroup.subtree_control", "+io\n+cpuset\n");
+	cgroup_root_destroy(root);
+	policy_errors_finish(&errors);
+}
+
 static struct policy_caps sample_caps(void)
 {
 	struct policy_caps caps = unset_caps();
@@ -1128,6 +1173,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_root_missing_controllers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_root_write_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_root_unusable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_root_own_parent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_seat_create_fresh, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_seat_apply_caps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_seat_reused, setup, teardown),

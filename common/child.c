@@ -30,14 +30,28 @@ void child_reset_signals(void)
 		signal(sig, SIG_DFL);
 }
 
-void child_join_cgroup(int report, const char *dir)
+int child_try_join_cgroup(const char *dir)
 {
 	char procs[512];
-	snprintf(procs, sizeof(procs), "%s/cgroup.procs", dir);
+	if (snprintf(procs, sizeof(procs), "%s/cgroup.procs", dir) >= (int)sizeof(procs))
+		return -ENAMETOOLONG;
 	int fd = open(procs, O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, "0\n", 2) != 2)
-		child_fail(report, procs);
+	if (fd < 0)
+		return -errno;
+	int ret = write(fd, "0\n", 2) == 2 ? 0 : -errno;
 	close(fd);
+	return ret;
+}
+
+void child_join_cgroup(int report, const char *dir)
+{
+	int ret = child_try_join_cgroup(dir);
+	if (ret < 0) {
+		char procs[512];
+		snprintf(procs, sizeof(procs), "%s/cgroup.procs", dir);
+		errno = -ret;
+		child_fail(report, procs);
+	}
 }
 
 void child_become(int report, const char *name, uid_t uid, gid_t gid, const char *home)

@@ -105,8 +105,9 @@ enum cgroup_part {
 	CGROUP_COMPOSITOR, /* seat-<name>/compositor: the compositor, memory.min protects it */
 	CGROUP_SESSION,	   /* seat-<name>/session: what the session starts, memory.oom.group 1 */
 	CGROUP_SERVICES,   /* seat-<name>/services: the seat user's session bus and PipeWire */
+	CGROUP_LOGIN,	   /* seat-<name>/login: a desk login's PAM worker and its helpers */
 };
-#define CGROUP_PART_COUNT 4
+#define CGROUP_PART_COUNT 5
 
 struct cgroup_seat {
 	struct cgroup_root *root; /* borrowed: it outlives the seat */

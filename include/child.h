@@ -16,7 +16,9 @@
 _Noreturn void child_fail(int report, const char *what);
 /* The default signal dispositions and an empty mask: the parent's are not the child's. */
 void child_reset_signals(void);
-/* Moves the calling process into the cgroup directory `dir`, or fails. */
+/* Moves the calling process into the cgroup directory `dir`: 0 or a negative errno. */
+int child_try_join_cgroup(const char *dir);
+/* child_try_join_cgroup, or the child fails. */
 void child_join_cgroup(int report, const char *dir);
 /*
  * Becomes `name` (initgroups, setgid, setuid), makes sure there is no way back to root, and

@@ -182,11 +182,13 @@ struct login_session;
 /*
  * Forks the worker for `req` and sends it the request. The worker starts with the default
  * signal dispositions, an empty signal mask and no fds but 0, 1, 2 and its end of the
- * socket. The caller still owns `req` and wipes its password (explicit_bzero); the copies
- * made here are wiped already. NULL with errno and a message in `error` on failure.
+ * socket, in a process group of its own and, when `cgroup` is not NULL, in that cgroup
+ * (the seat's login/) before PAM runs. The caller still owns `req` and wipes its password
+ * (explicit_bzero); the copies made here are wiped already. NULL with errno and a message
+ * in `error` on failure.
  */
-struct login_session *login_session_start(const struct login_request *req, char *error,
-					  size_t error_size);
+struct login_session *login_session_start(const struct login_request *req, const char *cgroup,
+					  char *error, size_t error_size);
 /* The socket to watch for input (it is non-blocking); valid until destroy. */
 int login_session_fd(const struct login_session *session);
 /* The worker's pid. */
@@ -211,5 +213,12 @@ int login_session_logout(struct login_session *session);
  */
 #define LOGIN_DESTROY_GRACE_MS 5000
 void login_session_destroy(struct login_session *session);
+/*
+ * For a worker that stopped answering (stuck in PAM): SIGKILL to it and its process group
+ * (the worker leads a group of its own: helpers that stay in it go too), then destroy,
+ * which finds it gone and does not wait. Helpers that left the group (pam_exec's setsid)
+ * and a session it started are the caller's to kill, with their cgroups.
+ */
+void login_session_kill(struct login_session *session);
 
 #endif

@@ -149,10 +149,15 @@ struct policy_config {
 	bool caps_optional;	    /* seats may run uncapped when cgroup controllers are missing */
 	bool allow_multiple_logins; /* one user at several desktop desks at once */
 	bool user_session;	    /* a login may run ~/.config/multiseat/session instead */
+	int login_timeout_s;	    /* PAM's time to check a login and start its session */
 	struct policy_seat_settings defaults;
 	struct policy_seat *seats; /* in file order */
 	size_t seat_count;
 };
+
+/* [daemon] login-timeout: the default, and the range a file may set. */
+#define POLICY_LOGIN_TIMEOUT_DEFAULT 60
+#define POLICY_LOGIN_TIMEOUT_MAX 3600
 
 /* The values used when the file does not set them (also: no file at all). */
 int policy_config_init_defaults(struct policy_config *config, const char *path);

@@ -24,10 +24,16 @@ struct login_session {
 	pid_t worker;
 };
 
-_Noreturn static void worker_main(int sock)
+_Noreturn static void worker_main(int sock, const char *cgroup)
 {
 	/* The daemon's signal dispositions and mask are not the worker's. */
 	child_reset_signals();
+	/* Before PAM runs: every helper a module starts (setsid or not) is then in there too. */
+	int ret = cgroup ? child_try_join_cgroup(cgroup) : 0;
+	if (ret < 0)
+		log_error("login worker %d: cannot join %s: %s; a stuck login's PAM helpers may "
+			  "outlive it",
+			  (int)getpid(), cgroup, strerror(-ret));
 	/* No daemon fd (DRM masters, input devices, the control socket) may reach PAM modules
 	   or the session. */
 	if (sock != WORKER_FD && dup2(sock, WORKER_FD) < 0)
@@ -40,8 +46,8 @@ _Noreturn static void worker_main(int sock)
 	_exit(login_worker_run(WORKER_FD));
 }
 
-struct login_session *login_session_start(const struct login_request *req, char *error,
-					  size_t error_size)
+struct login_session *login_session_start(const struct login_request *req, const char *cgroup,
+					  char *error, size_t error_size)
 {
 	struct login_session *session = calloc(1, sizeof(*session));
 	if (!session) {
@@ -69,9 +75,12 @@ struct login_session *login_session_start(const struct login_request *req, char 
 		goto err_close;
 	}
 	if (pid == 0) {
+		/* A group of its own: what PAM's modules start can be killed with it. */
+		setpgid(0, 0);
 		close(fds[0]);
-		worker_main(fds[1]);
+		worker_main(fds[1], cgroup);
 	}
+	setpgid(pid, pid); /* as the child does: whichever runs first */
 	close(fds[1]);
 	int flags = fcntl(fds[0], F_GETFL);
 	if (flags >= 0)
@@ -138,6 +147,17 @@ static bool worker_gone(pid_t pid)
 		ret = waitpid(pid, NULL, WNOHANG);
 	} while (ret < 0 && errno == EINTR);
 	return ret == pid || (ret < 0 && errno == ECHILD);
+}
+
+void login_session_kill(struct login_session *session)
+{
+	if (!session)
+		return;
+	if (killpg(session->worker, SIGKILL) < 0)
+		kill(session->worker, SIGKILL);
+	while (waitpid(session->worker, NULL, 0) < 0 && errno == EINTR) {
+	}
+	login_session_destroy(session);
 }
 
 void login_session_destroy(struct login_session *session)

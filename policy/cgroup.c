@@ -63,10 +63,13 @@ static const struct {
 #define CAP_FILE_COUNT (sizeof(cap_files) / sizeof(cap_files[0]))
 
 static const char *const part_dirs[CGROUP_PART_COUNT] = {
+	/* clang-format off */
 	[CGROUP_SEAT] = NULL,
 	[CGROUP_COMPOSITOR] = "compositor",
 	[CGROUP_SESSION] = "session",
 	[CGROUP_SERVICES] = "services",
+	[CGROUP_LOGIN] = "login",
+	/* clang-format on */
 };
 
 enum write_flags {

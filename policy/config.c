@@ -80,6 +80,7 @@ int policy_config_init_defaults(struct policy_config *config, const char *path)
 	*config = (struct policy_config){
 		.autoseat = true,
 		.log_level = LOG_LEVEL_INFO,
+		.login_timeout_s = POLICY_LOGIN_TIMEOUT_DEFAULT,
 	};
 	settings_init(&config->defaults);
 	config->path = strdup(path);
@@ -229,6 +230,14 @@ static void daemon_setting(struct parser *p, const char *name, const char *value
 	} else if (strcmp(name, "user-session") == 0) {
 		if (policy_parse_bool(value, &c->user_session, &why) < 0)
 			error(p, "user-session = %s: %s", value, why);
+	} else if (strcmp(name, "login-timeout") == 0) {
+		int64_t seconds;
+		if (policy_parse_integer(value, 1, POLICY_LOGIN_TIMEOUT_MAX, false, &seconds,
+					 &why) < 0)
+			error(p, "login-timeout = %s: expected seconds, 1 to %d", value,
+			      POLICY_LOGIN_TIMEOUT_MAX);
+		else
+			c->login_timeout_s = (int)seconds;
 	} else if (strcmp(name, "caps") == 0) {
 		if (strcmp(value, "required") == 0)
 			c->caps_optional = false;
@@ -239,7 +248,7 @@ static void daemon_setting(struct parser *p, const char *name, const char *value
 	} else {
 		error(p,
 		      "unknown key '%s' in [daemon] (known: autoseat, state-dir, cgroup-root, "
-		      "log-level, caps, allow-multiple-logins, user-session)",
+		      "log-level, caps, allow-multiple-logins, user-session, login-timeout)",
 		      name);
 	}
 }

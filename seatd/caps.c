@@ -272,6 +272,16 @@ void caps_seat_kill_session(struct seat *seat)
 	kill_in(seat, CGROUP_SESSION);
 }
 
+const char *caps_seat_login_dir(const struct seat *seat)
+{
+	return seat->cgroup ? cgroup_seat_path(seat->cgroup, CGROUP_LOGIN) : NULL;
+}
+
+void caps_seat_kill_login(struct seat *seat)
+{
+	kill_in(seat, CGROUP_LOGIN);
+}
+
 const char *caps_seat_services_dir(const struct seat *seat)
 {
 	return seat->cgroup ? cgroup_seat_path(seat->cgroup, CGROUP_SERVICES) : NULL;

@@ -59,6 +59,10 @@ int caps_seat_place_session(struct seat *seat, pid_t pid);
 const char *caps_seat_session_dir(const struct seat *seat);
 /* Kills whatever runs in the seat's session cgroup (a login whose worker is gone). */
 void caps_seat_kill_session(struct seat *seat);
+/* The directory a login's PAM worker runs in (with what PAM starts); NULL: uncapped. */
+const char *caps_seat_login_dir(const struct seat *seat);
+/* Kills the login worker and whatever PAM's modules started (stuck, or left behind). */
+void caps_seat_kill_login(struct seat *seat);
 /* Kills whatever is left in the seat's cgroup (after its compositor exited). */
 void caps_seat_kill(struct seat *seat);
 /* Kills and removes the seat's cgroup (the seat goes away). */

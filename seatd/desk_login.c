@@ -50,6 +50,8 @@ struct desk_login {
 	enum desk_login_state state;
 	struct login_session *session;
 	struct wl_event_source *source;
+	struct wl_event_source *deadline; /* login-timeout, until the session has started */
+	int timeout_s;			  /* its length when it was set */
 	char typed[sizeof(((struct link_login *)0)->user)]; /* the name typed, for logs */
 	char user[256];					    /* the account, once known */
 	uid_t uid;
@@ -151,9 +153,14 @@ static void finish(struct desk_login *login)
 	if (login->source)
 		wl_event_source_remove(login->source);
 	login->source = NULL;
+	if (login->deadline)
+		wl_event_source_remove(login->deadline);
+	login->deadline = NULL;
 	/* It exits right after its last report: destroy waits a moment at most. */
 	login_session_destroy(login->session);
 	login->session = NULL;
+	/* What a PAM module left running (its helper daemonised) goes with the login. */
+	caps_seat_kill_login(login->seat);
 	if (login->granted)
 		set_access(login, AUDIO_NO_USER);
 	login->state = LOGIN_IDLE;
@@ -219,23 +226,59 @@ static void handle_authenticated(struct desk_login *login, const struct login_au
 	login->state = LOGIN_OPENING;
 }
 
-/* The worker went without LOGIN_ENDED (killed, crashed): clean up after it. */
-static void worker_lost(struct desk_login *login)
+/*
+ * The worker went without LOGIN_ENDED (killed, crashed), or it is given up on (`stuck`: no
+ * answer within login-timeout, killed here): clean up after it.
+ */
+static void worker_lost(struct desk_login *login, bool stuck)
 {
 	const char *name = login->user[0] ? login->user : login->typed;
+	if (stuck) {
+		caps_seat_kill_login(login->seat); /* the worker and every PAM helper at once */
+		login_session_kill(login->session);
+		login->session = NULL;
+	}
 	if (login->state == LOGIN_AUTHENTICATING) {
-		log_error("seat %s: the login worker for '%s' ended without an answer",
-			  login->seat->name, name);
-		tell_failed(login, "The login failed; try again", 0);
+		if (!stuck)
+			log_error("seat %s: the login worker for '%s' ended without an answer",
+				  login->seat->name, name);
+		tell_failed(login,
+			    stuck ? "The login took too long; try again"
+				  : "The login failed; try again",
+			    0);
 	} else {
-		log_error("seat %s: the login worker of %s is gone; killing the session",
-			  login->seat->name, name);
+		if (!stuck)
+			log_error("seat %s: the login worker of %s is gone; killing the session",
+				  login->seat->name, name);
 		caps_seat_kill_session(login->seat);
 		if (login->runtime_dir[0])
 			runtime_dir_remove(login->runtime_dir);
-		tell(login, LINK_LOGGED_OUT, NULL, 0);
+		/* Accepted, not started: a failure brings the greeter back, with the reason. */
+		if (stuck)
+			tell_failed(login, "Your session did not start in time; try again", 0);
+		else
+			tell(login, LINK_LOGGED_OUT, NULL, 0);
 	}
 	finish(login);
+}
+
+/*
+ * login-timeout: PAM (or the session's start) hangs; the desk must not stay "Checking...".
+ * Armed until the session has started, so a login ended before then (its compositor gone)
+ * that hangs is given up too.
+ */
+static int handle_deadline(void *data)
+{
+	struct desk_login *login = data;
+	if (login->state == LOGIN_IDLE || login->state == LOGIN_ACTIVE)
+		return 0;
+	log_error("seat %s: the login of '%s' is still %s after %d s (login-timeout): its "
+		  "worker %d and what PAM started are killed",
+		  login->seat->name, login->user[0] ? login->user : login->typed,
+		  state_name(login->state), login->timeout_s,
+		  (int)login_session_worker(login->session));
+	worker_lost(login, true);
+	return 0;
 }
 
 static bool handle_message(struct desk_login *login, struct login_message *msg)
@@ -269,6 +312,9 @@ static bool handle_message(struct desk_login *login, struct login_message *msg)
 		if (login->state != LOGIN_OPENING)
 			break;
 		login->state = LOGIN_ACTIVE;
+		if (login->deadline)
+			wl_event_source_remove(login->deadline);
+		login->deadline = NULL;
 		login->session_pid = msg->body.started.pid;
 		login->since = time(NULL);
 		login->failures = 0;
@@ -307,7 +353,7 @@ static int handle_worker(int fd, uint32_t mask, void *data)
 			log_error("seat %s: login worker: %s", login->seat->name,
 				  ret == -EPROTO ? error : strerror(-ret));
 		}
-		worker_lost(login);
+		worker_lost(login, false);
 		return 0;
 	}
 	return 0;
@@ -388,7 +434,7 @@ void desk_login_handle(struct desk_login *login, const struct link_login *creden
 		tell_failed(login, "The login failed; see the system log", 0);
 		return;
 	}
-	login->session = login_session_start(&req, error, sizeof(error));
+	login->session = login_session_start(&req, caps_seat_login_dir(seat), error, sizeof(error));
 	explicit_bzero(&req, sizeof(req));
 	if (!login->session) {
 		log_error("seat %s: no login worker: %s", seat->name, error);
@@ -397,7 +443,10 @@ void desk_login_handle(struct desk_login *login, const struct link_login *creden
 	}
 	login->source = wl_event_loop_add_fd(seat->daemon->loop, login_session_fd(login->session),
 					     WL_EVENT_READABLE, handle_worker, login);
-	if (!login->source) {
+	login->deadline = wl_event_loop_add_timer(seat->daemon->loop, handle_deadline, login);
+	login->timeout_s = seat->daemon->config.login_timeout_s;
+	if (!login->source || !login->deadline ||
+	    wl_event_source_timer_update(login->deadline, login->timeout_s * 1000) < 0) {
 		tell_failed(login, "The login failed; see the system log", 0);
 		finish(login);
 		return;
@@ -418,7 +467,7 @@ void desk_login_compositor_gone(struct desk_login *login)
 	log_info("seat %s: the compositor is gone; ending the login of %s", login->seat->name,
 		 login->user[0] ? login->user : login->typed);
 	if (login_session_logout(login->session) < 0) {
-		worker_lost(login);
+		worker_lost(login, false);
 		return;
 	}
 	login->state = LOGIN_ENDING;
@@ -434,7 +483,7 @@ int desk_login_logout(struct desk_login *login, char *error, size_t error_size)
 	log_info("seat %s: logging out %s", login->seat->name, login->user);
 	int ret = login_session_logout(login->session);
 	if (ret < 0) {
-		worker_lost(login);
+		worker_lost(login, false);
 		return 0;
 	}
 	login->state = LOGIN_ENDING;

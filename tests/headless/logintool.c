@@ -154,7 +154,7 @@ int main(int argc, char **argv)
 	explicit_bzero(line, sizeof(line));
 
 	char error[256];
-	struct login_session *session = login_session_start(&req, error, sizeof(error));
+	struct login_session *session = login_session_start(&req, NULL, error, sizeof(error));
 	explicit_bzero(req.password, sizeof(req.password));
 	if (!session) {
 		fprintf(stderr, "logintool: %s\n", error);

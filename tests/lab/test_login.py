@@ -9,7 +9,10 @@ desk's PipeWire) while desk 2 still greets; alice cannot log in at desk 2 at the
 `multiseatctl status` names her and since when; `multiseatctl logout seat1` brings the
 greeter back and leaves no process of alice and no runtime directory; on desk 2 bob's own
 ~/.config/multiseat/session runs (user-session = true), his session ends when its shell
-exits, and the desk greets again. No password reaches the daemon's log."""
+exits, and the desk greets again. A PAM module that never answers (pam_exec's helper
+sleeping) is given up after login-timeout: the worker and the helper are killed with the
+desk's login cgroup, the greeter says so, and the next login works. No password reaches the
+daemon's log."""
 
 import sys
 import time
@@ -185,12 +188,62 @@ def main(l):
     check(l.wait_guest("! pgrep -u bob >/dev/null", timeout=30),
           f"no process of bob is left ({processes_of(l, 'bob')})")
 
+    stuck_login(l)
+
     logged = l.sh("cat /tmp/daemon.log")
     check(all(p not in logged for p in list(PASSWORDS.values()) + [WRONG]),
           "no password appears in the daemon's log")
     if check.failed:
         print(l.sh("tail -60 /tmp/daemon.log"))
     check.report_on_failure(l)
+
+
+def stuck_login(l):
+    """A PAM module that never answers (pam_exec running a helper that sleeps, as one
+    waiting on a dead server would): after login-timeout the login is given up, the worker
+    and the helper are killed, desk 1 says so and takes the next login."""
+    l.sh("id carol >/dev/null 2>&1 || useradd -m -s /bin/sh carol; "
+         "echo 'carol:Cloud-nine-11' | chpasswd; "
+         "printf '#!/bin/sh\\n[ \"$PAM_USER\" = carol ] && exec sleep 600\\nexit 0\\n' "
+         "> /tmp/slow-auth && chmod 755 /tmp/slow-auth && "
+         "sed -i '1i auth optional pam_exec.so quiet /tmp/slow-auth' /etc/pam.d/multiseat")
+    conf = conf_text(l).replace("[daemon]\n", "[daemon]\nlogin-timeout = 8\n")
+    l.sh(f"cat > /tmp/ms.conf <<'EOF'\n{conf}EOF\nkill -HUP $(cat /tmp/daemon.pid)")
+    l.wait_guest("grep -q 'SIGHUP: /tmp/ms.conf re-read and applied' /tmp/daemon.log",
+                 timeout=20)
+    greeting = shot(l, "seat1", "seat1-before-stuck")
+    log_in(l, "seat1", "carol", "Cloud-nine-11")
+    hung = wait_login(l, "seat1", "authenticating", timeout=30)
+    helper = l.wait_guest("pgrep -f '^sleep 600' >/dev/null", timeout=30)
+    where = l.sh("cat /proc/$(pgrep -f '^sleep 600' | head -1)/cgroup 2>/dev/null || true")
+    check(hung is not None and helper and where.strip() == "0::/multiseat/seat-seat1/login",
+          f"carol's login hangs in PAM; its helper (setsid by pam_exec) sleeps in desk 1's "
+          f"login cgroup ({where.strip()})")
+    start = time.monotonic()
+    given_up = l.wait_guest("grep -q \"login of 'carol' is still authenticating after 8 s "
+                            "(login-timeout)\" /tmp/daemon.log", timeout=60)
+    took = time.monotonic() - start
+    login = wait_login(l, "seat1", "greeter", timeout=30)
+    check(given_up and login is not None and login.get("failures") == 0,
+          f"after login-timeout (8 s) the login is given up and desk 1 greets again, no "
+          f"failure counted ({took:.0f} s after the hang was seen; {login})")
+    check(l.wait_guest("! pgrep -f '^sleep 600' >/dev/null", timeout=10),
+          "the PAM helper is killed with the worker")
+    time.sleep(1)
+    told = shot(l, "seat1", "seat1-stuck")
+    check(told.differing_pixels(greeting) > 500, "desk 1 says the login took too long")
+
+    # PAM answers again: the desk takes the next login.
+    l.sh("sed -i '/slow-auth/d' /etc/pam.d/multiseat; "
+         f"cat > /tmp/ms.conf <<'EOF'\n{conf_text(l)}EOF\nkill -HUP $(cat /tmp/daemon.pid)")
+    time.sleep(2)
+    log_in(l, "seat1", "alice", PASSWORDS["alice"])
+    login = wait_login(l, "seat1", "session", timeout=90)
+    check(login is not None and login.get("user") == "alice",
+          f"after the stuck login desk 1 logs alice in ({login})")
+    rc, _ = l.run(f"{CTL} logout seat1")
+    check(rc == 0 and wait_login(l, "seat1", "greeter", timeout=60) is not None,
+          "and logs her out again")
 
 
 def run():

@@ -478,6 +478,7 @@ static void test_seat_create_fresh(void **state)
 	assert_string_equal(cgroup_seat_path(seat, CGROUP_COMPOSITOR), at(f, "seat-a/compositor"));
 	assert_string_equal(cgroup_seat_path(seat, CGROUP_SESSION), at(f, "seat-a/session"));
 	assert_string_equal(cgroup_seat_path(seat, CGROUP_SERVICES), at(f, "seat-a/services"));
+	assert_string_equal(cgroup_seat_path(seat, CGROUP_LOGIN), at(f, "seat-a/login"));
 	assert_null(cgroup_seat_path(seat, (enum cgroup_part)CGROUP_PART_COUNT));
 
 	struct stat st;
@@ -486,6 +487,8 @@ static void test_seat_create_fresh(void **state)
 	assert_int_equal(stat(at(f, "seat-a/services"), &st), 0);
 	assert_true(S_ISDIR(st.st_mode));
 	assert_int_equal(st.st_uid, getuid());
+	assert_int_equal(stat(at(f, "seat-a/login"), &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
 
 	/* Exactly the caps that are set, each once, as the kernel takes them. */
 	assert_file(f, "seat-a/cgroup.subtree_control", "+cpu\n+memory\n+pids\n+io\n");

@@ -62,7 +62,32 @@ static void test_empty_file_gives_defaults(void **state)
 	assert_int_equal(config.seat_count, 0);
 	assert_int_equal(config.defaults.mode, -1);
 	assert_int_equal(config.defaults.caps.memory_max, POLICY_UNSET);
+	assert_int_equal(config.login_timeout_s, POLICY_LOGIN_TIMEOUT_DEFAULT);
 	policy_config_finish(&config);
+}
+
+/* login-timeout: whole seconds from 1 to an hour; anything else is named with its line. */
+static void test_login_timeout(void **state)
+{
+	(void)state;
+	struct policy_config config;
+	struct policy_errors errors;
+	assert_int_equal(load("[daemon]\nlogin-timeout = 3600\n", &config, &errors), 0);
+	assert_errors(&errors, NULL, 0);
+	assert_int_equal(config.login_timeout_s, 3600);
+	policy_config_finish(&config);
+
+	static const char *const bad[] = {"0", "3601", "30s", "max", "-5", "1e3"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char text[64], expected[96];
+		snprintf(text, sizeof(text), "[daemon]\nlogin-timeout = %s\n", bad[i]);
+		snprintf(expected, sizeof(expected),
+			 "2: login-timeout = %s: expected seconds, 1 to 3600", bad[i]);
+		const char *const want[] = {expected};
+		assert_int_equal(load(text, &config, &errors), -EINVAL);
+		assert_errors(&errors, want, 1);
+		policy_errors_finish(&errors);
+	}
 }
 
 static void test_full_config(void **state)
@@ -343,6 +368,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_empty_file_gives_defaults),
 		cmocka_unit_test(test_full_config),
+		cmocka_unit_test(test_login_timeout),
 		cmocka_unit_test(test_every_error_with_its_line),
 		cmocka_unit_test(test_long_line_and_orphan_indent),
 		cmocka_unit_test(test_missing_file),

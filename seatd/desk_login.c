@@ -147,15 +147,21 @@ static void tell_failed(struct desk_login *login, const char *text, uint32_t ret
 
 /* ---- the worker ---- */
 
+/* No more login-timeout: the session started, or the login is over. */
+static void disarm_deadline(struct desk_login *login)
+{
+	if (login->deadline)
+		wl_event_source_remove(login->deadline);
+	login->deadline = NULL;
+}
+
 /* The worker is done (it reported its end, or it is gone): forget it; the desk greets. */
 static void finish(struct desk_login *login)
 {
 	if (login->source)
 		wl_event_source_remove(login->source);
 	login->source = NULL;
-	if (login->deadline)
-		wl_event_source_remove(login->deadline);
-	login->deadline = NULL;
+	disarm_deadline(login);
 	/* It exits right after its last report: destroy waits a moment at most. */
 	login_session_destroy(login->session);
 	login->session = NULL;
@@ -312,9 +318,7 @@ static bool handle_message(struct desk_login *login, struct login_message *msg)
 		if (login->state != LOGIN_OPENING)
 			break;
 		login->state = LOGIN_ACTIVE;
-		if (login->deadline)
-			wl_event_source_remove(login->deadline);
-		login->deadline = NULL;
+		disarm_deadline(login);
 		login->session_pid = msg->body.started.pid;
 		login->since = time(NULL);
 		login->failures = 0;

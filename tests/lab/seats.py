@@ -31,6 +31,12 @@ def seats_by_name(st):
     return {s["name"]: s for s in (st or {}).get("seats", [])}
 
 
+def write_conf(l, text, reload=False):
+    """`text` becomes /tmp/ms.conf; with `reload`, the running daemon re-reads it (SIGHUP)."""
+    l.sh(f"cat > /tmp/ms.conf <<'EOF'\n{text}EOF" +
+         ("\nkill -HUP $(cat /tmp/daemon.pid)" if reload else ""))
+
+
 def start_daemon(l, append_log=False):
     """multiseatd on /tmp/ms.conf, in the background: its log in /tmp/daemon.log (appended to
     with `append_log`), its pid in /tmp/daemon.pid."""

@@ -20,7 +20,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lab  # noqa: E402
 from seats import (  # noqa: E402
-    CTL, hubs_by_port, install_runner, run_in, seats_by_name, start_daemon, status, wait_status)
+    CTL, hubs_by_port, install_runner, run_in, seats_by_name, start_daemon, status,
+    wait_status, write_conf)
 
 check = lab.Checks()
 CMD = {"seat1": "/tmp/seat1-cmd", "seat2": "/tmp/seat2-cmd"}
@@ -119,7 +120,7 @@ def main(l):
           f"the two hubs' sound cards are there ({cards})")
     c1, c2 = cards.get("1.3", 0), cards.get("2.3", 1)
 
-    l.sh(f"cat > /tmp/ms.conf <<'EOF'\n{conf_text(l)}EOF")
+    write_conf(l, conf_text(l))
     start_daemon(l)
 
     def audio_up(seats):

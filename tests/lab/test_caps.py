@@ -16,7 +16,7 @@ import lab  # noqa: E402
 from seats import (  # noqa: E402
     CTL, FRAMES, SESSION_PID, elapsed_s, events, frame_times, frames_between, guest_ms,
     prepare_two_seats, run_in_seat2, running, seats_by_name, session_pid, start_daemon, status,
-    two_seats_conf, wait_status)
+    two_seats_conf, wait_status, write_conf)
 
 check = lab.Checks()
 CG = "/sys/fs/cgroup/multiseat"
@@ -28,7 +28,7 @@ def start_seats(l):
     """The two capped seats; returns their compositors' pids and seat1's client's pid."""
     prepare_two_seats(l)
     conf = two_seats_conf(l, "cpu.max = 50%\nmemory.max = 256M\npids.max = 200\n")
-    l.sh(f"cat > /tmp/ms.conf <<'EOF'\n{conf}EOF")
+    write_conf(l, conf)
     start_daemon(l)
     st = wait_status(l, lambda s: running(s, "seat1", "seat2"))
     seats = seats_by_name(st)
@@ -209,15 +209,12 @@ def cpuset_auto(l, comp, shm):
     reload sets io.weight, which the kernel must take as written."""
     defaults = ("cpu.max = 50%\nmemory.max = 256M\npids.max = 200\ncpuset = auto\n"
                 "io.weight = 50\n")
-    l.sh(f"cat > /tmp/ms.conf <<'EOF'\n{two_seats_conf(l, defaults)}EOF\n"
-         "kill -HUP $(cat /tmp/daemon.pid)")
+    write_conf(l, two_seats_conf(l, defaults), reload=True)
     cpus = l.sh("nproc").strip()  # the lab machine has two
-    want, got = ["0", "1"], None
-    for _ in range(20):
-        got = l.run(f"cat {SEAT1}/cpuset.cpus {SEAT2}/cpuset.cpus 2>&1")[1].split()
-        if got == want:
-            break
-        time.sleep(0.5)
+    want = ["0", "1"]
+    l.wait_guest(f"[ \"$(cat {SEAT1}/cpuset.cpus)\" = 0 ] && "
+                 f"[ \"$(cat {SEAT2}/cpuset.cpus)\" = 1 ]", timeout=10)
+    got = l.run(f"cat {SEAT1}/cpuset.cpus {SEAT2}/cpuset.cpus 2>&1")[1].split()
     check(got == want, f"cpuset = auto on a {cpus}-CPU guest gives seat1 CPU 0 and seat2 "
           f"CPU 1 ({got})")
     seats = seats_by_name(status(l))
@@ -231,14 +228,10 @@ def cpuset_auto(l, comp, shm):
 
     # seat2 leaves the config: seat1 is now the only seat and gets both CPUs.
     conf = two_seats_conf(l, defaults).split("[seat.seat2]")[0]
-    l.sh(f"cat > /tmp/ms.conf <<'EOF'\n{conf}EOF\nkill -HUP $(cat /tmp/daemon.pid)")
+    write_conf(l, conf, reload=True)
     st = wait_status(l, lambda s: "seat2" not in s, timeout=30)
-    widened = None
-    for _ in range(20):
-        widened = l.sh(f"cat {SEAT1}/cpuset.cpus").strip()
-        if widened == "0-1":
-            break
-        time.sleep(0.5)
+    l.wait_guest(f"[ \"$(cat {SEAT1}/cpuset.cpus)\" = 0-1 ]", timeout=10)
+    widened = l.sh(f"cat {SEAT1}/cpuset.cpus").strip()
     after = seats_by_name(status(l)).get("seat1", {}).get("pid")
     log = l.sh("grep -a 'cpuset = auto now gives it' /tmp/daemon.log || true")
     check(st is not None and widened == "0-1" and "seat seat1: cpuset = auto now gives it "

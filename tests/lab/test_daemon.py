@@ -12,7 +12,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lab  # noqa: E402
 from seats import (  # noqa: E402
-    CTL, DAEMON, SESSION, TYPED, running, seats_by_name, start_daemon, status, wait_status)
+    CTL, DAEMON, SESSION, TYPED, running, seats_by_name, start_daemon, status, wait_status,
+    write_conf)
 
 check = lab.Checks()
 
@@ -89,7 +90,7 @@ def main():
                 f"[seat.seat1]\noutputs = {card0}-Virtual-1\ndevices = hub:{hub1}\n"
                 f"[seat.seat2]\noutputs = {card0}-Virtual-2\ndevices = hub:{hub2}\n"
                 f"[seat.seat3]\noutputs = {card1}\n")
-        l.sh(f"cat > /tmp/ms.conf <<'EOF'\n{conf}EOF")
+        write_conf(l, conf)
         rc, out = l.run(f"{DAEMON} --check-config /tmp/ms.conf")
         check(rc == 0, f"the lab config is valid ({out.strip()})")
         start_daemon(l)

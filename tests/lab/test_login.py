@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lab  # noqa: E402
 from seats import (  # noqa: E402
-    CTL, hubs_by_port, seats_by_name, start_daemon, status, wait_status)
+    CTL, hubs_by_port, seats_by_name, start_daemon, status, wait_status, write_conf)
 
 check = lab.Checks()
 PASSWORDS = {"alice": "Apple-pie-42", "bob": "Blue-moon-77"}
@@ -80,7 +80,7 @@ def main(l):
     l.sh("install -d -o bob -g bob /home/bob/.config /home/bob/.config/multiseat && "
          "printf 'id -un > /tmp/bob-own-session\\nexec foot sh\\n' "
          "> /home/bob/.config/multiseat/session && chown bob: /home/bob/.config/multiseat/session")
-    l.sh(f"cat > /tmp/ms.conf <<'EOF'\n{conf_text(l)}EOF")
+    write_conf(l, conf_text(l))
     start_daemon(l)
 
     st = wait_status(l, lambda s: all(s[n]["state"] == "running" and
@@ -208,7 +208,7 @@ def stuck_login(l):
          "> /tmp/slow-auth && chmod 755 /tmp/slow-auth && "
          "sed -i '1i auth optional pam_exec.so quiet /tmp/slow-auth' /etc/pam.d/multiseat")
     conf = conf_text(l).replace("[daemon]\n", "[daemon]\nlogin-timeout = 8\n")
-    l.sh(f"cat > /tmp/ms.conf <<'EOF'\n{conf}EOF\nkill -HUP $(cat /tmp/daemon.pid)")
+    write_conf(l, conf, reload=True)
     l.wait_guest("grep -q 'SIGHUP: /tmp/ms.conf re-read and applied' /tmp/daemon.log",
                  timeout=20)
     greeting = shot(l, "seat1", "seat1-before-stuck")
@@ -234,8 +234,8 @@ def stuck_login(l):
     check(told.differing_pixels(greeting) > 500, "desk 1 says the login took too long")
 
     # PAM answers again: the desk takes the next login.
-    l.sh("sed -i '/slow-auth/d' /etc/pam.d/multiseat; "
-         f"cat > /tmp/ms.conf <<'EOF'\n{conf_text(l)}EOF\nkill -HUP $(cat /tmp/daemon.pid)")
+    l.sh("sed -i '/slow-auth/d' /etc/pam.d/multiseat")
+    write_conf(l, conf_text(l), reload=True)
     time.sleep(2)
     log_in(l, "seat1", "alice", PASSWORDS["alice"])
     login = wait_login(l, "seat1", "session", timeout=90)

@@ -13,7 +13,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lab  # noqa: E402
 from seats import (  # noqa: E402
-    CTL, DAEMON, SESSION, hubs_by_port, running, seats_by_name, start_daemon, status, wait_status)
+    CTL, DAEMON, SESSION, hubs_by_port, running, seats_by_name, start_daemon, status, wait_status,
+    write_conf)
 
 check = lab.Checks()
 BLACK = b"\0\0\0"
@@ -56,7 +57,7 @@ def main():
                 f"[seat.seat1]\noutputs = {card0}-Virtual-1 {card1}-{conn1}\n"
                 f"devices = hub:{hubs.get('1')}\n"
                 f"[seat.seat2]\noutputs = {card0}-Virtual-2\ndevices = hub:{hubs.get('2')}\n")
-        l.sh(f"cat > /tmp/ms.conf <<'EOF'\n{conf}EOF")
+        write_conf(l, conf)
         rc, out = l.run(f"{DAEMON} --check-config /tmp/ms.conf")
         check(rc == 0, f"the two-card config is valid ({out.strip()})")
         start_daemon(l)

@@ -50,12 +50,22 @@ typedef bool (*input_is_hub_fn)(void *data, const char *syspath);
 int input_usb_group(const char *syspath, input_is_hub_fn is_hub, void *data, char *out,
 		    size_t size);
 
+/* ---- exclusive access (grab.c) ---- */
+
+/*
+ * EVIOCGRAB on an evdev fd: from now on the device's events go to this open file alone (and
+ * every copy of it, such as the one a compositor was handed), not to the kernel's console
+ * keyboard, SysRq, logind's power keys or any other reader. The grab ends when the file is
+ * closed or revoked. Returns 0, -EBUSY when another file holds it, or another negative errno.
+ */
+int input_evdev_grab(int fd);
+
 /* ---- function keys (keys.c) ---- */
 
 /* n for KEY_F<n> (1..24), 0 for any other key code. */
 int input_function_key_number(unsigned int code);
 
-/* Reads a keyboard without grabbing it, for "press F<n>". */
+/* Reads a keyboard for "press F<n>" (the caller grabs it: see input_evdev_grab). */
 struct input_key_reader;
 
 /* Takes `fd` (an evdev node opened non-blocking); NULL with errno on failure (fd closed). */

@@ -150,6 +150,7 @@ struct policy_config {
 	bool allow_multiple_logins; /* one user at several desktop desks at once */
 	bool user_session;	    /* a login may run ~/.config/multiseat/session instead */
 	int login_timeout_s;	    /* PAM's time to check a login and start its session */
+	int vt;			    /* the console the daemon owns while it runs; 0: none */
 	struct policy_seat_settings defaults;
 	struct policy_seat *seats; /* in file order */
 	size_t seat_count;
@@ -158,6 +159,9 @@ struct policy_config {
 /* [daemon] login-timeout: the default, and the range a file may set. */
 #define POLICY_LOGIN_TIMEOUT_DEFAULT 60
 #define POLICY_LOGIN_TIMEOUT_MAX 3600
+/* [daemon] vt: tty1, where a display manager runs; the kernel has VTs 1 to 63. */
+#define POLICY_VT_DEFAULT 1
+#define POLICY_VT_MAX 63
 
 /* The values used when the file does not set them (also: no file at all). */
 int policy_config_init_defaults(struct policy_config *config, const char *path);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <libevdev/libevdev.h>
 #include <linux/input.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -58,6 +59,18 @@ int input_key_reader_get_fd(const struct input_key_reader *reader)
 	return reader->fd;
 }
 
+static bool modifier_held(const struct libevdev *evdev)
+{
+	static const unsigned int modifiers[] = {KEY_LEFTCTRL,	KEY_RIGHTCTRL, KEY_LEFTALT,
+						 KEY_RIGHTALT,	KEY_LEFTMETA,  KEY_RIGHTMETA,
+						 KEY_LEFTSHIFT, KEY_RIGHTSHIFT};
+	for (size_t i = 0; i < sizeof(modifiers) / sizeof(modifiers[0]); i++) {
+		if (libevdev_get_event_value(evdev, EV_KEY, modifiers[i]) > 0)
+			return true;
+	}
+	return false;
+}
+
 int input_key_reader_dispatch(struct input_key_reader *reader)
 {
 	int pressed = 0;
@@ -80,9 +93,13 @@ int input_key_reader_dispatch(struct input_key_reader *reader)
 			flags = LIBEVDEV_READ_FLAG_SYNC;
 			continue;
 		}
-		/* value 1 is a press; 2 is auto-repeat and 0 a release. */
+		/*
+		 * value 1 is a press; 2 is auto-repeat and 0 a release. Ctrl+Alt+F2 is someone
+		 * reaching for a console, not choosing a desk: an F key with a modifier held
+		 * claims nothing.
+		 */
 		if (flags == LIBEVDEV_READ_FLAG_NORMAL && ev.type == EV_KEY && ev.value == 1 &&
-		    !pressed)
+		    !pressed && !modifier_held(reader->evdev))
 			pressed = input_function_key_number(ev.code);
 	}
 	return pressed;

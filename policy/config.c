@@ -81,6 +81,7 @@ int policy_config_init_defaults(struct policy_config *config, const char *path)
 		.autoseat = true,
 		.log_level = LOG_LEVEL_INFO,
 		.login_timeout_s = POLICY_LOGIN_TIMEOUT_DEFAULT,
+		.vt = POLICY_VT_DEFAULT,
 	};
 	settings_init(&config->defaults);
 	config->path = strdup(path);
@@ -238,6 +239,15 @@ static void daemon_setting(struct parser *p, const char *name, const char *value
 			      POLICY_LOGIN_TIMEOUT_MAX);
 		else
 			c->login_timeout_s = (int)seconds;
+	} else if (strcmp(name, "vt") == 0) {
+		int64_t number;
+		if (strcmp(value, "none") == 0)
+			c->vt = 0;
+		else if (policy_parse_integer(value, 1, POLICY_VT_MAX, false, &number, &why) < 0)
+			error(p, "vt = %s: expected a console number, 1 to %d, or none", value,
+			      POLICY_VT_MAX);
+		else
+			c->vt = (int)number;
 	} else if (strcmp(name, "caps") == 0) {
 		if (strcmp(value, "required") == 0)
 			c->caps_optional = false;
@@ -248,7 +258,7 @@ static void daemon_setting(struct parser *p, const char *name, const char *value
 	} else {
 		error(p,
 		      "unknown key '%s' in [daemon] (known: autoseat, state-dir, cgroup-root, "
-		      "log-level, caps, allow-multiple-logins, user-session, login-timeout)",
+		      "log-level, caps, allow-multiple-logins, user-session, login-timeout, vt)",
 		      name);
 	}
 }

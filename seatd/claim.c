@@ -42,14 +42,29 @@ static int handle_key(int fd, uint32_t mask, void *data)
 	return 0;
 }
 
+/*
+ * A free keyboard's keys reach the daemon alone: never the console, SysRq or another reader
+ * (a desk's user reading /dev/input through an ACL).
+ */
+static void grab(struct hw_input *input, int fd, const char *what)
+{
+	int ret = input_evdev_grab(fd);
+	if (ret < 0)
+		log_error("keyboard %s (%s) cannot be held for %s alone: %s; its keys may reach "
+			  "other programs too",
+			  input->key, input->devnode, what, strerror(-ret));
+}
+
 static void watch(struct daemon *daemon, struct hw_input *input)
 {
+	hw_input_release(input);
 	int fd = open(input->devnode, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		log_error("keyboard %s (%s) cannot be opened to watch for F<n>: %s", input->key,
 			  input->devnode, strerror(errno));
 		return;
 	}
+	grab(input, fd, "its F<n> watch");
 	input->watch = input_key_reader_create(fd);
 	if (!input->watch) {
 		log_error("keyboard %s (%s) cannot be read as evdev: %s", input->key,
@@ -75,6 +90,8 @@ void claim_watch_update(struct daemon *daemon)
 			watch(daemon, input);
 		else if (!wanted && input->watch)
 			hw_input_unwatch(input);
+		/* Even while stopping: until the console is given back, no key reaches it. */
+		hw_input_hold(input);
 	}
 }
 

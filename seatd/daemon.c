@@ -23,6 +23,7 @@
 #include "seat_leases.h"
 #include "services.h"
 #include "sound.h"
+#include "vt.h"
 
 /* udev sends bursts (a hub brings several devices): one rescan after they settle. */
 #define RESCAN_DELAY_MS 150
@@ -92,6 +93,11 @@ int daemon_reload(struct daemon *daemon, char *message, size_t size)
 		return ret;
 	}
 	log_info("%s re-read; applying the difference", daemon->options->config_path);
+	if (fresh.vt != daemon->config.vt)
+		log_info("a new vt takes effect when multiseatd starts again; tty%d stays the "
+			 "desks' console until then",
+			 daemon->config.vt);
+	fresh.vt = daemon->config.vt;
 	/* Seats keep pointers into the config only during reconcile; swapping is safe here. */
 	policy_config_finish(&daemon->config);
 	daemon->config = fresh;
@@ -486,6 +492,8 @@ static void daemon_finish(struct daemon *daemon)
 		seat_destroy(seat);
 	control_destroy(daemon->control);
 	hw_finish(&daemon->hw);
+	/* Last, once no desk holds a keyboard: from here keys reach the console again. */
+	vt_destroy(daemon->vt);
 	caps_finish(daemon);
 	if (daemon->monitor_source)
 		wl_event_source_remove(daemon->monitor_source);
@@ -564,6 +572,15 @@ int daemon_run(const struct daemon_options *options)
 		control_create(daemon.loop, daemon.control_path, &daemon_control_handler, &daemon);
 	if (!daemon.control)
 		goto out;
+	/* Before any keyboard is opened, so that no key typed at a desk reaches a console. */
+	if (daemon.config.vt > 0) {
+		daemon.vt = vt_create(daemon.loop, daemon.config.vt);
+		if (!daemon.vt)
+			log_error("tty%d cannot be taken (%s): the desks' keyboards are held by "
+				  "the daemon and their compositors alone, but the console is not "
+				  "turned off",
+				  daemon.config.vt, strerror(errno));
+	}
 	watch_udev(&daemon);
 	if (hw_scan(&daemon.hw, NULL, NULL, NULL) < 0)
 		log_error("the device list could not be fully read");

@@ -16,6 +16,7 @@ struct udev_monitor;
 struct control;
 struct control_handler;
 struct cgroup_root;
+struct vt;
 
 struct daemon_options {
 	const char *config_path;
@@ -43,6 +44,7 @@ struct daemon {
 	bool identifying; /* `multiseatctl identify`: every seat shows its name */
 	char *conflicts;  /* the rule conflicts logged last, one per line */
 
+	struct vt *vt; /* the console the desks own; NULL: none (vt = none, or no VTs) */
 	struct cgroup_root *cgroups; /* NULL: seats run uncapped (caps = optional) */
 	bool caps_refused;	     /* caps are required and cannot be had: no seat starts */
 	struct wl_event_source *identify_timer;

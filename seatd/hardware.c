@@ -137,8 +137,35 @@ void hw_input_unwatch(struct hw_input *input)
 	input->watch = NULL;
 }
 
+void hw_input_hold(struct hw_input *input)
+{
+	if (input->sound || input->gone || input->hold_fd >= 0 || input->fd >= 0 || input->watch)
+		return;
+	input->hold_fd = open(input->devnode, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (input->hold_fd < 0) {
+		if (errno != ENOENT && errno != ENODEV)
+			log_error("input %s (%s) cannot be opened to hold it: %s", input->key,
+				  input->devnode, strerror(errno));
+		return;
+	}
+	int ret = input_evdev_grab(input->hold_fd);
+	if (ret < 0 && ret != -ENODEV)
+		log_error("input %s (%s) cannot be held for the desks alone: %s; its events may "
+			  "reach other programs",
+			  input->key, input->devnode, strerror(-ret));
+}
+
+void hw_input_release(struct hw_input *input)
+{
+	if (input->hold_fd < 0)
+		return;
+	close(input->hold_fd);
+	input->hold_fd = -1;
+}
+
 static void input_free(struct hw_input *input)
 {
+	hw_input_release(input);
 	hw_input_unwatch(input);
 	if (input->fd >= 0) {
 		ioctl(input->fd, EVIOCREVOKE, NULL);
@@ -196,6 +223,7 @@ static struct hw_input *input_new(struct udev_device *dev, const char *key, bool
 		return NULL;
 	wl_list_init(&input->link);
 	input->fd = -1;
+	input->hold_fd = -1;
 	input->sound = sound;
 	const char *sysname = udev_device_get_sysname(dev);
 	input->sysname = strdup(sysname);

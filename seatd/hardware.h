@@ -53,6 +53,11 @@ struct hw_input {
 	/* While on no seat, a keyboard is read by the daemon for "press F<n>" (claim.c). */
 	struct input_key_reader *watch;
 	struct wl_event_source *watch_source;
+	/*
+	 * Neither watched nor handed to a running compositor: held grabbed and never read, so
+	 * that its keys (SysRq, a power key for logind) reach nobody. -1 otherwise.
+	 */
+	int hold_fd;
 };
 
 struct hw {
@@ -102,5 +107,13 @@ size_t hw_input_chain_length(const struct hw_input *input);
 const char *hw_input_chain_key(const struct hw_input *input, size_t i);
 /* Stops the daemon's own reading of the device for "press F<n>" (claim.c starts it). */
 void hw_input_unwatch(struct hw_input *input);
+/*
+ * Every input device the daemon considers is open in exactly one grabbing file at a time: the
+ * F<n> watch, the fd its seat's compositor holds, or else this hold. hw_input_hold takes the
+ * hold when the device is in neither of the others; hw_input_release lets it go just before
+ * one of the others is opened (a second grab would fail with EBUSY).
+ */
+void hw_input_hold(struct hw_input *input);
+void hw_input_release(struct hw_input *input);
 
 #endif

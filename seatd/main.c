@@ -13,6 +13,7 @@
 #include "log.h"
 #include "policy.h"
 #include "probe.h"
+#include "vt.h"
 
 static const char usage[] =
 	"Usage: multiseatd [OPTION]...\n"
@@ -28,6 +29,8 @@ static const char usage[] =
 	"  -j, --json             with --probe: print JSON instead of a table\n"
 	"      --check-config FILE  report every error in FILE with its line, print\n"
 	"                         a summary of its seats and exit (0: no errors)\n"
+	"      --restore-console  give the desks' console (the config's vt) back to the\n"
+	"                         kernel and exit: for after a daemon that was killed\n"
 	"  -l, --log-level LEVEL  silent, error, info (default) or debug\n"
 	"  -h, --help             show this help and exit\n"
 	"  -V, --version          show the version and exit\n";
@@ -38,6 +41,7 @@ struct options {
 	const char *runtime_dir;
 	const char *log_level_name;
 	bool probe;
+	bool restore_console;
 	const char *check_config;
 	bool json;
 	enum log_level log_level;
@@ -55,6 +59,7 @@ static int parse_options(int argc, char *argv[], struct options *opts)
 		{"probe", no_argument, NULL, 'p'},
 		{"json", no_argument, NULL, 'j'},
 		{"check-config", required_argument, NULL, 'C'},
+		{"restore-console", no_argument, NULL, 'T'},
 		{"log-level", required_argument, NULL, 'l'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -89,6 +94,9 @@ static int parse_options(int argc, char *argv[], struct options *opts)
 			break;
 		case 'C':
 			opts->check_config = optarg;
+			break;
+		case 'T':
+			opts->restore_console = true;
 			break;
 		case 'l':
 			if (log_level_parse(optarg, &opts->log_level) < 0) {
@@ -127,6 +135,11 @@ static int parse_options(int argc, char *argv[], struct options *opts)
 	}
 	if (opts->probe && opts->check_config) {
 		fprintf(stderr, "multiseatd: --probe and --check-config do not go together\n");
+		return 2;
+	}
+	if (opts->restore_console && (opts->probe || opts->check_config || opts->compositor ||
+				      opts->runtime_dir || opts->json)) {
+		fprintf(stderr, "multiseatd: --restore-console takes only --config\n");
 		return 2;
 	}
 	if ((opts->probe || opts->check_config) &&
@@ -208,6 +221,30 @@ static int run_check_config(const char *path)
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 
+/*
+ * systemd runs this after the daemon has ended, however it ended: a daemon killed with SIGKILL
+ * could not give its console back itself. A config that cannot be read means the default vt.
+ */
+static int run_restore_console(const char *path)
+{
+	struct policy_config config;
+	struct policy_errors errors = {0};
+	int vt = POLICY_VT_DEFAULT;
+	if (policy_config_load(&config, path, &errors) == 0) {
+		vt = config.vt;
+		policy_config_finish(&config);
+	}
+	policy_errors_finish(&errors);
+	if (vt == 0)
+		return 0;
+	int ret = vt_restore(vt);
+	if (ret < 0 && ret != -ENOENT && ret != -ENXIO && ret != -ENOTTY) {
+		log_error("tty%d cannot be given back: %s", vt, strerror(-ret));
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char *argv[])
 {
 	struct options opts = {.log_level = LOG_LEVEL_INFO};
@@ -220,6 +257,8 @@ int main(int argc, char *argv[])
 		return run_check_config(opts.check_config);
 	if (opts.probe)
 		return run_probe(&opts);
+	if (opts.restore_console)
+		return run_restore_console(opts.config ? opts.config : MULTISEAT_CONFIG_PATH);
 	struct daemon_options daemon_options = {
 		.config_path = opts.config ? opts.config : MULTISEAT_CONFIG_PATH,
 		.compositor = opts.compositor ? opts.compositor : MULTISEAT_COMPOSITOR_PATH,

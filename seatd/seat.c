@@ -166,12 +166,25 @@ static void send_device(struct seat *seat, struct hw_input *input)
 	/* Sound cards are the seat's audio service's, not the compositor's. */
 	if (!link_up(seat) || input->fd >= 0 || input->sound)
 		return;
+	/* Only one file can hold the grab: the daemon's watch or hold lets it go first. */
+	hw_input_unwatch(input);
+	hw_input_release(input);
 	input->fd = open(input->devnode, O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (input->fd < 0) {
 		log_error("seat %s: input %s (%s) cannot be opened: %s", seat->name, input->key,
 			  input->devnode, strerror(errno));
 		return;
 	}
+	/*
+	 * Held for the desk alone: no key of a desk reaches the console, SysRq, logind's power
+	 * key or any other reader of the device. The grab goes with the fd to the compositor and
+	 * ends with the revoke.
+	 */
+	int ret = input_evdev_grab(input->fd);
+	if (ret < 0 && ret != -ENODEV)
+		log_error("seat %s: input %s (%s) cannot be held for the seat alone: %s; its "
+			  "events may reach other programs too",
+			  seat->name, input->key, input->devnode, strerror(-ret));
 	input->link_id = seat->daemon->hw.next_link_id++;
 	struct link_input_add msg = {.id = input->link_id, .caps = link_caps(input->caps)};
 	link_copy_string(msg.devnode, sizeof(msg.devnode), input->devnode);
@@ -190,6 +203,7 @@ static void revoke_device(struct seat *seat, struct hw_input *input)
 			  strerror(errno));
 	close(input->fd);
 	input->fd = -1;
+	hw_input_hold(input);
 	struct link_input_remove msg = {.id = input->link_id};
 	seat_send_fd(seat, LINK_INPUT_REMOVE, &msg, sizeof(msg), -1);
 }

@@ -238,7 +238,7 @@ def prepare_kernel():
     return kver, vmlinuz, modules
 
 
-_INITRAMFS_MODULES = ["virtio_pci", "9pnet_virtio", "9p", "overlay"]
+_INITRAMFS_MODULES = ["virtio_pci", "9pnet_virtio", "9p", "overlay", "virtio_blk", "ext4"]
 
 
 def prepare_initramfs(kver, modules):
@@ -569,9 +569,9 @@ class Lab:
             # No PS/2 controller: its keyboard and mouse would take input meant for unbound USB devices.
             "qemu-system-x86_64", "-machine", "pc,i8042=off", "-accel", "tcg",
             "-smp", str(t.cpus), "-m", str(t.memory_mb),
-            "-nodefaults", "-no-user-config", "-vga", "none", "-no-reboot",
+            "-nodefaults", "-no-user-config", "-vga", "none",
             "-kernel", str(kernel), "-initrd", str(initramfs),
-            "-append", "console=ttyS0 quiet loglevel=4 panic=-1 8250.nr_uarts=1",
+            "-append", self.kernel_cmdline(),
             "-serial", f"file:{self.console_log}",
             "-display", f"dbus,addr={self.dbus_address}",
             "-qmp", f"unix:{self.workdir / 'qmp.sock'},server=on,wait=off",
@@ -597,9 +597,30 @@ class Lab:
         cmd += ["-device", "qemu-xhci,id=xhci"]
         for d in t.usb:
             cmd += self._usb_args(d)
+        cmd += self.extra_qemu_args()
         for dev_id in t.spare_audio:
             cmd += ["-audiodev", f"wav,id=ad-{dev_id},path={self.wav_path(dev_id)}"]
         return cmd
+
+    def kernel_cmdline(self):
+        return "console=ttyS0 quiet loglevel=4 panic=-1 8250.nr_uarts=1"
+
+    def extra_qemu_args(self):
+        """The guest's shell is PID 1: a reboot would kill it, so QEMU exits instead."""
+        return ["-no-reboot"]
+
+    def prepare(self):
+        """Called before QEMU starts (a subclass makes its disk here)."""
+
+    def wait_ready(self, count=1, timeout=240):
+        """Until the guest console has said it is ready `count` times (once per boot)."""
+        deadline = time.monotonic() + timeout
+        while self._console_bytes().count(b"lab-guest: ready") < count:
+            if self.qemu.poll() is not None:
+                raise LabError(f"QEMU exited with {self.qemu.returncode}:\n{self.failure_report()}")
+            if time.monotonic() > deadline:
+                raise LabError(f"the guest was not ready after {timeout}s:\n{self.failure_report()}")
+            time.sleep(0.2)
 
     def _usb_args(self, d):
         args = []
@@ -613,6 +634,7 @@ class Lab:
         self.topology.check_routes()
         kver, kernel, modules = prepare_kernel()
         initramfs = prepare_initramfs(kver, modules)
+        self.prepare()
         self._start_dbus()
         atexit.register(self.close)
         cmd = self.qemu_command(kernel, initramfs, modules)
@@ -621,13 +643,7 @@ class Lab:
                                      stdout=open(self.workdir / "qemu.log", "wb"),
                                      stderr=subprocess.STDOUT, start_new_session=True)
         self.qmp = Qmp(self.workdir / "qmp.sock")
-        deadline = time.monotonic() + timeout
-        while b"lab-guest: ready" not in self._console_bytes():
-            if self.qemu.poll() is not None:
-                raise LabError(f"QEMU exited with {self.qemu.returncode}:\n{self.failure_report()}")
-            if time.monotonic() > deadline:
-                raise LabError(f"the guest was not ready after {timeout}s:\n{self.failure_report()}")
-            time.sleep(0.2)
+        self.wait_ready(timeout=timeout)
         self.agent = Agent(self.workdir / "agent.sock")
         self.agent.handshake()
         self.sh("export LAB_BUILD=/lab/build LAB_PROJECT=/lab/project LAB_OUT=/lab/out; cd /lab/out")

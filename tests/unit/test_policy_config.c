@@ -63,7 +63,35 @@ static void test_empty_file_gives_defaults(void **state)
 	assert_int_equal(config.defaults.mode, -1);
 	assert_int_equal(config.defaults.caps.memory_max, POLICY_UNSET);
 	assert_int_equal(config.login_timeout_s, POLICY_LOGIN_TIMEOUT_DEFAULT);
+	assert_int_equal(config.vt, 1);
 	policy_config_finish(&config);
+}
+
+/* vt: a console number the kernel can have, or none; anything else is named with its line. */
+static void test_vt(void **state)
+{
+	(void)state;
+	struct policy_config config;
+	struct policy_errors errors;
+	assert_int_equal(load("[daemon]\nvt = 7\n", &config, &errors), 0);
+	assert_errors(&errors, NULL, 0);
+	assert_int_equal(config.vt, 7);
+	policy_config_finish(&config);
+	assert_int_equal(load("[daemon]\nvt = none\n", &config, &errors), 0);
+	assert_int_equal(config.vt, 0);
+	policy_config_finish(&config);
+
+	static const char *const bad[] = {"0", "64", "tty1", "-1", "auto", "1.5"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char text[64], expected[96];
+		snprintf(text, sizeof(text), "[daemon]\nvt = %s\n", bad[i]);
+		snprintf(expected, sizeof(expected),
+			 "2: vt = %s: expected a console number, 1 to 63, or none", bad[i]);
+		const char *const want[] = {expected};
+		assert_int_equal(load(text, &config, &errors), -EINVAL);
+		assert_errors(&errors, want, 1);
+		policy_errors_finish(&errors);
+	}
 }
 
 /* login-timeout: whole seconds from 1 to an hour; anything else is named with its line. */
@@ -369,6 +397,7 @@ int main(void)
 		cmocka_unit_test(test_empty_file_gives_defaults),
 		cmocka_unit_test(test_full_config),
 		cmocka_unit_test(test_login_timeout),
+		cmocka_unit_test(test_vt),
 		cmocka_unit_test(test_every_error_with_its_line),
 		cmocka_unit_test(test_long_line_and_orphan_indent),
 		cmocka_unit_test(test_missing_file),

@@ -1,0 +1,137 @@
+"""A real Debian PC: the package installed in a guest that boots systemd (getty on tty1, logind,
+udev), enabled, rebooted. Every monitor offers a desk, and no key typed on any keyboard — free
+(the F<n> watch) or at a desk's session — reaches a VT, a getty or the kernel's keyboard handler:
+text, Ctrl+Alt+F2, Alt+SysRq and Ctrl+Alt+Del change no console, switch no VT, reboot nothing.
+Stopping the service gives the console back."""
+
+import hashlib
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import lab  # noqa: E402
+import seats  # noqa: E402
+import system  # noqa: E402
+
+check = lab.Checks()
+KEYBOARDS = ("kbd1", "kbd2")
+VCS = "/dev/vcs1 /dev/vcs2 /dev/vcs3 /dev/vcs4 /dev/vcs5 /dev/vcs6"
+
+
+def package():
+    debs = sorted((lab.PROJECT / "dist").glob("multiseat_*.deb"), key=lambda p: p.stat().st_mtime)
+    if not debs:
+        raise lab.LabError("no dist/multiseat_*.deb: build the package with tools/package first")
+    return debs[-1]
+
+
+def consoles(l):
+    """A digest of every VT's screen text (ttys not allocated read as empty)."""
+    out = l.sh(f"for v in {VCS}; do cat $v 2>/dev/null | md5sum; done")
+    return hashlib.sha1(out.encode()).hexdigest()
+
+
+def active_vt(l):
+    return l.sh("cat /sys/class/tty/tty0/active").strip()
+
+
+def sysrq_lines(l):
+    return l.sh("dmesg | grep -c 'sysrq:' || true").strip()
+
+
+def attack(l, kbd, text):
+    """Everything a student could type to reach the host from `kbd`."""
+    l.type_text(kbd, text + "\n")
+    l.press(kbd, "ctrl", "alt", "f2")
+    l.press(kbd, "alt", "sysrq", "h")
+    l.press(kbd, "ctrl", "alt", "delete")
+
+
+def host_untouched(l, what, before_vcs, boot_id):
+    l.sh("sleep 3")  # a reboot or a VT switch the keys started would have begun by now
+    check(l.boot_id() == boot_id, f"{what}: the host did not reboot (same boot id)")
+    check(active_vt(l) == "tty1", f"{what}: no VT switch (tty0 active is still tty1)")
+    check(consoles(l) == before_vcs, f"{what}: no console's text changed (/dev/vcs1..6)")
+    check(sysrq_lines(l) == "0", f"{what}: SysRq did not reach the kernel")
+    jobs = l.sh("systemctl list-jobs --no-legend | grep -E 'reboot|ctrl-alt-del|autovt|getty' || true")
+    check(jobs.strip() == "", f"{what}: systemd has no reboot or getty job queued ({jobs.strip()})")
+
+
+def main():
+    deb = package()
+    with system.SystemLab(name="test-host") as l:
+        # ---- before: the measurements see what a key on the bare console does
+        check(l.sh("systemctl is-active getty@tty1.service").strip() == "active",
+              "a stock boot: getty on tty1")
+        before = consoles(l)
+        l.type_text("kbd1", "probe")
+        check(l.wait_guest("grep -q probe /dev/vcs1", timeout=10),
+              "without multiseatd, text typed on kbd1 reaches tty1's getty (/dev/vcs1)")
+        l.press("kbd1", "ctrl", "alt", "f2")
+        check(l.wait_guest("grep -q tty2 /sys/class/tty/tty0/active", timeout=10),
+              "without multiseatd, Ctrl+Alt+F2 switches the host to tty2")
+        l.sh("chvt 1; dmesg -C")
+        l.press("kbd2", "alt", "sysrq", "h")
+        check(l.wait_guest("dmesg | grep -q 'sysrq:'", timeout=10),
+              "without multiseatd, Alt+SysRq reaches the kernel")
+        l.sh("dmesg -C")
+        del before
+
+        # ---- install and enable as an admin would, then reboot
+        out = l.sh(f"dpkg -i /lab/project/dist/{deb.name} 2>&1", timeout=180)
+        check("Setting up multiseat" in out, f"the package installs ({deb.name})")
+        check(l.run("getent group multiseat")[0] == 0, "the package made the multiseat group")
+        out = l.sh("systemctl enable multiseatd 2>&1")
+        check(l.sh("readlink /etc/systemd/system/display-manager.service || true").strip()
+              .endswith("multiseatd.service"), "enabled, multiseatd is the display manager")
+        l.reboot()
+        l.sh("dmesg -C")
+        boot_id = l.boot_id()
+        check(l.sh("systemctl is-active multiseatd.service || true").strip() == "active",
+              "after the reboot multiseatd is active")
+        check(l.sh("systemctl is-active getty@tty1.service || true").strip() != "active",
+              "it took tty1's place: no getty there")
+        st = seats.wait_status(l, lambda s: len(s) == 3 and all(
+            x.get("state") in ("running", "waiting") for x in s.values()), timeout=120)
+        check(st is not None, "three desks, one per monitor, with no config edited")
+        shots = [l.screenshot(g, h, f"identify-{g}-{h}") for g, h in
+                 (("gpu0", 0), ("gpu0", 1), ("gpu1", 0))]
+        check(all(s.distinct_colours() > 2 for s in shots),
+              "every monitor shows its desk's screen")
+
+        # ---- free keyboards: read by the daemon's F<n> watch
+        vcs = consoles(l)
+        for kbd in KEYBOARDS:
+            attack(l, kbd, f"free{kbd}")
+        host_untouched(l, "free keyboards", vcs, boot_id)
+        st = seats.status(l)
+        check(st is not None and not any(x.get("claimed") for x in seats.seats_by_name(st).values()),
+              "Ctrl+Alt+F2 on a free keyboard claims no desk (an F key with a modifier is not a claim)")
+
+        # ---- a claimed desk: its session gets the keys, nothing else does
+        l.press("kbd1", "f1")
+        st = seats.wait_status(l, lambda s: s["seat-1"]["claimed"] and
+                               s["seat-1"]["state"] == "running", timeout=60)
+        check(st is not None, "F1 on kbd1 claims seat-1 and its session runs")
+        l.sh("sleep 5")
+        vcs = consoles(l)
+        attack(l, "kbd1", "echo typed-at-desk")
+        host_untouched(l, "a desk's session", vcs, boot_id)
+        check(l.run("systemctl is-active multiseatd.service")[0] == 0,
+              "multiseatd still runs after the keys")
+
+        # ---- stop: the console comes back
+        l.sh("systemctl stop multiseatd.service", timeout=120)
+        check(l.wait_guest("systemctl is-active -q getty@tty1.service", timeout=30),
+              "stopped, tty1 has its getty again")
+        l.type_text("kbd1", "back")
+        check(l.wait_guest("grep -q back /dev/vcs1", timeout=15),
+              "stopped, text typed on kbd1 reaches tty1 again")
+        check(l.screenshot("gpu0", 0, "stopped").differing_pixels(shots[0]) > 0,
+              "stopped, the first monitor no longer shows the desk")
+        check.report_on_failure(l)
+    check.finish()
+
+
+if __name__ == "__main__":
+    lab.run_test(main)

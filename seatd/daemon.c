@@ -19,6 +19,7 @@
 #include "claim.h"
 #include "control.h"
 #include "input.h"
+#include "notify.h"
 #include "seat.h"
 #include "seat_leases.h"
 #include "services.h"
@@ -435,6 +436,7 @@ static int handle_terminate(int signal, void *data)
 		return 0;
 	log_info("signal %d: stopping every seat", signal);
 	daemon->stopping = true;
+	notify_stopping();
 	struct seat *seat;
 	wl_list_for_each (seat, &daemon->seats, link)
 		seat_stop(seat, false);
@@ -444,9 +446,12 @@ static int handle_terminate(int signal, void *data)
 
 static int handle_hangup(int signal, void *data)
 {
+	struct daemon *daemon = data;
 	char message[512];
-	daemon_reload(data, message, sizeof(message));
+	notify_reloading();
+	daemon_reload(daemon, message, sizeof(message));
 	log_info("SIGHUP: %s", message);
+	notify_ready(wl_list_length(&daemon->seats));
 	return 0;
 }
 
@@ -587,6 +592,8 @@ int daemon_run(const struct daemon_options *options)
 	daemon_reconcile(&daemon);
 	log_info("running: %d seat%s; control socket %s", wl_list_length(&daemon.seats),
 		 wl_list_length(&daemon.seats) == 1 ? "" : "s", daemon.control_path);
+	/* After the first reconcile: every seat present at start-up has been placed. */
+	notify_ready(wl_list_length(&daemon.seats));
 
 	while (!daemon.done) {
 		if (wl_event_loop_dispatch(daemon.loop, -1) < 0 && errno != EINTR) {

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages multiseat needs for a job when any is missing; a no-op otherwise.
-# Usage: tools/deps.sh build|test|lab|bench...   (several may be given)
+# Usage: tools/deps.sh build|test|lab|bench|package...   (several may be given)
 set -euo pipefail
 
 build=(meson ninja-build pkg-config gcc libc6-dev python3
        libdrm-dev libinput-dev libevdev-dev libwayland-dev wayland-protocols libudev-dev
        libxkbcommon-dev libpixman-1-dev libfcft-dev libpipewire-0.3-dev libinih-dev
-       libjson-c-dev libacl1-dev libpam0g-dev scdoc)
+       libjson-c-dev libacl1-dev libpam0g-dev libsystemd-dev scdoc)
 # Tests: cmocka, and the real Wayland clients the compositor is tested with (the lab guest uses them too);
 # the audio monitor's test runs a real PipeWire (pipewire, pw-cli, pw-metadata), WirePlumber and the
 # session bus WirePlumber 0.4 insists on; the login test runs real PAM through pam_wrapper and its
@@ -21,6 +21,9 @@ lab=(qemu-system-x86 busybox-static cpio kmod udev dbus netpbm libdrm-tests alsa
 # bench/run: the peer compositors, their demo client and callgrind; Debian's cage aborts at start
 # when it cannot find Xwayland, even with no X client.
 bench=(cage weston valgrind xwayland)
+# tools/package: Debian's packaging tools (debhelper with dh_installsysusers, lintian), the
+# systemd.pc that places the unit, and systemd-analyze and systemd-sysusers for its checks.
+package=(build-essential dpkg-dev debhelper lintian systemd)
 
 wanted=()
 for job in "$@"; do
@@ -29,7 +32,8 @@ for job in "$@"; do
         test) wanted+=("${build[@]}" "${test[@]}" "${lab[@]}") ;;
         lab) wanted+=("${build[@]}" "${lab[@]}") ;;
         bench) wanted+=("${build[@]}" "${bench[@]}") ;;
-        *) echo "deps.sh: unknown job '$job' (expected build, test, lab or bench)" >&2; exit 2 ;;
+        package) wanted+=("${build[@]}" "${package[@]}") ;;
+        *) echo "deps.sh: unknown job '$job' (expected build, test, lab, bench or package)" >&2; exit 2 ;;
     esac
 done
 

@@ -3,6 +3,7 @@ with exit status 2 for bad input, and a device probe that works with nothing to 
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 import time
@@ -25,12 +26,52 @@ def run(*args):
     return p.returncode, p.stdout, p.stderr
 
 
+def check_shipped_accounts(shipped):
+    """The shipped config's seats run as accounts that data/sysusers.d makes (with a home from
+    data/tmpfiles.d, no login shell, not in the multiseat group), so a fresh install lights
+    every desk."""
+    data = os.path.join(os.path.dirname(__file__), "..", "..", "data")
+    template, section = None, None
+    for line in open(shipped):
+        line = line.strip()
+        if line.startswith("["):
+            section = line
+        elif section == "[seat-defaults]" and line.split("=")[0].strip() == "user":
+            template = line.split("=", 1)[1].strip()
+    users, groups, members = {}, set(), []
+    for line in open(os.path.join(data, "sysusers.d", "multiseat.conf")):
+        fields = shlex.split(line, comments=True)
+        if fields and fields[0] == "u":
+            users[fields[1]] = fields[2:]
+        elif fields and fields[0] == "g":
+            groups.add(fields[1])
+        elif fields and fields[0] == "m":
+            members.append(fields[1:])
+    homes = {}
+    for line in open(os.path.join(data, "tmpfiles.d", "multiseat.conf")):
+        fields = line.split()
+        if fields and fields[0] == "d":
+            homes[fields[1]] = fields[2:5]
+    check(template is not None and "%n" in template,
+          f"the shipped multiseat.conf gives every seat its own user ({template!r})")
+    if template is None:
+        return
+    desks = [template.replace("%n", str(n)) for n in range(1, 17)]
+    bad = [u for u in desks if u not in users or users[u][3:] != ["/usr/sbin/nologin"]
+           or homes.get(users[u][2]) != ["0700", u, u]]
+    check(not bad, f"sysusers.d makes {desks[0]}..{desks[-1]} with a nologin shell and a "
+          f"0700 home from tmpfiles.d (wrong: {bad})")
+    check("multiseat" in groups and not [m for m in members if m[1] == "multiseat"],
+          f"the multiseat group exists and no desk account is a member ({members})")
+
+
 def check_config():
     """--check-config on the shipped default and on a file with mistakes."""
     shipped = os.path.join(os.path.dirname(__file__), "..", "..", "data", "multiseat.conf")
     rc, out, err = run(MULTISEATD, "--check-config", shipped)
     check(rc == 0 and "no errors; 0 seats configured, autoseat on" in out and not err,
           f"the shipped multiseat.conf has no errors (rc {rc}, {out.strip()!r}, {err.strip()!r})")
+    check_shipped_accounts(shipped)
     import tempfile
     with tempfile.NamedTemporaryFile("w", suffix=".conf", delete=False) as f:
         f.write("[daemon]\nautoseat = sometimes\n[seat.a]\noutputs = card0\nwrong = 1\n"
@@ -318,12 +359,30 @@ def daemon_without_seat_hardware():
         f.write("[daemon]\nautoseat = no\n")
     runtime = os.path.join(tmp, "run")
     log = open(os.path.join(tmp, "daemon.log"), "w+")
+    # A service manager's notify socket, as systemd gives a Type=notify unit.
+    notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    notify.bind(os.path.join(tmp, "notify"))
+    notify.settimeout(10)
+
+    def notified():
+        """The next notify message, or None after 10 s without one."""
+        try:
+            return notify.recv(4096).decode()
+        except socket.timeout:
+            return None
+
     proc = subprocess.Popen([MULTISEATD, "--config", conf, "--runtime-dir", runtime],
-                            stdout=log, stderr=subprocess.STDOUT)
+                            stdout=log, stderr=subprocess.STDOUT,
+                            env=dict(os.environ, NOTIFY_SOCKET=os.path.join(tmp, "notify")))
     sock = os.path.join(runtime, "control")
     deadline = time.monotonic() + 20
     while not os.path.exists(sock) and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
+    sd_notify = os.environ.get("MULTISEAT_SD_NOTIFY") == "1"
+    if sd_notify:
+        ready = notified()
+        check(ready == "READY=1\nSTATUS=0 seats",
+              f"multiseatd tells the service manager it is ready once the seats are placed ({ready!r})")
     ctl = [MULTISEATCTL, "--socket", sock]
     rc, out, err = run(*ctl, "--json", "status")
     try:
@@ -348,12 +407,22 @@ def daemon_without_seat_hardware():
     with open(conf, "a") as f:
         f.write("bogus-key = 1\n")
     proc.send_signal(signal.SIGHUP)
-    time.sleep(1)
+    if sd_notify:
+        reloading, ready = notified(), notified()
+        check(reloading is not None and reloading.startswith("RELOADING=1\nMONOTONIC_USEC=")
+              and ready == "READY=1\nSTATUS=0 seats",
+              f"SIGHUP: RELOADING=1, then READY=1 although the config was refused "
+              f"({reloading!r}, {ready!r})")
+    else:
+        time.sleep(1)
     rc, out, err = run(*ctl, "status")
     log.seek(0)
     text = log.read()
     check(rc == 0 and proc.poll() is None and f"{conf}:3: unknown key" in text and "not used" in text,
           "a broken config on SIGHUP is reported with file:line and the daemon keeps answering")
+    if not sd_notify:
+        check("built without libsystemd" in text,
+              "built without libsystemd, a NOTIFY_SOCKET is reported as never answered")
     rc, out, err = run(*ctl, "reload")
     check(rc == 1 and "has errors" in err, f"multiseatctl reload of a broken config: exit 1 ({err.strip()!r})")
     proc.send_signal(signal.SIGTERM)
@@ -365,6 +434,10 @@ def daemon_without_seat_hardware():
     log.seek(0)
     text = log.read()
     check(code == 0 and not os.path.exists(sock), f"SIGTERM: exit 0, the control socket is gone ({code})")
+    if sd_notify:
+        stopping = notified()
+        check(stopping == "STOPPING=1", f"SIGTERM: STOPPING=1 to the service manager ({stopping!r})")
+    notify.close()
     check(not any(m in text for m in ("AddressSanitizer", "runtime error:", "LeakSanitizer")),
           "multiseatd: no sanitizer reports")
     log.close()

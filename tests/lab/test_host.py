@@ -116,7 +116,7 @@ def main():
         l.sh("sleep 5")
         vcs = consoles(l)
         attack(l, "kbd1", "echo typed-at-desk")
-        host_untouched(l, "a desk's session", vcs, boot_id)
+        host_untouched(l, "a claimed desk (its greeter)", vcs, boot_id)
         check(l.run("systemctl is-active multiseatd.service")[0] == 0,
               "multiseatd still runs after the keys")
 

@@ -15,10 +15,21 @@ import lab  # noqa: E402
 from seats import COMPOSITOR, CTL, DAEMON, wait_status  # noqa: E402
 
 
+def drawn(l, m, name, timeout=60):
+    """The monitor's screenshot once something is drawn on it (under software emulation a
+    compositor's first frame can come seconds after it runs)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        shot = l.screenshot(m.gpu, m.head, name)
+        if shot.distinct_colours() > 2 or time.monotonic() > deadline:
+            return shot
+        time.sleep(1)
+
+
 def shots(l, topo, out, stage):
     print(f"Screenshots ({stage}):")
     for m in topo.monitors:
-        shot = l.screenshot(m.gpu, m.head, f"{stage}-{m.gpu}-{m.head}")
+        shot = drawn(l, m, f"{stage}-{m.gpu}-{m.head}")
         dest = out / f"{stage}-{m.gpu}-head{m.head}.png"
         shutil.copy(shot.png, dest)
         print(f"  {dest} ({shot.width}x{shot.height})")

@@ -70,7 +70,7 @@ def main():
         l.press("kbd1", "ctrl", "alt", "f2")
         check(l.wait_guest("grep -q tty2 /sys/class/tty/tty0/active", timeout=10),
               "without multiseatd, Ctrl+Alt+F2 switches the host to tty2")
-        l.sh("chvt 1; dmesg -C")
+        l.sh("chvt 1 && dmesg -C")
         l.press("kbd2", "alt", "sysrq", "h")
         check(l.wait_guest("dmesg | grep -q 'sysrq:'", timeout=10),
               "without multiseatd, Alt+SysRq reaches the kernel")

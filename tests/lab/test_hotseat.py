@@ -222,9 +222,8 @@ def main():
         # ---- identify: every seat shows its name, then goes back
         rc, out = l.run(f"{CTL} identify")
         check(rc == 0, f"multiseatctl identify ({out.strip()})")
-        time.sleep(2)
-        log = l.sh("cat /tmp/daemon.log")
-        check("identify screen: This screen is seat-2" in log,
+        check(l.wait_guest("grep -q 'identify screen: This screen is seat-2' /tmp/daemon.log",
+                           timeout=8),
               "identify: the claimed seat-2 shows its name")
         time.sleep(10)
         log = l.sh("cat /tmp/daemon.log")

@@ -508,8 +508,11 @@ def read_wav(path):
 
 
 class Lab:
-    def __init__(self, topology=None, workdir=None, build_dir=None, name="lab"):
+    def __init__(self, topology=None, workdir=None, build_dir=None, name="lab", kernel_args=()):
+        """`kernel_args`: words added to the guest kernel's command line, such as
+        "lab.gpu_order=reverse" (guest-init loads the bochs driver before virtio_gpu)."""
         self.topology = topology or default_topology()
+        self.kernel_args = list(kernel_args)
         self.build_dir = Path(build_dir or os.environ.get("MULTISEAT_BUILD_DIR", PROJECT / "build")).resolve()
         base = Path(workdir) if workdir else self.build_dir / "lab-runs" / name
         shutil.rmtree(base, ignore_errors=True)
@@ -571,7 +574,8 @@ class Lab:
             "-smp", str(t.cpus), "-m", str(t.memory_mb),
             "-nodefaults", "-no-user-config", "-vga", "none", "-no-reboot",
             "-kernel", str(kernel), "-initrd", str(initramfs),
-            "-append", "console=ttyS0 quiet loglevel=4 panic=-1 8250.nr_uarts=1",
+            "-append", " ".join(["console=ttyS0 quiet loglevel=4 panic=-1 8250.nr_uarts=1"] +
+                                self.kernel_args),
             "-serial", f"file:{self.console_log}",
             "-display", f"dbus,addr={self.dbus_address}",
             "-qmp", f"unix:{self.workdir / 'qmp.sock'},server=on,wait=off",

@@ -1,4 +1,5 @@
-/* Read-only description of a DRM card: driver, connectors with their status and preferred mode. */
+/* Read-only description of a DRM card: driver, connectors with their names, status, preferred
+ * mode and EDID. */
 #include "gpu.h"
 
 #include <errno.h>
@@ -8,16 +9,8 @@
 #include <xf86drm.h>
 #include <xf86drmMode.h>
 
-int gpu_connector_format_name(char *buf, size_t size, uint32_t connector_type,
-			      uint32_t connector_type_id)
-{
-	const char *type = drmModeGetConnectorTypeName(connector_type);
-	int n = snprintf(buf, size, "%s-%u", type != NULL ? type : "Unknown", connector_type_id);
-	if (n < 0 || (size_t)n >= size) {
-		return -ENOSPC;
-	}
-	return 0;
-}
+#include "log.h"
+#include "query.h"
 
 const char *gpu_connector_status_name(enum gpu_connector_status status)
 {
@@ -44,12 +37,41 @@ static enum gpu_connector_status status_from_drm(drmModeConnection connection)
 	}
 }
 
-static void connector_info_fill(struct gpu_connector_info *out, const drmModeConnector *conn)
+/* The monitor's EDID, when the connector has one that can be read. */
+static void connector_read_edid(int fd, struct gpu_connector_info *out)
+{
+	uint64_t blob_id = 0;
+	if (gpu_object_get_props(fd, out->id, DRM_MODE_OBJECT_CONNECTOR,
+				 &(struct gpu_prop_want){"EDID", NULL, &blob_id}, 1) < 0 ||
+	    blob_id == 0 || blob_id > UINT32_MAX) {
+		return;
+	}
+	drmModePropertyBlobRes *blob = drmModeGetPropertyBlob(fd, (uint32_t)blob_id);
+	if (blob == NULL) {
+		return;
+	}
+	int ret = gpu_edid_parse(blob->data, blob->length, &out->edid);
+	out->has_edid = ret == 0;
+	if (ret < 0) {
+		log_debug("%s: its EDID (%u bytes) is not used: %s", out->kernel_name, blob->length,
+			  ret == -EINVAL ? "not whole 128-byte blocks"
+					 : "bad header, version or checksum");
+	}
+	drmModeFreePropertyBlob(blob);
+}
+
+static void connector_info_fill(int fd, struct gpu_connector_info *out,
+				const drmModeConnector *conn)
 {
 	out->id = conn->connector_id;
-	if (gpu_connector_format_name(out->name, sizeof(out->name), conn->connector_type,
-				      conn->connector_type_id) < 0) {
-		snprintf(out->name, sizeof(out->name), "connector-%u", conn->connector_id);
+	out->type = conn->connector_type;
+	if (gpu_connector_format_name(out->kernel_name, sizeof(out->kernel_name),
+				      conn->connector_type, conn->connector_type_id) < 0) {
+		snprintf(out->kernel_name, sizeof(out->kernel_name), "connector-%u",
+			 conn->connector_id);
+	}
+	if (conn->connection == DRM_MODE_CONNECTED) {
+		connector_read_edid(fd, out);
 	}
 	out->status = status_from_drm(conn->connection);
 	out->mm_width = conn->mmWidth;
@@ -74,6 +96,28 @@ static void connector_info_fill(struct gpu_connector_info *out, const drmModeCon
 		out->refresh_mhz = total > 0 ? (uint32_t)((chosen->clock * 1000000ULL) / total)
 					     : chosen->vrefresh * 1000;
 	}
+}
+
+/* Names need the whole card: a connector's index counts the others of its type. */
+static int name_connectors(struct gpu_card_info *info)
+{
+	size_t count = (size_t)info->connector_count;
+	struct gpu_connector_ref *refs = calloc(count ? count : 1, sizeof(*refs));
+	if (refs == NULL) {
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < count; i++) {
+		refs[i] = (struct gpu_connector_ref){info->connectors[i].id,
+						     info->connectors[i].type};
+	}
+	for (size_t i = 0; i < count; i++) {
+		struct gpu_connector_info *c = &info->connectors[i];
+		if (gpu_connector_name(c->name, sizeof(c->name), refs, count, i) < 0) {
+			snprintf(c->name, sizeof(c->name), "connector-%u", c->id);
+		}
+	}
+	free(refs);
+	return 0;
 }
 
 int gpu_card_info_init(struct gpu_card_info *info, int fd)
@@ -126,8 +170,12 @@ int gpu_card_info_init(struct gpu_card_info *info, int fd)
 			/* A connector can vanish between the two calls (MST unplug); skip it. */
 			continue;
 		}
-		connector_info_fill(&info->connectors[info->connector_count++], conn);
+		connector_info_fill(fd, &info->connectors[info->connector_count++], conn);
 		drmModeFreeConnector(conn);
+	}
+	ret = name_connectors(info);
+	if (ret < 0) {
+		gpu_card_info_finish(info);
 	}
 
 out_res:

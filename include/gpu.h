@@ -12,15 +12,51 @@ enum gpu_connector_status {
 	GPU_CONNECTOR_UNKNOWN,
 };
 
+/*
+ * What a monitor says about itself in its EDID (base block only). Strings are printable
+ * ASCII, trimmed, "" when the EDID has none.
+ */
+struct gpu_edid {
+	char vendor[4];		/* the PNP id, e.g. "DEL"; "" when not three letters */
+	uint16_t product;	/* the manufacturer's product code */
+	uint32_t serial_number; /* bytes 12-15; 0: none */
+	char serial[14];	/* display descriptor 0xFF */
+	char model[14];		/* display descriptor 0xFC, the monitor's name */
+};
+
+/*
+ * Reads an EDID (the connector's "EDID" property blob: whole 128-byte blocks, the base block
+ * first). 0; -EINVAL when `size` is not a whole number of blocks (at least one); -EBADMSG
+ * when the base block's header, version (1.x) or checksum is wrong. Extension blocks are not
+ * read. On an error `edid` is all empty.
+ */
+int gpu_edid_parse(const uint8_t *data, size_t size, struct gpu_edid *edid);
+/*
+ * The serial to show: the 0xFF descriptor's text, else the 32-bit number in decimal (into
+ * `buf`), else NULL.
+ */
+const char *gpu_edid_serial(const struct gpu_edid *edid, char *buf, size_t size);
+
 struct gpu_connector_info {
 	uint32_t id;
-	/* As the kernel names it in sysfs: "<type>-<type index>", e.g. "Virtual-2". */
+	uint32_t type; /* DRM_MODE_CONNECTOR_* */
+	/*
+	 * The name that survives reboots (gpu_connector_name): "<type>-<n>" for the n-th
+	 * connector of that type on this card by connector id, e.g. "Virtual-2".
+	 */
 	char name[32];
+	/*
+	 * As the kernel names it in sysfs: "<type>-<type id>", where the number counts
+	 * connectors of that type across all cards in probe order, e.g. "Virtual-3".
+	 */
+	char kernel_name[32];
 	enum gpu_connector_status status;
 	uint32_t mm_width, mm_height;
 	/* The preferred mode, or the first one; 0x0 when there is none. */
 	uint32_t width, height, refresh_mhz;
 	int mode_count;
+	bool has_edid; /* the connector has an EDID and gpu_edid_parse took it */
+	struct gpu_edid edid;
 };
 
 struct gpu_card_info {
@@ -43,8 +79,29 @@ void gpu_card_info_finish(struct gpu_card_info *info);
 const char *gpu_connector_status_name(enum gpu_connector_status status);
 
 /* Formats "<type>-<index>" into `buf`; returns -ENOSPC when it does not fit. */
-int gpu_connector_format_name(char *buf, size_t size, uint32_t connector_type,
-			      uint32_t connector_type_id);
+int gpu_connector_format_name(char *buf, size_t size, uint32_t connector_type, uint32_t index);
+
+/* A connector as the naming needs it: its KMS object id and DRM_MODE_CONNECTOR_* type. */
+struct gpu_connector_ref {
+	uint32_t id;
+	uint32_t type;
+};
+
+/*
+ * The 1-based index of connectors[which] among the connectors of its type in `connectors`
+ * (all of one card), ordered by connector id; 0 when `which` is out of range. Connector ids
+ * are per card and the driver creates its connectors in a fixed order, so the index does not
+ * depend on other cards or on which driver probed first, unlike the kernel's type id.
+ */
+unsigned int gpu_connector_card_index(const struct gpu_connector_ref *connectors, size_t count,
+				      size_t which);
+/*
+ * The output name multiseat uses for connectors[which]: its type and card index,
+ * "<type>-<index>" (gpu_connector_format_name). `connectors` must be every connector of the
+ * card (a primary node's view, not a lease's). 0, -EINVAL (`which` out of range) or -ENOSPC.
+ */
+int gpu_connector_name(char *buf, size_t size, const struct gpu_connector_ref *connectors,
+		       size_t count, size_t which);
 
 /*
  * DRM leases: the master of a card hands a connector, a CRTC for it and that
@@ -137,7 +194,10 @@ struct gpu_kms_rect {
 
 /* Read-only for users, except user_data. */
 struct gpu_kms_output {
-	/* As the kernel names the connector in sysfs, e.g. "Virtual-1". */
+	/*
+	 * As the kernel names the connector in sysfs, e.g. "Virtual-1": on a lease the other
+	 * connectors of the card are out of sight, so gpu_connector_name cannot be worked out.
+	 */
 	char name[32];
 	uint32_t connector_id, crtc_id;
 	/* Of the mode in use: the preferred one, else the first. */

@@ -40,7 +40,12 @@ struct policy_rule {
 	int line;
 };
 
-/* An `outputs =` entry: a card's ID_PATH (all its connectors) or "<card ID_PATH>-<connector>". */
+/*
+ * An `outputs =` entry: a card's ID_PATH (all its connectors) or "<card ID_PATH>-<connector>",
+ * the connector named by its type and index on that card ("Virtual-2"). The kernel's name of
+ * this boot is taken too where it names no connector of the card the new way (see
+ * multiseat.conf(5)).
+ */
 struct policy_output {
 	char *key;
 	int line;
@@ -212,7 +217,13 @@ enum policy_device_kind {
 /* A connector present on a card; its key is "<card>-<name>". */
 struct policy_connector {
 	const char *card; /* the card's ID_PATH */
+	/* Its type and index among that card's connectors of the type (gpu_connector_name). */
 	const char *name; /* e.g. "HDMI-A-1" */
+	/*
+	 * The kernel's name this boot, whose number counts across cards ("HDMI-A-3"); older
+	 * versions keyed outputs by it. NULL: the same as name.
+	 */
+	const char *kernel_name;
 	bool connected;
 };
 
@@ -320,6 +331,11 @@ struct policy_assignment {
 	size_t device_count;
 	/* Outputs and devices claimed by more than one seat, "FILE:LINE: ...". */
 	struct policy_errors errors;
+	/*
+	 * For the admin, not errors: `outputs =` entries that matched by the kernel's name of
+	 * this boot (with the name to write instead), or name no connector of a present card.
+	 */
+	struct policy_errors notes;
 	/* Borrowed, for the explanations. */
 	const struct policy_config *config;
 	struct policy_hardware hardware;
@@ -383,8 +399,14 @@ enum policy_saved_table {
 	/* multiseatctl set: "SEAT/KEY" (seat1/memory.max) -> the value, as policy_caps_format
 	 * writes it ("2G"); on top of the configuration's caps for that seat. */
 	POLICY_SAVED_CAPS,
+	/*
+	 * OUTPUTS entries of a file from before output names were per card: keyed by the
+	 * kernel's connector names, waiting for policy_saved_migrate_outputs (their card is not
+	 * there yet). Not used for assignments.
+	 */
+	POLICY_SAVED_LEGACY_OUTPUTS,
 };
-#define POLICY_SAVED_TABLE_COUNT 4
+#define POLICY_SAVED_TABLE_COUNT 5
 
 /*
  * The saved state, owned. Each table is sorted by key (strcmp), keys unique; the strings
@@ -451,6 +473,17 @@ int policy_saved_apply_caps(const struct policy_saved *saved, const char *seat,
 			    struct policy_caps *caps);
 /* DEVICES and OUTPUTS, borrowed (valid until the next change), for policy_assignment_init. */
 void policy_saved_view(const struct policy_saved *saved, struct policy_state *state);
+/*
+ * Moves POLICY_SAVED_LEGACY_OUTPUTS entries to OUTPUTS under today's names: an old key
+ * "<card>-<kernel name>" means the connector that has that kernel name in this boot, as the
+ * kernel's numbers are the only meaning it has. An entry whose card is present but has no such
+ * connector (a name from another boot's numbering), or whose new key has an entry already, is
+ * dropped; one whose card is absent waits. One line per entry moved or dropped goes to `notes`
+ * (may be NULL). Returns how many entries changed (save the state then), -EINVAL when an
+ * output has no card or name, or -ENOMEM.
+ */
+int policy_saved_migrate_outputs(struct policy_saved *saved, const struct policy_hardware *hardware,
+				 struct policy_errors *notes);
 
 /* ---- logind-compatible seat rules (udev_export.c) ---- */
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "output_names.h"
 #include "policy.h"
 
 /* Nine digits keep every "seat-<n>" a valid seat name and every n an int. */
@@ -139,17 +140,21 @@ static size_t device_claims(const struct policy_config *config, const struct pol
 	return count;
 }
 
-/* An outputs entry is a card's key (all its connectors) or the connector's own key. */
+/*
+ * An outputs entry is a card's key (all its connectors) or the connector's own key, or its
+ * legacy key (the kernel's name of this boot, NULL when it has none that could be meant).
+ */
 static size_t output_claims(const struct policy_config *config,
 			    const struct policy_connector *connector, const char *key,
-			    struct policy_claim *claims)
+			    const char *legacy, struct policy_claim *claims)
 {
 	size_t count = 0;
 	for (size_t s = 0; s < config->seat_count; s++) {
 		const struct policy_seat *seat = &config->seats[s];
 		for (size_t o = 0; o < seat->output_count; o++) {
 			const char *entry = seat->outputs[o].key;
-			if (strcmp(entry, connector->card) == 0 || strcmp(entry, key) == 0) {
+			if (strcmp(entry, connector->card) == 0 || strcmp(entry, key) == 0 ||
+			    (legacy && strcmp(entry, legacy) == 0)) {
 				claims[count++] = (struct policy_claim){
 					.seat = (int)s, .output = &seat->outputs[o]};
 				break;
@@ -405,6 +410,7 @@ void policy_assignment_finish(struct policy_assignment *assignment)
 	free(assignment->outputs);
 	free(assignment->devices);
 	policy_errors_finish(&assignment->errors);
+	policy_errors_finish(&assignment->notes);
 	*assignment = (struct policy_assignment){0};
 }
 
@@ -419,6 +425,7 @@ int policy_assignment_init(struct policy_assignment *assignment, const struct po
 	size_t output_count = hardware->output_count, device_count = hardware->device_count;
 	struct policy_claim *claims = array_new(config->seat_count, sizeof(*claims));
 	struct sorted_output *sorted = array_new(output_count, sizeof(*sorted));
+	char **legacy = NULL;
 	assignment->seats =
 		array_new(config->seat_count + output_count, sizeof(*assignment->seats));
 	assignment->outputs = array_new(output_count, sizeof(*assignment->outputs));
@@ -444,19 +451,21 @@ int policy_assignment_init(struct policy_assignment *assignment, const struct po
 
 	for (size_t o = 0; o < output_count; o++) {
 		const struct policy_connector *connector = &hardware->outputs[o];
-		if (asprintf(&assignment->output_keys[o], "%s-%s", connector->card,
-			     connector->name) < 0) {
-			assignment->output_keys[o] = NULL;
+		assignment->output_keys[o] = policy_output_key(connector->card, connector->name);
+		if (!assignment->output_keys[o])
 			goto err_memory;
-		}
 		sorted[o] = (struct sorted_output){.key = assignment->output_keys[o], .index = o};
 	}
 	qsort(sorted, output_count, sizeof(*sorted), compare_outputs);
+	if (policy_output_legacy_keys(hardware, &legacy) < 0)
+		goto err_memory;
+	policy_output_notes(config, hardware, assignment->output_keys, legacy, &assignment->notes);
 
 	/* In key order, so that seats list their outputs and errors come in a stable order. */
 	for (size_t i = 0; i < output_count; i++) {
 		size_t o = sorted[i].index;
-		size_t count = output_claims(config, &hardware->outputs[o], sorted[i].key, claims);
+		size_t count = output_claims(config, &hardware->outputs[o], sorted[i].key,
+					     legacy[o], claims);
 		struct policy_verdict *verdict = &assignment->outputs[o];
 		judge(assignment, verdict, "output", sorted[i].key, claims, count);
 		if (verdict->seat >= 0 && hardware->outputs[o].connected) {
@@ -487,11 +496,13 @@ int policy_assignment_init(struct policy_assignment *assignment, const struct po
 		}
 	}
 
+	policy_output_legacy_keys_free(legacy, output_count);
 	free(sorted);
 	free(claims);
 	return 0;
 
 err_memory:
+	policy_output_legacy_keys_free(legacy, output_count);
 	free(sorted);
 	free(claims);
 	policy_assignment_finish(assignment);

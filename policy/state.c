@@ -10,10 +10,19 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "output_names.h"
 #include "policy.h"
 
 #define STATE_FILE "state.json"
 #define STATE_VERSION 1
+/*
+ * Files with this say how their output keys name connectors: by type and index on their card.
+ * Older files lack it and name them as the kernel did in the boot they were written in. The
+ * version stays 1, so that an older multiseatd still reads the file (it drops this field and
+ * the legacy table when it writes, and its keys are then migrated again).
+ */
+#define STATE_OUTPUT_NAMES_KEY "output_names"
+#define STATE_OUTPUT_NAMES "per-card"
 /* Far more than any host's assignments; a bigger file is not ours (or not whole). */
 #define STATE_SIZE_MAX (1024 * 1024)
 /* ID_PATHs and output keys are far shorter; the cap keeps messages and rule names sane. */
@@ -26,6 +35,7 @@ static const char *const table_names[POLICY_SAVED_TABLE_COUNT] = {
 	[POLICY_SAVED_OVERRIDES] = "overrides",
 	[POLICY_SAVED_OUTPUTS] = "outputs",
 	[POLICY_SAVED_CAPS] = "caps",
+	[POLICY_SAVED_LEGACY_OUTPUTS] = "legacy_outputs",
 };
 
 static void report(struct policy_errors *errors, const char *file, int line, const char *fmt, ...)
@@ -556,6 +566,26 @@ static int load_caps(const char *path, struct json_object *root, struct policy_s
 	return 0;
 }
 
+/* Whether the file's output keys are per-card names: 0, or -EINVAL (reported). */
+static int load_output_names(const char *path, struct json_object *root, bool *per_card,
+			     struct policy_errors *errors)
+{
+	struct json_object *value;
+	*per_card = json_object_object_get_ex(root, STATE_OUTPUT_NAMES_KEY, &value);
+	if (!*per_card)
+		return 0;
+	/* A later naming would be misread as this one: the outputs could go to other seats. */
+	if (!json_object_is_type(value, json_type_string) ||
+	    strcmp(json_object_get_string(value), STATE_OUTPUT_NAMES) != 0) {
+		report(errors, path, 0, "\"%s\" is %s, expected \"%s\" (the only naming read here)",
+		       STATE_OUTPUT_NAMES_KEY,
+		       json_object_to_json_string_ext(value, JSON_C_TO_STRING_PLAIN),
+		       STATE_OUTPUT_NAMES);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* -EINVAL with every problem reported, -ENOMEM, or 0 with the tables filled in `into`. */
 static int load_root(const char *path, struct json_object *root, struct policy_saved *into,
 		     struct policy_errors *errors)
@@ -579,7 +609,8 @@ static int load_root(const char *path, struct json_object *root, struct policy_s
 		       STATE_VERSION);
 		return -EINVAL;
 	}
-	int ret = 0;
+	bool per_card;
+	int ret = load_output_names(path, root, &per_card, errors);
 	for (int t = 0; t < POLICY_SAVED_TABLE_COUNT; t++) {
 		int table_ret =
 			t == POLICY_SAVED_CAPS
@@ -590,6 +621,8 @@ static int load_root(const char *path, struct json_object *root, struct policy_s
 		if (table_ret < 0)
 			ret = table_ret;
 	}
+	if (ret == 0 && !per_card)
+		ret = policy_saved_outputs_to_legacy(into);
 	return ret;
 }
 
@@ -724,7 +757,15 @@ static int format_state(const struct policy_saved *saved, char **text)
 		json_object_put(version);
 		goto out;
 	}
+	struct json_object *names = json_object_new_string(STATE_OUTPUT_NAMES);
+	if (!names || json_object_object_add(root, STATE_OUTPUT_NAMES_KEY, names) < 0) {
+		json_object_put(names);
+		goto out;
+	}
 	for (size_t t = 0; t < POLICY_SAVED_TABLE_COUNT; t++) {
+		/* Most files never had one: no empty table for it. */
+		if (t == POLICY_SAVED_LEGACY_OUTPUTS && saved->counts[t] == 0)
+			continue;
 		struct json_object *table = json_object_new_object();
 		if (!table || json_object_object_add(root, table_names[t], table) < 0) {
 			json_object_put(table);

@@ -508,6 +508,43 @@ static void format_login(struct json_object *seat, char *out, size_t size)
 		append(out, size, &used, " [%s]", state);
 }
 
+/* Room for every output of a seat (seatd/seat_cards.h). */
+#define MAX_MONITORS 8
+
+/*
+ * One line per monitor ("monitors", a daemon before it has none): "KEY: MODEL (VENDOR),
+ * serial S, kernel name K", each part only where the daemon knows it.
+ */
+static size_t format_monitors(struct json_object *seat, char out[][256], size_t max)
+{
+	struct json_object *monitors = field(seat, "monitors", json_type_array);
+	size_t count = 0;
+	for (size_t i = 0; i < array_length(monitors) && count < max; i++) {
+		struct json_object *m = json_object_array_get_idx(monitors, i);
+		const char *output = field_string(m, "output");
+		if (!output)
+			continue;
+		const char *model = field_string(m, "model"), *vendor = field_string(m, "vendor");
+		const char *serial = field_string(m, "serial");
+		const char *kernel = field_string(m, "connector");
+		size_t used = 0;
+		out[count][0] = '\0';
+		append(out[count], sizeof(out[0]), &used, "%s:", output);
+		if (model)
+			append(out[count], sizeof(out[0]), &used, " %s", model);
+		if (vendor)
+			append(out[count], sizeof(out[0]), &used, model ? " (%s)" : " %s", vendor);
+		if (!model && !vendor)
+			append(out[count], sizeof(out[0]), &used, " no EDID");
+		if (serial)
+			append(out[count], sizeof(out[0]), &used, ", serial %s", serial);
+		if (kernel)
+			append(out[count], sizeof(out[0]), &used, ", kernel name %s", kernel);
+		count++;
+	}
+	return count;
+}
+
 static int print_seat_block(FILE *out, struct json_object *seat, bool with_usage)
 {
 	char number[32], pid[32], uptime[32], restarts[32], outputs[1024], caps[1024];
@@ -523,6 +560,8 @@ static int print_seat_block(FILE *out, struct json_object *seat, bool with_usage
 	snprintf(restarts, sizeof(restarts), "%lld", (long long)count);
 	join_strings(field(seat, "outputs", json_type_array), outputs, sizeof(outputs));
 	size_t lease_count = format_leases(seat, leases, MAX_LEASES);
+	char monitors[MAX_MONITORS][256];
+	size_t monitor_count = format_monitors(seat, monitors, MAX_MONITORS);
 	format_caps(seat, caps, sizeof(caps));
 	format_audio_services(seat, audio, sizeof(audio));
 	format_sinks(seat, sinks, sizeof(sinks));
@@ -555,6 +594,10 @@ static int print_seat_block(FILE *out, struct json_object *seat, bool with_usage
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
 		ctl_table_add(&header, rows[i]);
+	for (size_t i = 0; i < monitor_count; i++) {
+		const char *row[2] = {i > 0 ? "" : "monitors:", monitors[i]};
+		ctl_table_add(&header, row);
+	}
 	/* A seat on several cards: a lease per card, a line each. */
 	for (size_t i = 0; i < lease_count; i++) {
 		const char *row[2] = {i > 0 ? "" : (lease_count > 1 ? "leases:" : "lease:"),

@@ -265,8 +265,9 @@ static void apply_devices(struct daemon *daemon, const struct policy_assignment 
 	}
 }
 
-/* Conflicts are logged when they change, not again on every udev event. */
-static void log_conflicts(struct daemon *daemon, const struct policy_errors *errors)
+/* Conflicts (and notes on output names) are logged when they change, not on every udev event. */
+static void log_conflicts(struct daemon *daemon, const struct policy_errors *errors,
+			  const struct policy_errors *notes)
 {
 	char *text = NULL;
 	size_t size = 0;
@@ -277,6 +278,8 @@ static void log_conflicts(struct daemon *daemon, const struct policy_errors *err
 	}
 	for (size_t i = 0; i < errors->count; i++)
 		fprintf(stream, "%s\n", errors->lines[i] ? errors->lines[i] : "");
+	for (size_t i = 0; i < notes->count; i++)
+		fprintf(stream, "note %s\n", notes->lines[i] ? notes->lines[i] : "");
 	if (fclose(stream) != 0 || !text) {
 		free(text);
 		log_errors(errors);
@@ -287,7 +290,10 @@ static void log_conflicts(struct daemon *daemon, const struct policy_errors *err
 		return;
 	}
 	log_errors(errors);
-	if (errors->count == 0 && daemon->conflicts && daemon->conflicts[0])
+	daemon_log_errors(notes, LOG_LEVEL_INFO);
+	/* Errors come first in the text, notes after them. */
+	if (errors->count == 0 && daemon->conflicts && daemon->conflicts[0] &&
+	    strncmp(daemon->conflicts, "note ", 5) != 0)
 		log_info("no more conflicting rules");
 	free(daemon->conflicts);
 	daemon->conflicts = text;
@@ -315,13 +321,22 @@ void daemon_reconcile(struct daemon *daemon)
 	struct policy_hardware hardware;
 	struct policy_state state;
 	struct policy_assignment a;
-	policy_saved_view(&daemon->saved, &state);
-	if (hw_policy_build(&daemon->hw, &hardware) < 0 ||
-	    policy_assignment_init(&a, &daemon->config, &hardware, &state) < 0) {
+	if (hw_policy_build(&daemon->hw, &hardware) < 0) {
 		log_error("the seats cannot be worked out (out of memory); nothing changed");
 		return;
 	}
-	log_conflicts(daemon, &a.errors);
+	/* Before the view: it borrows the tables this may change. */
+	struct policy_errors migrated = {0};
+	if (policy_saved_migrate_outputs(&daemon->saved, &hardware, &migrated) > 0)
+		daemon_save_state(daemon);
+	daemon_log_errors(&migrated, LOG_LEVEL_INFO);
+	policy_errors_finish(&migrated);
+	policy_saved_view(&daemon->saved, &state);
+	if (policy_assignment_init(&a, &daemon->config, &hardware, &state) < 0) {
+		log_error("the seats cannot be worked out (out of memory); nothing changed");
+		return;
+	}
+	log_conflicts(daemon, &a.errors, &a.notes);
 	/* Each device's seat, once; a seat a keyboard or touch screen goes to is claimed. */
 	struct destination *dest = calloc(a.device_count ? a.device_count : 1, sizeof(*dest));
 	bool *gets_keyboard = calloc(a.seat_count ? a.seat_count : 1, sizeof(*gets_keyboard));

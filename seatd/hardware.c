@@ -67,6 +67,20 @@ int hw_card_reprobe(struct hw_card *card)
 	return 0;
 }
 
+/* The names multiseat.conf uses beside the kernel's, which dmesg and sysfs show. */
+static void log_connector_names(const struct hw_card *card)
+{
+	char list[512] = "";
+	size_t used = 0;
+	for (int i = 0; i < card->info.connector_count && used < sizeof(list); i++) {
+		const struct gpu_connector_info *c = &card->info.connectors[i];
+		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s-%s (kernel %s)",
+					 used ? ", " : "", card->key, c->name, c->kernel_name);
+	}
+	if (used > 0)
+		log_info("card %s: outputs %s", card->key, list);
+}
+
 static struct hw_card *card_open(struct hw *hw, struct udev_device *dev)
 {
 	const char *sysname = udev_device_get_sysname(dev);
@@ -109,6 +123,7 @@ static struct hw_card *card_open(struct hw *hw, struct udev_device *dev)
 	}
 	log_info("card %s (%s, %s): %d connectors, DRM master", card->key, card->sysname,
 		 card->info.driver, card->info.connector_count);
+	log_connector_names(card);
 	return card;
 
 err:
@@ -499,6 +514,7 @@ int hw_policy_build(struct hw *hw, struct policy_hardware *out)
 			hw->connectors[k] = (struct policy_connector){
 				.card = card->key,
 				.name = c->name,
+				.kernel_name = c->kernel_name,
 				.connected = c->status == GPU_CONNECTOR_CONNECTED,
 			};
 			hw->connector_cards[k] = card;

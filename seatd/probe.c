@@ -18,6 +18,28 @@ static const char *place_or_none(const char *id_path)
 	return id_path != NULL ? id_path : "(no ID_PATH: belongs to no seat)";
 }
 
+/* The key multiseat.conf and state.json name the output by: the daemon's card key, the name. */
+static void output_key(const struct devices_card *card, const struct gpu_connector_info *c,
+		       char *buf, size_t size)
+{
+	snprintf(buf, size, "%s-%s", card->id_path != NULL ? card->id_path : card->sysname,
+		 c->name);
+}
+
+/* "QEMU Monitor (RHT), serial 123": what the monitor's EDID says; "" without one. */
+static void monitor_text(const struct gpu_connector_info *c, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	if (!c->has_edid) {
+		return;
+	}
+	char number[16];
+	const char *serial = gpu_edid_serial(&c->edid, number, sizeof(number));
+	snprintf(buf, size, "%s%s%s%s%s%s", c->edid.model, c->edid.model[0] ? " (" : "",
+		 c->edid.vendor[0] ? c->edid.vendor : "?", c->edid.model[0] ? ")" : "",
+		 serial ? ", serial " : "", serial ? serial : "");
+}
+
 static void print_card(FILE *out, const struct devices_card *card)
 {
 	if (card->info_error < 0) {
@@ -31,11 +53,22 @@ static void print_card(FILE *out, const struct devices_card *card)
 		info->plane_count);
 	for (int i = 0; i < info->connector_count; i++) {
 		const struct gpu_connector_info *c = &info->connectors[i];
-		fprintf(out, "    %-14s %-12s", c->name, gpu_connector_status_name(c->status));
+		/* The kernel's name too: dmesg and sysfs use it, and it may differ. */
+		char name[80], monitor[64];
+		if (strcmp(c->name, c->kernel_name) != 0) {
+			snprintf(name, sizeof(name), "%s (kernel %s)", c->name, c->kernel_name);
+		} else {
+			snprintf(name, sizeof(name), "%s", c->name);
+		}
+		fprintf(out, "    %-24s %-12s", name, gpu_connector_status_name(c->status));
 		if (c->status == GPU_CONNECTOR_CONNECTED && c->width > 0) {
 			fprintf(out, " %ux%u@%u.%03uHz  %ux%u mm", c->width, c->height,
 				c->refresh_mhz / 1000, c->refresh_mhz % 1000, c->mm_width,
 				c->mm_height);
+		}
+		monitor_text(c, monitor, sizeof(monitor));
+		if (monitor[0] != '\0') {
+			fprintf(out, "  %s", monitor);
 		}
 		fputc('\n', out);
 	}
@@ -128,13 +161,43 @@ static int append(json_object *array, json_object *item)
 	return 0;
 }
 
-static json_object *connector_json(const struct gpu_connector_info *c)
+/* What the monitor's EDID says, or NULL (JSON null) without one. */
+static int add_edid(json_object *o, const struct gpu_connector_info *c)
+{
+	if (!c->has_edid) {
+		return json_object_object_add(o, "edid", NULL) != 0 ? -ENOMEM : 0;
+	}
+	json_object *e = json_object_new_object();
+	if (e == NULL) {
+		return -ENOMEM;
+	}
+	char number[16];
+	const char *serial = gpu_edid_serial(&c->edid, number, sizeof(number));
+	int ret = add_string(e, "vendor", c->edid.vendor[0] ? c->edid.vendor : NULL);
+	ret |= add_int(e, "product", c->edid.product);
+	ret |= add_string(e, "model", c->edid.model[0] ? c->edid.model : NULL);
+	ret |= add_string(e, "serial", serial);
+	ret |= c->edid.serial_number != 0 ? add_int(e, "serial_number", c->edid.serial_number)
+					  : add_string(e, "serial_number", NULL);
+	if (ret != 0 || json_object_object_add(o, "edid", e) != 0) {
+		json_object_put(e);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static json_object *connector_json(const struct devices_card *card,
+				   const struct gpu_connector_info *c)
 {
 	json_object *o = json_object_new_object();
 	if (o == NULL) {
 		return NULL;
 	}
+	char key[160];
+	output_key(card, c, key, sizeof(key));
 	int ret = add_string(o, "name", c->name);
+	ret |= add_string(o, "output", key);
+	ret |= add_string(o, "kernel_name", c->kernel_name);
 	ret |= add_int(o, "id", c->id);
 	ret |= add_string(o, "status", gpu_connector_status_name(c->status));
 	ret |= add_int(o, "width", c->width);
@@ -143,6 +206,7 @@ static json_object *connector_json(const struct gpu_connector_info *c)
 	ret |= add_int(o, "mm_width", c->mm_width);
 	ret |= add_int(o, "mm_height", c->mm_height);
 	ret |= add_int(o, "modes", c->mode_count);
+	ret |= add_edid(o, c);
 	if (ret != 0) {
 		json_object_put(o);
 		return NULL;
@@ -169,7 +233,7 @@ static json_object *card_json(const struct devices_card *card)
 		ret |= add_int(o, "planes", card->info.plane_count);
 	}
 	for (int i = 0; ret == 0 && i < card->info.connector_count; i++) {
-		ret = append(conns, connector_json(&card->info.connectors[i]));
+		ret = append(conns, connector_json(card, &card->info.connectors[i]));
 	}
 	if (ret != 0 || json_object_object_add(o, "connectors", conns) != 0) {
 		goto err;

@@ -286,18 +286,57 @@ static struct json_object *lease_to_json(const struct seat_card *sc)
 	return lease;
 }
 
+static const struct gpu_connector_info *connector_info(const struct hw_card *card, uint32_t id)
+{
+	for (int i = 0; i < card->info.connector_count; i++) {
+		if (card->info.connectors[i].id == id)
+			return &card->info.connectors[i];
+	}
+	return NULL;
+}
+
+static struct json_object *string_or_null(const char *s)
+{
+	return s && *s ? json_object_new_string(s) : NULL;
+}
+
+/* One output with what its monitor's EDID says (null fields where it says nothing). */
+static struct json_object *monitor_to_json(const char *key, const struct gpu_connector_info *c)
+{
+	struct json_object *m = json_object_new_object();
+	if (!m)
+		return NULL;
+	const struct gpu_edid *edid = c && c->has_edid ? &c->edid : NULL;
+	char number[16];
+	json_object_object_add(m, "output", json_object_new_string(key));
+	json_object_object_add(m, "connector", string_or_null(c ? c->kernel_name : NULL));
+	json_object_object_add(m, "vendor", string_or_null(edid ? edid->vendor : NULL));
+	json_object_object_add(m, "model", string_or_null(edid ? edid->model : NULL));
+	json_object_object_add(
+		m, "serial",
+		string_or_null(edid ? gpu_edid_serial(edid, number, sizeof(number)) : NULL));
+	return m;
+}
+
 void seat_leases_add_json(const struct seat *seat, struct json_object *o)
 {
 	struct json_object *outputs = json_object_new_array();
+	struct json_object *monitors = json_object_new_array();
 	struct json_object *leases = json_object_new_array();
 	for (size_t s = 0; s < SEAT_CARDS_MAX; s++) {
 		const struct seat_card *sc = &seat->cards[s];
 		for (size_t i = 0; outputs && i < sc->count; i++)
 			json_object_array_add(outputs, json_object_new_string(sc->keys[i]));
+		for (size_t i = 0; monitors && sc->card && i < sc->count; i++)
+			json_object_array_add(
+				monitors,
+				monitor_to_json(sc->keys[i],
+						connector_info(sc->card, sc->connectors[i])));
 		if (sc->lease && leases)
 			json_object_array_add(leases, lease_to_json(sc));
 	}
 	json_object_object_add(o, "outputs", outputs);
+	json_object_object_add(o, "monitors", monitors);
 	struct json_object *first = leases && json_object_array_length(leases) > 0
 					    ? json_object_array_get_idx(leases, 0)
 					    : NULL;

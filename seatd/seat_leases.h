@@ -46,7 +46,9 @@ const char *seat_first_output(const struct seat *seat);
 
 /*
  * "outputs" (slot order, then connector order: the compositor's desktop left to right),
- * "leases" (one per card that has a lease) and "lease" (the first of them, or null).
+ * "monitors" (the same, each with its kernel connector name and its EDID's vendor, model and
+ * serial, null where unknown), "leases" (one per card that has a lease) and "lease" (the first
+ * of them, or null).
  */
 void seat_leases_add_json(const struct seat *seat, struct json_object *o);
 

@@ -307,6 +307,22 @@ def ctl_with_fake_daemon():
             "             card1, lessee 1: 1 connector, 1 CRTC, 1 plane",
             "  caps:      cpu.max=80%, memory.max=256M (set), pids.max=max"],
             f"seat on two cards: both leases, one line each ({lines})")
+        # Each output's monitor, as its EDID names it, with the kernel's connector name.
+        seen = dict(seat, monitors=[
+            {"output": "pci-0000:00:02.0-Virtual-1", "connector": "Virtual-3",
+             "vendor": "DEL", "model": "DELL U2415", "serial": "CN0ABC123"},
+            {"output": "pci-0000:00:02.0-Virtual-2", "connector": "Virtual-4",
+             "vendor": None, "model": None, "serial": None}])
+        rc, out, err = daemon.ask({"ok": True, "result": seen}, "seat", "seat1")
+        lines = out.splitlines()
+        row = "  outputs:   pci-0000:00:02.0-Virtual-1"
+        at = lines.index(row) if rc == 0 and row in lines else -1
+        check(at >= 0 and lines[at + 1:at + 4] == [
+            "  monitors:  pci-0000:00:02.0-Virtual-1: DELL U2415 (DEL), serial CN0ABC123, "
+            "kernel name Virtual-3",
+            "             pci-0000:00:02.0-Virtual-2: no EDID, kernel name Virtual-4",
+            "  lease:     card0, lessee 3: 1 connector, 1 CRTC, 2 planes"],
+            f"seat: a line per monitor with its EDID's name and serial ({lines})")
         # A daemon from before "leases": its one "lease" is shown.
         old = {k: v for k, v in seat.items() if k != "leases"}
         rc, out, err = daemon.ask({"ok": True, "result": old}, "seat", "seat1")

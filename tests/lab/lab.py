@@ -508,8 +508,11 @@ def read_wav(path):
 
 
 class Lab:
-    def __init__(self, topology=None, workdir=None, build_dir=None, name="lab"):
+    def __init__(self, topology=None, workdir=None, build_dir=None, name="lab", kernel_args=()):
+        """`kernel_args`: words added to the guest kernel's command line, such as
+        "lab.gpu_order=reverse" (guest-init loads the bochs driver before virtio_gpu)."""
         self.topology = topology or default_topology()
+        self.kernel_args = list(kernel_args)
         self.build_dir = Path(build_dir or os.environ.get("MULTISEAT_BUILD_DIR", PROJECT / "build")).resolve()
         base = Path(workdir) if workdir else self.build_dir / "lab-runs" / name
         shutil.rmtree(base, ignore_errors=True)
@@ -603,7 +606,8 @@ class Lab:
         return cmd
 
     def kernel_cmdline(self):
-        return "console=ttyS0 quiet loglevel=4 panic=-1 8250.nr_uarts=1"
+        return " ".join(["console=ttyS0 quiet loglevel=4 panic=-1 8250.nr_uarts=1"] +
+                        list(self.kernel_args))
 
     def extra_qemu_args(self):
         """The guest's shell is PID 1: a reboot would kill it, so QEMU exits instead."""

@@ -32,11 +32,16 @@ def main():
               f"drivers virtio_gpu and bochs-drm: {card0.get('driver')}, {card1.get('driver')}")
         check(card0.get("planes", 0) >= 2 and card0.get("crtcs") == 2,
               f"card0 has 2 CRTCs and its planes: {card0.get('crtcs')} CRTCs, {card0.get('planes')} planes")
-        sizes = {(c["name"], c["status"], c["width"], c["height"])
+        # Named per card; the kernel's numbers count across cards.
+        sizes = {(card["name"], c["name"], c["kernel_name"], c["status"], c["width"], c["height"])
                  for card in found["cards"] for c in card["connectors"]}
-        want = {("Virtual-1", "connected", 1280, 800), ("Virtual-2", "connected", 1024, 768),
-                ("Virtual-3", "connected", 1280, 1024)}
+        want = {("card0", "Virtual-1", "Virtual-1", "connected", 1280, 800),
+                ("card0", "Virtual-2", "Virtual-2", "connected", 1024, 768),
+                ("card1", "Virtual-1", "Virtual-3", "connected", 1280, 1024)}
         check(sizes == want, f"connectors with their monitors' sizes: {sorted(sizes)}")
+        check(all(c["output"] == f"{card['id_path']}-{c['name']}"
+                  for card in found["cards"] for c in card["connectors"]),
+              "each connector's output key is its card's ID_PATH and its name")
         hubs = sorted(h["name"] for h in found["hubs"])
         check(hubs == ["1-1", "1-2"], f"two hubs: {hubs}")
         check(below(found, "1-1") == (["keyboard", "pointer"], [s["name"] for s in found["sounds"] if "usb-0:1.3:" in s["id_path"]]),

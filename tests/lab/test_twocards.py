@@ -31,15 +31,16 @@ def leases_of(seat):
 
 
 def bochs_connector(l):
-    """The name of card1's one connector ("Virtual-3" with the lab's kernel: connector
-    numbers of one type count across cards)."""
+    """The name of card1's one connector ("Virtual-1": its first Virtual connector) and the
+    kernel's ("Virtual-3": the kernel numbers connectors of one type across cards), which the
+    compositor's outputs carry."""
     probe = json.loads(l.sh(f"{DAEMON} --probe --json"))
     for card in probe.get("cards", []):
         if card.get("name") == "card1":
-            names = [c["name"] for c in card.get("connectors", [])]
+            names = [(c["name"], c["kernel_name"]) for c in card.get("connectors", [])]
             if names:
                 return names[0]
-    return None
+    return None, None
 
 
 def main():
@@ -48,8 +49,9 @@ def main():
         check.report_on_failure(l)
         card0 = l.udev_properties("/dev/dri/card0")[0]["ID_PATH"]
         card1 = l.udev_properties("/dev/dri/card1")[0]["ID_PATH"]
-        conn1 = bochs_connector(l)
-        check(conn1 is not None, f"card1's connector is named by --probe ({conn1})")
+        conn1, kernel1 = bochs_connector(l)
+        check(conn1 == "Virtual-1" and kernel1 == "Virtual-3",
+              f"card1's connector is named by --probe ({conn1}, the kernel's {kernel1})")
         hubs = hubs_by_port(l)
         l.sh("for n in 1 2; do id lab-$n >/dev/null 2>&1 || useradd -m -s /bin/bash lab-$n; done")
         conf = ("[daemon]\nautoseat = false\n"
@@ -90,7 +92,7 @@ def main():
         # Only seat1's compositor has a slot 1. Compositor lines carry no seat name.
         check(f"lease slot 1 ({card1}): " in log and f"lease slot 0 ({card0}): " in log,
               "seat1's compositor drives both cards, each lease in its slot")
-        check(f"output {conn1}: 1280x1024" in log and ", at x 1280" in log,
+        check(f"output {kernel1}: 1280x1024" in log and ", at x 1280" in log,
               "the bochs monitor is to the right of Virtual-1 (1280 wide) in seat1's desktop")
 
         # ---- seat1 is one screen on two cards

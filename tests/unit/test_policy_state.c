@@ -218,6 +218,7 @@ static void test_text_is_stable(void **state)
 	/* Human-readable: what the format promises, in this order. */
 	const char *expected = "{\n"
 			       "  \"version\": 1,\n"
+			       "  \"output_names\": \"per-card\",\n"
 			       "  \"devices\": {\n"
 			       "    \"" HUB "\": \"front-desk\",\n"
 			       "    \"" KBD "\": \"seat-2\"\n"

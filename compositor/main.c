@@ -112,13 +112,15 @@ int main(int argc, char *argv[])
 	if (!server.seat)
 		goto out_display;
 	/* Before the socket: no client may connect before the greeter can turn it away. */
-	if (server.link && seat_link_greets(server.link)) {
+	if (server.link && !options.no_clients && seat_link_greets(server.link)) {
 		server.greeter = greeter_create(&server, seat_link_seat_name(server.link));
 		if (!server.greeter)
 			goto out_seat;
 	}
 
-	if (options.socket) {
+	if (options.no_clients) {
+		server.socket = "";
+	} else if (options.socket) {
 		if (wl_display_add_socket(server.display, options.socket) < 0) {
 			log_error("Wayland socket '%s' could not be created (in use, or "
 				  "XDG_RUNTIME_DIR unset?)",
@@ -143,21 +145,24 @@ int main(int argc, char *argv[])
 		backend_ret = drm_backend_create_leased(&server);
 	if (backend_ret < 0)
 		goto out_seat;
-	if (options.input_count > 0 || server.link) {
+	if (!options.no_clients && (options.input_count > 0 || server.link)) {
 		server.evdev = evdev_create(&server, options.inputs, options.input_count);
 		if (!server.evdev)
 			goto out_backend;
 	}
-	log_info("listening on WAYLAND_DISPLAY=%s", server.socket);
+	if (options.no_clients)
+		log_info("showing text only: no Wayland socket, no session, no input");
+	else
+		log_info("listening on WAYLAND_DISPLAY=%s", server.socket);
 	if (server.link && seat_link_start(server.link) < 0)
 		goto out_backend;
 
 	/* An unclaimed seat's session waits for LINK_SESSION_START (maybe handled already). */
-	if ((!server.link || !seat_link_holds_session(server.link)) &&
+	if (!options.no_clients && (!server.link || !seat_link_holds_session(server.link)) &&
 	    server_start_session(&server) < 0)
 		goto out_backend;
 	/* Outputs and the session first: the keymap is needed only once a keyboard is in use. */
-	if (seat_keyboard_load_keymap_later(server.seat) < 0)
+	if (!options.no_clients && seat_keyboard_load_keymap_later(server.seat) < 0)
 		goto out_session;
 	wl_display_run(server.display);
 	ret = server.exit_code;

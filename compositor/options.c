@@ -25,6 +25,8 @@ const char options_usage[] =
 	"      --kiosk                every window fullscreen, newest on top\n"
 	"      --restart              restart the session when it exits (1 s, 2 s, 4 s ... 30 s)\n"
 	"      --identify TEXT        show TEXT large on every output instead of the session\n"
+	"      --no-clients           only show text (--identify, or the seat link's): no\n"
+	"                             Wayland socket, no session, no input\n"
 	"      --keyboard-layout L    xkb layout, optionally with a variant: us, de(nodeadkeys)\n"
 	"      --keyboard-options O   xkb options, e.g. compose:ralt\n"
 	"      --repeat-rate N        key repeat in keys per second (0 = off; default 25)\n"
@@ -57,6 +59,7 @@ enum {
 	OPT_BACKGROUND,
 	OPT_LOG_LEVEL,
 	OPT_SEAT_FD,
+	OPT_NO_CLIENTS,
 };
 
 static const struct option long_options[] = {
@@ -76,6 +79,7 @@ static const struct option long_options[] = {
 	{"background", required_argument, NULL, OPT_BACKGROUND},
 	{"log-level", required_argument, NULL, OPT_LOG_LEVEL},
 	{"seat-fd", required_argument, NULL, OPT_SEAT_FD},
+	{"no-clients", no_argument, NULL, OPT_NO_CLIENTS},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{0},
@@ -225,6 +229,9 @@ int options_parse(struct options *options, int argc, char **argv, char *error, s
 		case OPT_RESTART:
 			options->restart = true;
 			break;
+		case OPT_NO_CLIENTS:
+			options->no_clients = true;
+			break;
 		case OPT_IDENTIFY:
 			if (optarg[0] == '\0')
 				return fail(error, error_size, "--identify: the text is empty");
@@ -323,5 +330,10 @@ int options_parse(struct options *options, int argc, char **argv, char *error, s
 		return fail(error, error_size, "--drm and --headless exclude each other");
 	if (options->input_count > 0 && !options->drm_path)
 		return fail(error, error_size, "--input needs --drm");
+	if (options->no_clients && (options->session || options->input_count > 0 ||
+				    options->virtual_input || options->socket))
+		return fail(error, error_size,
+			    "--no-clients shows text only: no session, --input, --virtual-input "
+			    "or --socket");
 	return 0;
 }

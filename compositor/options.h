@@ -33,6 +33,7 @@ struct options {
 	bool kiosk;
 	bool restart;
 	bool virtual_input;
+	bool no_clients; /* text only: no socket, no session, no input (a seat that cannot start) */
 	const char *identify;
 	char keyboard_layout[64];
 	char keyboard_variant[64];

@@ -195,10 +195,11 @@ static void apply_seat(struct daemon *daemon, const struct policy_assignment *a,
 	/* `multiseatctl set` goes on top of the config. */
 	if (policy_saved_apply_caps(&daemon->saved, as->name, &settings.caps) < 0)
 		log_error("seat %s: out of memory for its saved caps", as->name);
-	if (seat_set_settings(seat, &settings) && seat->pid > 0) {
+	if (seat_set_settings(seat, &settings) && seat->pid > 0 && !seat->notice) {
 		log_info("seat %s: its settings changed; restarting its compositor", seat->name);
 		seat_restart(seat);
 	}
+	seat_retry_notice(seat);
 
 	/* A seat's outputs may be on several cards: one lease, one slot of the link, per card. */
 	struct seat_cards outputs;

@@ -31,6 +31,8 @@
 
 /* How long a compositor gets to exit after SIGTERM before SIGKILL. */
 #define STOP_TIMEOUT_MS 5000
+/* The account a seat that cannot start shows why as: it exists on every Debian system. */
+#define NOTICE_USER "nobody"
 /* The session when the config names none. */
 #define DEFAULT_SESSION "foot"
 
@@ -46,6 +48,8 @@ const char *seat_state_name(enum seat_state state)
 }
 
 static int handle_timer(void *data);
+static void link_open(struct seat *seat, pid_t pid, int fd, bool greeter);
+static void start_notice(struct seat *seat);
 
 struct seat *seat_create(struct daemon *daemon, const char *name, int number)
 {
@@ -164,7 +168,7 @@ static uint32_t link_caps(uint32_t caps)
 static void send_device(struct seat *seat, struct hw_input *input)
 {
 	/* Sound cards are the seat's audio service's, not the compositor's. */
-	if (!link_up(seat) || input->fd >= 0 || input->sound)
+	if (!link_up(seat) || input->fd >= 0 || input->sound || seat->notice)
 		return;
 	/* Only one file can hold the grab: the daemon's watch or hold lets it go first. */
 	hw_input_unwatch(input);
@@ -235,7 +239,8 @@ static int handle_link(int fd, uint32_t mask, void *data)
 			continue;
 		}
 		if (ret == 1 && msg.opcode == LINK_READY) {
-			seat->state = SEAT_RUNNING;
+			if (!seat->notice)
+				seat->state = SEAT_RUNNING;
 			link_copy_string(seat->wayland_socket, sizeof(seat->wayland_socket),
 					 msg.body.ready.socket);
 			log_info("seat %s: compositor %d ready on WAYLAND_DISPLAY=%s", seat->name,
@@ -315,7 +320,7 @@ static void warn_shared_user(struct seat *seat)
 			log_error(
 				"seat %s: runs as %s, as seat %s does: each can reach the other's "
 				"session and sound cards; give every seat its own user (user = "
-				"seat-%%n in [seat-defaults])",
+				"_desk%%n in [seat-defaults])",
 				seat->name, seat->user.name, other->name);
 			return;
 		}
@@ -338,6 +343,7 @@ void seat_start(struct seat *seat)
 		if (seat->state != SEAT_NO_USER)
 			log_error("seat %s: not started: %s", seat->name, seat->user_error);
 		seat->state = SEAT_NO_USER;
+		start_notice(seat);
 		return;
 	}
 	seat->user_error[0] = '\0';
@@ -389,17 +395,33 @@ void seat_start(struct seat *seat)
 		close(sv[0]);
 		goto fail;
 	}
-	seat->pid = pid;
-	seat->link_fd = sv[0];
-	seat->started_ms = daemon_now_ms();
+	seat->notice = false;
 	seat->state = SEAT_STARTING;
-	seat->link_source = wl_event_loop_add_fd(daemon->loop, seat->link_fd, WL_EVENT_READABLE,
-						 handle_link, seat);
 	log_info("seat %s: compositor %d started as %s (uid %u) on %s", seat->name, (int)pid,
 		 seat->user.name, (unsigned)seat->user.uid, seat_first_output(seat));
+	link_open(seat, pid, sv[0], seat->settings.mode == POLICY_MODE_DESKTOP);
+	return;
 
-	seat->session_held = !seat->claimed;
-	seat->greeter = seat->settings.mode == POLICY_MODE_DESKTOP;
+fail:
+	seat_leases_drop(seat);
+	if (services_running(seat->services)) {
+		services_stop(seat->services);
+		sound_sync_acls(daemon);
+	}
+	schedule_retry(seat, SEAT_FAILED);
+	seat->attempt = backoff_next_attempt(seat->attempt, 0);
+}
+
+/* The compositor `pid` runs with the seat link `fd`: hello, identify text, leases, devices. */
+static void link_open(struct seat *seat, pid_t pid, int fd, bool greeter)
+{
+	seat->pid = pid;
+	seat->link_fd = fd;
+	seat->started_ms = daemon_now_ms();
+	seat->link_source = wl_event_loop_add_fd(seat->daemon->loop, seat->link_fd,
+						 WL_EVENT_READABLE, handle_link, seat);
+	seat->session_held = !seat->claimed && !seat->notice;
+	seat->greeter = greeter;
 	seat->wayland_socket[0] = '\0';
 	seat->identify_sent[0] = '\0';
 	struct link_hello hello = {
@@ -420,22 +442,78 @@ void seat_start(struct seat *seat)
 	seat_update_identify(seat);
 	seat_leases_send(seat);
 	struct hw_input *input;
-	wl_list_for_each (input, &daemon->hw.inputs, link) {
+	wl_list_for_each (input, &seat->daemon->hw.inputs, link) {
 		if (input->seat == seat)
 			send_device(seat, input);
 	}
 	if (!seat->link_source)
 		kill(pid, SIGTERM);
-	return;
+}
 
-fail:
-	seat_leases_drop(seat);
-	if (services_running(seat->services)) {
-		services_stop(seat->services);
-		sound_sync_acls(daemon);
+/*
+ * A seat with monitors that cannot start says why on them instead of leaving them dark: a
+ * compositor with no Wayland socket, no session and no input devices, run as the
+ * unprivileged NOTICE_USER (the seat's own account may be what is missing), shows the reason.
+ */
+static void start_notice(struct seat *seat)
+{
+	struct daemon *daemon = seat->daemon;
+	struct spawn_user nobody;
+	char error[256];
+	int sv[2];
+	if (spawn_user_lookup(NOTICE_USER, &nobody, error, sizeof(error)) < 0) {
+		log_error("seat %s: its monitors cannot say why it does not start: %s", seat->name,
+			  error);
+		return;
 	}
-	schedule_retry(seat, SEAT_FAILED);
-	seat->attempt = backoff_next_attempt(seat->attempt, 0);
+	mkdir(daemon->options->runtime_dir, 0755);
+	int ret = runtime_dir_create(seat->runtime_dir, nobody.uid, nobody.gid);
+	if (ret < 0) {
+		log_error("seat %s: runtime directory %s cannot be made: %s", seat->name,
+			  seat->runtime_dir, strerror(-ret));
+		return;
+	}
+	if (seat_leases_make(seat) < 0)
+		return;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv) < 0) {
+		log_error("seat %s: no seat link: %s", seat->name, strerror(errno));
+		seat_leases_drop(seat);
+		return;
+	}
+	struct spawn_compositor params = {
+		.compositor = daemon->options->compositor,
+		.seat = seat->name,
+		.runtime_dir = seat->runtime_dir,
+		.user = &nobody,
+		.link_fd = sv[1],
+		.no_clients = true,
+		.log_level = daemon->options->log_level,
+	};
+	pid_t pid = spawn_compositor(&params, error, sizeof(error));
+	close(sv[1]);
+	if (pid < 0) {
+		log_error("seat %s: its monitors cannot say why it does not start: %s", seat->name,
+			  error);
+		close(sv[0]);
+		seat_leases_drop(seat);
+		return;
+	}
+	seat->notice = true;
+	log_info("seat %s: compositor %d shows why the seat does not start", seat->name, (int)pid);
+	link_open(seat, pid, sv[0], false);
+}
+
+void seat_retry_notice(struct seat *seat)
+{
+	if (!seat->notice || seat->pid <= 0 || seat->state == SEAT_STOPPING)
+		return;
+	struct spawn_user user;
+	char error[256];
+	if (!seat->has_settings || !seat->settings.user ||
+	    spawn_user_lookup(seat->settings.user, &user, error, sizeof(error)) < 0)
+		return;
+	log_info("seat %s: user %s exists now; starting the seat", seat->name, user.name);
+	seat_restart(seat);
 }
 
 void seat_stop(struct seat *seat, bool doom)
@@ -510,6 +588,8 @@ bool seat_handle_exit(struct seat *seat, pid_t pid, int status)
 	seat->pid = 0;
 	close_link(seat);
 	revoke_everything(seat);
+	bool was_notice = seat->notice;
+	seat->notice = false;
 	runtime_dir_remove(seat->runtime_dir);
 	wl_event_source_timer_update(seat->timer, 0);
 
@@ -523,7 +603,7 @@ bool seat_handle_exit(struct seat *seat, pid_t pid, int status)
 		seat->attempt = 0;
 		seat_start(seat);
 	} else {
-		seat->restarts++;
+		seat->restarts += !was_notice;
 		seat->attempt = backoff_next_attempt(seat->attempt, ran);
 		schedule_retry(seat, SEAT_RESTARTING);
 	}
@@ -604,7 +684,11 @@ void seat_device_detach(struct hw_input *input)
 
 static void identify_text(const struct seat *seat, char *text, size_t size)
 {
-	if (!seat->claimed && seat->number >= 1 && seat->number <= 24)
+	if (seat->notice)
+		snprintf(text, size,
+			 "%.40s cannot start:\n%.160s\n(multiseatctl status; the journal)",
+			 seat->name, seat->user_error);
+	else if (!seat->claimed && seat->number >= 1 && seat->number <= 24)
 		snprintf(text, size, "Press F%d to use this screen\n%s", seat->number, seat->name);
 	else if (!seat->claimed)
 		snprintf(text, size, "%s\nhas no keyboard (multiseatctl attach)", seat->name);

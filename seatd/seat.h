@@ -81,6 +81,8 @@ struct seat {
 	char wayland_socket[108]; /* its WAYLAND_DISPLAY, in runtime_dir */
 	struct desk_login *login; /* logins at the greeter */
 	char identify_sent[256];  /* the identify text the compositor shows, "" for none */
+	/* Its compositor only shows why the seat cannot start (user_error): no session. */
+	bool notice;
 };
 
 struct seat *seat_create(struct daemon *daemon, const char *name, int number);
@@ -94,8 +96,13 @@ void seat_destroy(struct seat *seat);
  */
 bool seat_set_settings(struct seat *seat, struct policy_effective_settings *settings);
 
-/* Starts the compositor when the seat can run (outputs, user) and it is not running. */
+/*
+ * Starts the compositor when the seat can run (outputs, user) and it is not running. A seat
+ * with outputs that cannot run (no such user, bad settings) shows why on them instead.
+ */
 void seat_start(struct seat *seat);
+/* A seat that showed why it could not start tries again (its account may exist now). */
+void seat_retry_notice(struct seat *seat);
 /* Stops the compositor (revoke, SIGTERM, SIGKILL after a timeout); destroy afterwards if `doom`. */
 void seat_stop(struct seat *seat, bool doom);
 /* Stop, then start again once it has exited (restart SEAT, changed settings). */

@@ -148,6 +148,8 @@ pid_t spawn_compositor(const struct spawn_compositor *p, char *error, size_t err
 	argv[n++] = "--restart";
 	if (p->kiosk)
 		argv[n++] = "--kiosk";
+	if (p->no_clients)
+		argv[n++] = "--no-clients";
 	if (p->terminal) {
 		argv[n++] = "--terminal";
 		argv[n++] = p->terminal;

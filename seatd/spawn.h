@@ -50,6 +50,7 @@ struct spawn_compositor {
 	const struct spawn_user *user;
 	int link_fd; /* becomes fd 3 in the compositor: --seat-fd 3 */
 	bool kiosk;
+	bool no_clients;      /* --no-clients: it only shows what the daemon says */
 	const char *session;  /* sh -c SESSION; NULL: none */
 	const char *terminal; /* Super+Enter in desktop mode; NULL: none */
 	const char *log_level;

@@ -6,11 +6,14 @@ exit status, and clients that misbehave."""
 import os
 import shutil
 import struct
+import subprocess
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from wayland_helpers import BENCH_CLIENT, Checks, Compositor, RawClient  # noqa: E402
+from wayland_helpers import (BENCH_CLIENT, COMPOSITOR, SANITIZER_MARKERS, Checks,  # noqa: E402
+                             Compositor, RawClient)
 
 check = Checks("headless compositor")
 SIZE = "1280x720"
@@ -195,6 +198,37 @@ def test_identify():
         sanitizers(c, "identify")
 
 
+def test_no_clients():
+    """--no-clients (a seat that cannot start says why): text only, and nothing a client, a
+    session or a device could use: no Wayland socket at all."""
+    bad = subprocess.run([COMPOSITOR, "--headless", SIZE, "--no-clients", "--", "foot"],
+                         capture_output=True, text=True)
+    check(bad.returncode == 2 and "--no-clients shows text only" in bad.stderr,
+          f"--no-clients with a session is refused ({bad.stderr.strip()!r})")
+    with tempfile.TemporaryDirectory() as runtime:
+        env = dict(os.environ, XDG_RUNTIME_DIR=runtime)
+        env.pop("WAYLAND_DISPLAY", None)
+        log = open(os.path.join(runtime, "log"), "w+")
+        proc = subprocess.Popen([COMPOSITOR, "--headless", SIZE, "--no-clients", "--identify",
+                                 "seat-3 cannot start"], env=env, stdout=log, stderr=log)
+        deadline = time.monotonic() + 20
+        text = ""
+        while time.monotonic() < deadline and "showing text only" not in text:
+            time.sleep(0.1)
+            log.seek(0)
+            text = log.read()
+        check("showing text only" in text and proc.poll() is None,
+              "--no-clients: the compositor runs and says it shows text only")
+        check(not [f for f in os.listdir(runtime) if f.startswith("wayland-")],
+              f"--no-clients: no Wayland socket in XDG_RUNTIME_DIR ({os.listdir(runtime)})")
+        proc.terminate()
+        code = proc.wait(timeout=20)
+        log.seek(0)
+        text = log.read()
+        check(code == 0, f"--no-clients: SIGTERM ends it with 0 ({code})")
+        check(not any(m in text for m in SANITIZER_MARKERS), "--no-clients: no sanitizer reports")
+
+
 def keyboard_keymaps(c):
     """Binds wl_seat and gets a wl_keyboard: the keymap events' texts and the other events."""
     raw = RawClient(c)
@@ -315,7 +349,7 @@ def test_misbehaving_clients():
 def main():
     return check.run_all([
         test_wayland_info, test_simple_shm, test_foot_wtype, test_weston_terminal, test_gtk,
-        test_clipboard, test_kiosk, test_direct_scanout, test_identify, test_keymap,
+        test_clipboard, test_kiosk, test_direct_scanout, test_identify, test_no_clients, test_keymap,
         test_restart_and_exit, test_misbehaving_clients])
 
 

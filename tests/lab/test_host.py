@@ -81,6 +81,15 @@ def main():
         out = l.sh(f"dpkg -i /lab/project/dist/{deb.name} 2>&1", timeout=180)
         check("Setting up multiseat" in out, f"the package installs ({deb.name})")
         check(l.run("getent group multiseat")[0] == 0, "the package made the multiseat group")
+        # Another display manager holds the alias (as gdm3 would): enabling says so, and
+        # changes nothing.
+        l.sh("printf '[Service]\\nExecStart=/bin/true\\n[Install]\\nAlias=display-manager.service\\n' "
+             "> /etc/systemd/system/otherdm.service && systemctl enable otherdm 2>&1")
+        rc, out = l.run("systemctl enable multiseatd 2>&1")
+        check(rc != 0 and "display-manager.service" in out and "otherdm.service" in out,
+              f"with another display manager enabled, enabling multiseatd fails and names it "
+              f"({out.strip()[-160:]!r})")
+        l.sh("systemctl disable otherdm 2>&1")
         out = l.sh("systemctl enable multiseatd 2>&1")
         check(l.sh("readlink /etc/systemd/system/display-manager.service || true").strip()
               .endswith("multiseatd.service"), "enabled, multiseatd is the display manager")
@@ -107,6 +116,25 @@ def main():
         st = seats.status(l)
         check(st is not None and not any(x.get("claimed") for x in seats.seats_by_name(st).values()),
               "Ctrl+Alt+F2 on a free keyboard claims no desk (an F key with a modifier is not a claim)")
+
+        # ---- a desk whose account is gone says why on its own monitor; the others run on
+        pids = {n: x.get("pid") for n, x in seats.seats_by_name(seats.status(l)).items()}
+        l.sh("userdel -f _desk3 && multiseatctl restart seat-3")
+        st = seats.wait_status(l, lambda s: s["seat-3"]["state"] == "no-user" and
+                               s["seat-3"].get("pid"), timeout=60)
+        check(st is not None, "seat-3 without its account: no-user, a compositor shows why")
+        check(l.wait_guest("journalctl -b -u multiseatd | grep -q "
+                           "\"identify screen: seat-3 cannot start:\"", timeout=30),
+              "seat-3's monitor says it cannot start and why")
+        notice = l.screenshot("gpu1", 0, "notice-seat-3")
+        check(notice.distinct_colours() > 2 and notice.differing_pixels(shots[2]) > 1000,
+              "seat-3's monitor shows the notice, not its old screen")
+        now = seats.seats_by_name(seats.status(l))
+        check(all(now[n].get("pid") == pids[n] for n in ("seat-1", "seat-2")),
+              "seat-1 and seat-2 run on untouched")
+        l.sh("systemd-sysusers && systemctl reload multiseatd")
+        st = seats.wait_status(l, lambda s: s["seat-3"]["state"] == "running", timeout=60)
+        check(st is not None, "the account back and a reload: seat-3 starts again")
 
         # ---- a claimed desk: its session gets the keys, nothing else does
         l.press("kbd1", "f1")

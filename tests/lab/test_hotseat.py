@@ -150,7 +150,10 @@ def main():
         for name, s in seats.items():
             out = (s.get("outputs") or ["?"])[0]
             where[name] = heads.get(out, ("gpu1", 0))
-        time.sleep(3)
+        # Running is not drawn: under TCG a compositor's first frame can take seconds.
+        l.wait_guest("for n in 1 2 3; do grep -q \"identify screen: Press F$n to use this "
+                     "screen\" /tmp/daemon.log || exit 1; done", timeout=60)
+        time.sleep(2)
         shots = {n: l.screenshot(*where[n], f"identify-{n}") for n in sorted(seats)}
         blank = all(s.distinct_colours() > 2 for s in shots.values())
         check(blank, "every monitor shows text, not a blank screen")

@@ -11,6 +11,7 @@
 
 #include "cgroup.h"
 #include "daemon.h"
+#include "desk_login.h"
 #include "log.h"
 #include "seat.h"
 
@@ -330,14 +331,22 @@ int caps_seat_place_session(struct seat *seat, pid_t pid)
 
 void caps_seat_kill(struct seat *seat)
 {
-	kill_in(seat, CGROUP_SEAT);
+	if (!desk_login_busy(seat->login)) {
+		kill_in(seat, CGROUP_SEAT);
+		return;
+	}
+	/* A login's worker still has to close its PAM session and report the end; it kills
+	   what is left in login/ itself (desk_login's finish). */
+	kill_in(seat, CGROUP_COMPOSITOR);
+	kill_in(seat, CGROUP_SESSION);
+	kill_in(seat, CGROUP_SERVICES);
 }
 
 void caps_seat_release(struct seat *seat)
 {
 	if (!seat->cgroup)
 		return;
-	caps_seat_kill(seat);
+	kill_in(seat, CGROUP_SEAT);
 	/* The killed may not be gone yet: a cgroup left behind is reused by the next start. */
 	if (cgroup_seat_remove(seat->cgroup, NULL) < 0)
 		log_debug("seat %s: its cgroup stays until its last process is gone", seat->name);

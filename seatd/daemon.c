@@ -18,6 +18,7 @@
 #include "caps.h"
 #include "claim.h"
 #include "control.h"
+#include "desk_login.h"
 #include "input.h"
 #include "seat.h"
 #include "seat_leases.h"
@@ -415,8 +416,9 @@ static int handle_udev(int fd, uint32_t mask, void *data)
 void daemon_check_done(struct daemon *daemon)
 {
 	struct seat *seat;
+	/* Every child reaped first: systemd would kill what is left, logging each. */
 	wl_list_for_each (seat, &daemon->seats, link) {
-		if (seat->pid > 0)
+		if (seat->pid > 0 || services_alive(seat->services) || desk_login_busy(seat->login))
 			return;
 	}
 	daemon->done = true;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "child.h"
@@ -105,6 +106,10 @@ _Noreturn static void child(const struct spawn_process *p, int report)
 		if (putenv((char *)p->env[i]) != 0)
 			child_fail(report, "setenv");
 	}
+	/* Not fatal: without its own stream it writes into the daemon's. */
+	if (p->log_identifier && log_to_journal())
+		child_log_to_journal(p->log_identifier,
+				     p->log_priority > 0 ? p->log_priority : LOG_INFO, true);
 	execv(p->argv[0], (char *const *)p->argv);
 	child_fail(report, p->argv[0]);
 }
@@ -163,6 +168,8 @@ pid_t spawn_compositor(const struct spawn_compositor *p, char *error, size_t err
 		argv[n++] = p->session;
 	}
 	argv[n] = NULL;
+	char identifier[128];
+	snprintf(identifier, sizeof(identifier), "%s/multiseat-compositor", p->seat);
 	struct spawn_process process = {
 		.argv = argv,
 		.env = p->env,
@@ -174,6 +181,8 @@ pid_t spawn_compositor(const struct spawn_compositor *p, char *error, size_t err
 		/* The OOM killer takes the session before the compositor (the session raises its
 		   own). */
 		.oom_score_adj = -500,
+		/* Its lines carry their own priority (log.c sees JOURNAL_STREAM). */
+		.log_identifier = identifier,
 	};
 	return spawn_process(&process, error, error_size);
 }

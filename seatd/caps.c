@@ -14,6 +14,7 @@
 #include "desk_login.h"
 #include "log.h"
 #include "seat.h"
+#include "services.h"
 
 /* What the compositor keeps when its seat's session eats all the seat's memory. */
 #define COMPOSITOR_MEMORY_MIN (64ll << 20)
@@ -329,17 +330,27 @@ int caps_seat_place_session(struct seat *seat, pid_t pid)
 	return ret;
 }
 
+void caps_seat_kill_services(struct seat *seat)
+{
+	kill_in(seat, CGROUP_SERVICES);
+}
+
 void caps_seat_kill(struct seat *seat)
 {
-	if (!desk_login_busy(seat->login)) {
+	bool login = desk_login_busy(seat->login), services = services_alive(seat->services);
+	if (!login && !services) {
 		kill_in(seat, CGROUP_SEAT);
 		return;
 	}
 	/* A login's worker still has to close its PAM session and report the end; it kills
-	   what is left in login/ itself (desk_login's finish). */
+	   what is left in login/ itself (desk_login's finish). Services being stopped in order
+	   are killed after a timeout, and what they leave when the last is gone. */
 	kill_in(seat, CGROUP_COMPOSITOR);
 	kill_in(seat, CGROUP_SESSION);
-	kill_in(seat, CGROUP_SERVICES);
+	if (!login)
+		kill_in(seat, CGROUP_LOGIN);
+	if (!services)
+		kill_in(seat, CGROUP_SERVICES);
 }
 
 void caps_seat_release(struct seat *seat)

@@ -24,7 +24,7 @@
 #define WAIT_POLL_MS 100
 /* After the daemon's view of PipeWire was refused or lost: the next try, not sooner. */
 #define MONITOR_RETRY_MS 1000
-/* A service still running this long after SIGTERM is killed. */
+/* A service still running this long after services_stop is killed. */
 #define STOP_TIMEOUT_MS 5000
 /* Where the seats' services read their configuration, under the daemon's runtime directory. */
 #define CONFIG_DIR "services-config"
@@ -52,7 +52,8 @@ struct service {
 	uint64_t next_start_ms; /* not before then (backoff) */
 	bool missing;		/* not installed: said once, never tried */
 	bool restart_now;	/* stopped on purpose: back without backoff */
-	bool stopping;		/* sent SIGTERM by services_stop: its exit is expected */
+	bool stopping;		/* being stopped by services_stop: its exit is expected */
+	bool termed;		/* and sent SIGTERM already */
 };
 
 struct services {
@@ -479,7 +480,7 @@ static void tick(struct services *services)
 			struct service *service = &services->service[i];
 			if (service->pid <= 0 || !service->stopping)
 				continue;
-			log_error("seat %s: %s %d did not exit within %d ms of SIGTERM; killing it",
+			log_error("seat %s: %s %d did not stop within %d ms; killing it",
 				  services->seat->name, programs[i], (int)service->pid,
 				  STOP_TIMEOUT_MS);
 			kill(service->pid, SIGKILL);
@@ -546,15 +547,50 @@ bool services_alive(const struct services *services)
 	return false;
 }
 
+/*
+ * A stop goes in the order they depend on each other: PipeWire's clients first, then
+ * PipeWire, then the bus, each once the ones before it are gone, so that none of them
+ * logs the loss of another on its way out.
+ */
+static int stop_stage(enum service_kind kind)
+{
+	return kind == SERVICE_WIREPLUMBER || kind == SERVICE_PULSE ? 0
+	       : kind == SERVICE_PIPEWIRE			    ? 1
+								    : 2;
+}
+
+static void stop_next(struct services *services)
+{
+	int stage = 3;
+	for (int i = 0; i < SERVICE_COUNT; i++) {
+		const struct service *service = &services->service[i];
+		if (service->pid > 0 && service->stopping && stop_stage(i) < stage)
+			stage = stop_stage(i);
+	}
+	for (int i = 0; i < SERVICE_COUNT; i++) {
+		struct service *service = &services->service[i];
+		if (service->pid > 0 && service->stopping && !service->termed &&
+		    stop_stage(i) == stage) {
+			kill(service->pid, SIGTERM);
+			service->termed = true;
+		}
+	}
+}
+
 void services_stop(struct services *services)
 {
 	bool was_running = services->running;
 	services->running = false;
 	services->default_card = -1;
 	drop_monitor(services);
-	for (int i = 0; i < SERVICE_COUNT; i++)
-		services->service[i].stopping = services->service[i].pid > 0;
-	kill_all(services, SIGTERM);
+	for (int i = 0; i < SERVICE_COUNT; i++) {
+		struct service *service = &services->service[i];
+		if (service->pid > 0 && !service->stopping) {
+			service->stopping = true;
+			service->termed = false;
+		}
+	}
+	stop_next(services);
 	/* Called again (the compositor exited after seat_stop): the first deadline holds. */
 	if (services_alive(services) && (was_running || !services->kill_at_ms))
 		services->kill_at_ms = daemon_now_ms() + STOP_TIMEOUT_MS;
@@ -612,10 +648,14 @@ bool services_handle_exit(struct services *services, pid_t pid, int status)
 		remove_pipewire_sockets(services);
 		drop_monitor(services);
 	}
-	if (!services_alive(services))
-		services->kill_at_ms = 0;
 	if (!services->running || stopped) {
 		log_debug("seat %s: %s %d stopped", services->seat->name, programs[kind], (int)pid);
+		stop_next(services);
+		if (!services_alive(services)) {
+			services->kill_at_ms = 0;
+			/* What the bus started for them (activated services) goes with them. */
+			caps_seat_kill_services(services->seat);
+		}
 		struct daemon *daemon = services->seat->daemon;
 		if (!services->running && daemon->stopping)
 			daemon_check_done(daemon);

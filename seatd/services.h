@@ -33,8 +33,9 @@ void services_start(struct services *services);
 /* Between services_start and services_stop (whether or not each process is up right now). */
 bool services_running(const struct services *services);
 /*
- * SIGTERM to each, SIGKILL to those still running 5 s later; they are not restarted until the
- * next services_start.
+ * SIGTERM to each in order (WirePlumber and pipewire-pulse, then PipeWire, then the bus, each
+ * once the ones before are gone), SIGKILL to those still running 5 s later; they are not
+ * restarted until the next services_start.
  */
 void services_stop(struct services *services);
 /* Whether any of its processes is still running (not yet reaped). */

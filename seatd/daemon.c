@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "child_output.h"
 #include "claim.h"
 #include "control.h"
 #include "desk_login.h"
@@ -504,6 +505,7 @@ static void daemon_finish(struct daemon *daemon)
 	policy_saved_finish(&daemon->saved);
 	free(daemon->conflicts);
 	policy_config_finish(&daemon->config);
+	child_output_finish();
 	wl_event_loop_destroy(daemon->loop);
 }
 
@@ -540,6 +542,7 @@ int daemon_run(const struct daemon_options *options)
 	daemon.loop = wl_event_loop_create();
 	if (!daemon.loop)
 		return 1;
+	child_output_init(daemon.loop);
 	daemon.sigterm = wl_event_loop_add_signal(daemon.loop, SIGTERM, handle_terminate, &daemon);
 	daemon.sigint = wl_event_loop_add_signal(daemon.loop, SIGINT, handle_terminate, &daemon);
 	daemon.sighup = wl_event_loop_add_signal(daemon.loop, SIGHUP, handle_hangup, &daemon);

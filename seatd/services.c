@@ -312,12 +312,13 @@ static bool ready_for(const struct services *services, enum service_kind kind)
 {
 	if (kind != SERVICE_WIREPLUMBER && kind != SERVICE_PULSE)
 		return true;
-	/* WirePlumber gives up at once without PipeWire, and needs the session bus. */
+	/* WirePlumber gives up at once without PipeWire, and needs the session bus; neither
+	   one still stopping (the seat started again at once) will do. */
 	const struct service *bus = &services->service[SERVICE_BUS];
-	return services->service[SERVICE_PIPEWIRE].pid > 0 &&
-	       is_socket(services->pipewire_socket) &&
+	const struct service *pipewire = &services->service[SERVICE_PIPEWIRE];
+	return pipewire->pid > 0 && !pipewire->stopping && is_socket(services->pipewire_socket) &&
 	       (kind == SERVICE_PULSE || bus->missing ||
-		(bus->pid > 0 && is_socket(services->bus_socket)));
+		(bus->pid > 0 && !bus->stopping && is_socket(services->bus_socket)));
 }
 
 static void start_one(struct services *services, enum service_kind kind)

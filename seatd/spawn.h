@@ -34,10 +34,13 @@ struct spawn_process {
 	/*
 	 * Under journald (the daemon's stderr is a journal stream), the process's stdout and
 	 * stderr are a stream of its own with this SYSLOG_IDENTIFIER ("seat-1/pipewire") and
-	 * default priority (0: info); otherwise, or when NULL, they are the daemon's.
+	 * default priority (0: info); otherwise a pipe the daemon reads, each line going to its
+	 * stderr after "TAG: " (child_output.h), the tag `output_tag` or else the identifier.
+	 * NULL: the daemon's stdout and stderr.
 	 */
 	const char *log_identifier;
 	int log_priority;
+	const char *output_tag;
 };
 
 /*

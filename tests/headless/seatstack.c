@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include <wayland-server-core.h>
 
+#include "child_output.h"
 #include "daemon.h"
 #include "log.h"
 #include "runtime_dir.h"
@@ -98,6 +99,7 @@ int main(int argc, char *argv[])
 	daemon_state.options = &options;
 	wl_list_init(&daemon_state.seats);
 	daemon_state.loop = wl_event_loop_create();
+	child_output_init(daemon_state.loop);
 	seat_state.daemon = &daemon_state;
 	seat_state.name = argv[2];
 	wl_list_insert(&daemon_state.seats, &seat_state.link);
@@ -131,6 +133,11 @@ int main(int argc, char *argv[])
 	bool alive = services_alive(seat_state.services);
 	services_destroy(seat_state.services);
 	runtime_dir_remove(seat_state.runtime_dir);
+	wl_event_source_remove(tick_timer);
+	wl_event_source_remove(sigchld);
+	wl_event_source_remove(sigterm);
+	child_output_finish();
+	wl_event_loop_destroy(daemon_state.loop);
 	printf("stopped%s\n", alive ? " with services running" : "");
 	return alive ? 1 : 0;
 }

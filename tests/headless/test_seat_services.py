@@ -3,7 +3,8 @@
 throwaway seat user, with the real dbus-daemon, PipeWire, WirePlumber and pipewire-pulse.
 
 Shown, with stderr a plain file: all four run, PipeWire has the dummy sink, and none of them
-prints a warning or an error on a good start or on the stop; the stop goes clients first,
+prints a warning or an error on a good start or on the stop; each line a child prints reaches
+the driver's stderr whole, after its tag (seat-t/pipewire: ...); the stop goes clients first,
 then PipeWire, then the bus, and every process is gone when the driver exits.
 
 Shown under a journald of our own (systemd-journald in a private mount namespace, the
@@ -35,8 +36,10 @@ SEAT = "seat-t"
 SERVICES = ("dbus-daemon", "pipewire", "wireplumber", "pipewire-pulse")
 JOURNALD = next((p for p in ("/usr/lib/systemd/systemd-journald", "/lib/systemd/systemd-journald")
                  if os.path.exists(p)), None)
-# PipeWire's "[W]"/"[E]" and WirePlumber's "W"/"E"/"C" (critical) line markers.
-BAD_LINE = re.compile(r"^(\[[WE]\]|[WEC] )")
+# PipeWire's "[W]"/"[E]" and WirePlumber's "W"/"E"/"C" (critical) line markers, after the tag
+# the daemon puts before a child's line.
+BAD_LINE = re.compile(r"^(\S+: )?(\[[WE]\]|[WEC] )")
+TAGGED = re.compile(r"^seat-t/(dbus-daemon|pipewire|wireplumber|pipewire-pulse|probe): ")
 
 check = Checks("headless seat services")
 
@@ -125,6 +128,11 @@ def plain():
     with open(err_path, errors="replace") as f:
         text = f.read()
     children = [l for l in text.splitlines() if not l.startswith("seatstack: ")]
+    untagged = [l for l in children if not TAGGED.match(l)]
+    check(children and not untagged and
+          f"seat-t/probe: probe says hello as {USER}" in children and
+          "seat-t/probe: <3>probe fails" in children,
+          f"every line of a child comes whole after its seat and program ({untagged[:4]})")
     bad = [l for l in children if BAD_LINE.match(l)]
     start_bad = [l for l in started.splitlines() if BAD_LINE.match(l)]
     print(f"  the services printed {len(children)} lines in all, {len(start_bad)} warnings or "

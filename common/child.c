@@ -1,6 +1,8 @@
 /* A forked child's way to its exec, and its report to the parent. */
 #include "child.h"
 
+#include "journal.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -69,6 +71,21 @@ void child_become(int report, const char *name, uid_t uid, gid_t gid, const char
 	}
 	if (chdir(home) < 0 && chdir("/") < 0)
 		child_fail(report, "chdir");
+}
+
+int child_log_to_journal(const char *identifier, int priority, bool level_prefix)
+{
+	int fd = journal_stream_open(JOURNAL_STDOUT_SOCKET, identifier, priority, level_prefix);
+	if (fd < 0)
+		return fd;
+	char name[64];
+	int ret = journal_stream_name(fd, name, sizeof(name));
+	if (ret == 0 && (dup2(fd, STDOUT_FILENO) < 0 || dup2(fd, STDERR_FILENO) < 0))
+		ret = -errno;
+	close(fd);
+	if (ret == 0 && setenv("JOURNAL_STREAM", name, 1) < 0)
+		ret = -errno;
+	return ret;
 }
 
 int child_report_read(int fd, char *why, size_t size)

@@ -8,10 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "backoff.h"
+#include "child.h"
 #include "log.h"
 #include "seat_link.h"
 #include "server.h"
@@ -84,6 +86,14 @@ static pid_t spawn(struct server *server, char *const argv[])
 	setenv("WAYLAND_DISPLAY", server->socket, 1);
 	setenv("XDG_SESSION_TYPE", "wayland", 1);
 	unsetenv("DISPLAY");
+	/* Under journald the session's output is its own ("seat-1/session"), not the
+	   compositor's; without a stream it goes on into the compositor's. */
+	if (log_to_journal()) {
+		char identifier[128];
+		const char *seat = getenv("XDG_SEAT");
+		snprintf(identifier, sizeof(identifier), "%s/session", seat ? seat : "multiseat");
+		child_log_to_journal(identifier, LOG_INFO, true);
+	}
 	execvp(argv[0], argv);
 	fprintf(stderr, "multiseat-compositor: cannot run '%s': %s\n", argv[0], strerror(errno));
 	_exit(127);

@@ -3,6 +3,7 @@
 #ifndef MULTISEAT_CHILD_H
 #define MULTISEAT_CHILD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -25,6 +26,16 @@ void child_join_cgroup(int report, const char *dir);
  * changes to `home` (or / when it cannot). Fails the child on any error.
  */
 void child_become(int report, const char *name, uid_t uid, gid_t gid, const char *home);
+
+/*
+ * Under journald: stdout and stderr become a journal stream of the calling process's own
+ * (journal_stream_open of JOURNAL_STDOUT_SOCKET with `identifier`, such as "seat-1/pipewire")
+ * and JOURNAL_STREAM names it, so that programs which log to the journal natively when their
+ * stderr is it do so once. Call it after the environment is set, as the user the program
+ * runs as: the journal records that pid and uid. On failure (no journald) nothing changes;
+ * 0 or a negative errno.
+ */
+int child_log_to_journal(const char *identifier, int priority, bool level_prefix);
 
 /*
  * The parent's side: reads the pipe to its end and closes it. 0 when the child reached its

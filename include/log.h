@@ -3,6 +3,7 @@
 #define MULTISEAT_LOG_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 enum log_level {
@@ -12,9 +13,17 @@ enum log_level {
 	LOG_LEVEL_DEBUG = 3,
 };
 
-/* Messages above `level` are dropped; `program` prefixes every line. */
+/*
+ * Messages above `level` are dropped; `program` prefixes every line. When stderr is the
+ * journal stream JOURNAL_STREAM names, a line starts with its sd-daemon(3) priority ("<3>"
+ * error, "<6>" info, "<7>" debug) instead of the program and level.
+ */
 void log_init(enum log_level level, const char *program);
 enum log_level log_get_level(void);
+/* Whether log_init found stderr to be a journal stream. */
+bool log_to_journal(void);
+/* Whether `fd` is the stream `journal_stream` ("DEV:INODE", NULL: none) names. */
+bool log_fd_is_journal(int fd, const char *journal_stream);
 
 /* Parses "silent", "error", "info" or "debug"; returns -EINVAL otherwise. */
 int log_level_parse(const char *name, enum log_level *level);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -217,6 +218,12 @@ _Noreturn static void session_child(struct worker *w, char **pam_env, int report
 	    setenv("XDG_SESSION_TYPE", "wayland", 1) < 0 ||
 	    setenv("WAYLAND_DISPLAY", w->req.wayland_display, 1) < 0)
 		child_fail(report, "setenv");
+	/* Under journald the session's output is its own, with the user's pid and uid. */
+	if (log_to_journal()) {
+		char identifier[128];
+		snprintf(identifier, sizeof(identifier), "%s/session", w->req.seat);
+		child_log_to_journal(identifier, LOG_INFO, true);
+	}
 	execl("/bin/sh", "sh", "-c", w->req.command, (char *)NULL);
 	child_fail(report, "/bin/sh");
 }

@@ -11,8 +11,10 @@
 
 #include "cgroup.h"
 #include "daemon.h"
+#include "desk_login.h"
 #include "log.h"
 #include "seat.h"
+#include "services.h"
 
 /* What the compositor keeps when its seat's session eats all the seat's memory. */
 #define COMPOSITOR_MEMORY_MIN (64ll << 20)
@@ -328,16 +330,34 @@ int caps_seat_place_session(struct seat *seat, pid_t pid)
 	return ret;
 }
 
+void caps_seat_kill_services(struct seat *seat)
+{
+	kill_in(seat, CGROUP_SERVICES);
+}
+
 void caps_seat_kill(struct seat *seat)
 {
-	kill_in(seat, CGROUP_SEAT);
+	bool login = desk_login_busy(seat->login), services = services_alive(seat->services);
+	if (!login && !services) {
+		kill_in(seat, CGROUP_SEAT);
+		return;
+	}
+	/* A login's worker still has to close its PAM session and report the end; it kills
+	   what is left in login/ itself (desk_login's finish). Services being stopped in order
+	   are killed after a timeout, and what they leave when the last is gone. */
+	kill_in(seat, CGROUP_COMPOSITOR);
+	kill_in(seat, CGROUP_SESSION);
+	if (!login)
+		kill_in(seat, CGROUP_LOGIN);
+	if (!services)
+		kill_in(seat, CGROUP_SERVICES);
 }
 
 void caps_seat_release(struct seat *seat)
 {
 	if (!seat->cgroup)
 		return;
-	caps_seat_kill(seat);
+	kill_in(seat, CGROUP_SEAT);
 	/* The killed may not be gone yet: a cgroup left behind is reused by the next start. */
 	if (cgroup_seat_remove(seat->cgroup, NULL) < 0)
 		log_debug("seat %s: its cgroup stays until its last process is gone", seat->name);

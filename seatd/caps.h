@@ -63,8 +63,14 @@ void caps_seat_kill_session(struct seat *seat);
 const char *caps_seat_login_dir(const struct seat *seat);
 /* Kills the login worker and whatever PAM's modules started (stuck, or left behind). */
 void caps_seat_kill_login(struct seat *seat);
-/* Kills whatever is left in the seat's cgroup (after its compositor exited). */
+/*
+ * Kills whatever is left in the seat's cgroup (after its compositor exited), except a login
+ * worker that has yet to close its PAM session and report its end (desk_login_busy) and
+ * services still stopping in order (services_alive).
+ */
 void caps_seat_kill(struct seat *seat);
+/* Kills what is left in the services' cgroup once the last of them stopped. */
+void caps_seat_kill_services(struct seat *seat);
 /* Kills and removes the seat's cgroup (the seat goes away). */
 void caps_seat_release(struct seat *seat);
 /* The seat's usage for multiseatctl status; NULL when it has no cgroup. */

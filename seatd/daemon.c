@@ -16,8 +16,10 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "child_output.h"
 #include "claim.h"
 #include "control.h"
+#include "desk_login.h"
 #include "input.h"
 #include "notify.h"
 #include "seat.h"
@@ -438,8 +440,9 @@ static int handle_udev(int fd, uint32_t mask, void *data)
 void daemon_check_done(struct daemon *daemon)
 {
 	struct seat *seat;
+	/* Every child reaped first: systemd would kill what is left, logging each. */
 	wl_list_for_each (seat, &daemon->seats, link) {
-		if (seat->pid > 0)
+		if (seat->pid > 0 || services_alive(seat->services) || desk_login_busy(seat->login))
 			return;
 	}
 	daemon->done = true;
@@ -531,6 +534,7 @@ static void daemon_finish(struct daemon *daemon)
 	policy_saved_finish(&daemon->saved);
 	free(daemon->conflicts);
 	policy_config_finish(&daemon->config);
+	child_output_finish();
 	wl_event_loop_destroy(daemon->loop);
 }
 
@@ -567,6 +571,7 @@ int daemon_run(const struct daemon_options *options)
 	daemon.loop = wl_event_loop_create();
 	if (!daemon.loop)
 		return 1;
+	child_output_init(daemon.loop);
 	daemon.sigterm = wl_event_loop_add_signal(daemon.loop, SIGTERM, handle_terminate, &daemon);
 	daemon.sigint = wl_event_loop_add_signal(daemon.loop, SIGINT, handle_terminate, &daemon);
 	daemon.sighup = wl_event_loop_add_signal(daemon.loop, SIGHUP, handle_hangup, &daemon);

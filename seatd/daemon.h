@@ -78,7 +78,7 @@ uint64_t daemon_now_ms(void);
 int daemon_claim(struct daemon *daemon, struct hw_input *input, const char *key, const char *seat);
 /* Writes the saved state; logs a failure (the running seats are not affected). */
 int daemon_save_state(struct daemon *daemon);
-/* After a seat's compositor exited during shutdown: ends the loop once none is left. */
+/* During shutdown: ends the loop once no compositor, service or login worker is left. */
 void daemon_check_done(struct daemon *daemon);
 
 #endif

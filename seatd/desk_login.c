@@ -115,8 +115,9 @@ static int set_access(struct desk_login *login, uid_t uid)
 		unsigned mode;
 		grant_path(login, i, path, sizeof(path), &mode);
 		int ret = audio_acl_set_user_mode(path, uid, mode);
-		/* PipeWire's sockets are there only when it runs (and pulse when installed). */
-		if (ret == -ENOENT && i >= GRANT_PIPEWIRE)
+		/* PipeWire's sockets are there only when it runs (and pulse when installed); a
+		   file gone (the seat stopped and removed its directory) took its ACL along. */
+		if (ret == -ENOENT && (i >= GRANT_PIPEWIRE || uid == AUDIO_NO_USER))
 			continue;
 		if (ret < 0) {
 			log_error("seat %s: %s: cannot %s %s: %s", login->seat->name, path,
@@ -147,6 +148,8 @@ static void tell_failed(struct desk_login *login, const char *text, uint32_t ret
 
 /* ---- the worker ---- */
 
+static int handle_deadline(void *data);
+
 /* No more login-timeout: the session started, or the login is over. */
 static void disarm_deadline(struct desk_login *login)
 {
@@ -174,6 +177,20 @@ static void finish(struct desk_login *login)
 	login->uid = (uid_t)-1;
 	login->user[0] = '\0';
 	login->since = 0;
+	/* The daemon stops once every login has reported its end (PAM closed its session). */
+	if (login->seat->daemon->stopping)
+		daemon_check_done(login->seat->daemon);
+}
+
+/* A login ending must report its end within login-timeout, or its worker is killed. */
+static void arm_deadline(struct desk_login *login)
+{
+	struct wl_event_loop *loop = login->seat->daemon->loop;
+	if (!login->deadline)
+		login->deadline = wl_event_loop_add_timer(loop, handle_deadline, login);
+	login->timeout_s = login->seat->daemon->config.login_timeout_s;
+	if (login->deadline)
+		wl_event_source_timer_update(login->deadline, login->timeout_s * 1000);
 }
 
 static void failed_attempt(struct desk_login *login, const char *text)
@@ -260,7 +277,7 @@ static void worker_lost(struct desk_login *login, bool stuck)
 		if (login->runtime_dir[0])
 			runtime_dir_remove(login->runtime_dir);
 		/* Accepted, not started: a failure brings the greeter back, with the reason. */
-		if (stuck)
+		if (stuck && login->state != LOGIN_ENDING)
 			tell_failed(login, "Your session did not start in time; try again", 0);
 		else
 			tell(login, LINK_LOGGED_OUT, NULL, 0);
@@ -475,6 +492,7 @@ void desk_login_compositor_gone(struct desk_login *login)
 		return;
 	}
 	login->state = LOGIN_ENDING;
+	arm_deadline(login);
 }
 
 int desk_login_logout(struct desk_login *login, char *error, size_t error_size)
@@ -491,7 +509,13 @@ int desk_login_logout(struct desk_login *login, char *error, size_t error_size)
 		return 0;
 	}
 	login->state = LOGIN_ENDING;
+	arm_deadline(login);
 	return 0;
+}
+
+bool desk_login_busy(const struct desk_login *login)
+{
+	return login && (login->state != LOGIN_IDLE || login->session);
 }
 
 bool desk_login_holds(const struct desk_login *login, uid_t uid)

@@ -33,6 +33,8 @@ void desk_login_compositor_gone(struct desk_login *login);
 /* `multiseatctl logout SEAT`. 0, or -ENOENT when nobody is logged in (said in `error`). */
 int desk_login_logout(struct desk_login *login, char *error, size_t error_size);
 
+/* True while a login runs or ends here (its worker has not reported its end yet). */
+bool desk_login_busy(const struct desk_login *login);
 /* True while `uid` has a session (or one starting) at this desk. */
 bool desk_login_holds(const struct desk_login *login, uid_t uid);
 /* {"state", "user", "uid", "since", "session_pid", "failures"} for multiseatctl status. */

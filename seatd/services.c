@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "audio.h"
@@ -23,7 +24,9 @@
 #define WAIT_POLL_MS 100
 /* After the daemon's view of PipeWire was refused or lost: the next try, not sooner. */
 #define MONITOR_RETRY_MS 1000
-/* Where the seats' WirePlumber reads its configuration, under the daemon's runtime directory. */
+/* A service still running this long after services_stop is killed. */
+#define STOP_TIMEOUT_MS 5000
+/* Where the seats' services read their configuration, under the daemon's runtime directory. */
 #define CONFIG_DIR "services-config"
 
 enum service_kind {
@@ -49,6 +52,8 @@ struct service {
 	uint64_t next_start_ms; /* not before then (backoff) */
 	bool missing;		/* not installed: said once, never tried */
 	bool restart_now;	/* stopped on purpose: back without backoff */
+	bool stopping;		/* being stopped by services_stop: its exit is expected */
+	bool termed;		/* and sent SIGTERM already */
 };
 
 struct services {
@@ -67,6 +72,7 @@ struct services {
 	bool monitor_lost;
 	uint64_t monitor_next_ms; /* no new connection before then */
 	int default_card;	  /* a card that joined: its sink becomes the default; -1 none */
+	uint64_t kill_at_ms;	  /* the stopping ones still running then get SIGKILL; 0 none */
 };
 
 /* ---- configuration ---- */
@@ -76,7 +82,96 @@ struct config_file {
 	const char *text;
 };
 
+/*
+ * PipeWire 0.3.65's drop-ins (pipewire.conf.d) can add modules but not take one out, so the
+ * seats get whole configuration files of their own in XDG_CONFIG_HOME. Left out of the stock
+ * sets: libpipewire-module-rt (realtime through RTKit or the portal is refused to a user
+ * without a logind session, and realtime threads would not be held by the seat's CPU cap;
+ * each try logs warnings), the portal module (no xdg-desktop-portal on a seat's bus) and the
+ * X11 bell (no X server). /etc's drop-ins still apply.
+ */
 static const struct config_file config_files[] = {
+	{"pipewire/pipewire.conf",
+	 "# Written by multiseatd for every seat's PipeWire (see multiseatd(8)).\n"
+	 "context.properties = {\n"
+	 "    link.max-buffers = 16\n"
+	 "    core.daemon = true\n"
+	 "    core.name = pipewire-0\n"
+	 "}\n"
+	 "context.spa-libs = {\n"
+	 "    audio.convert.* = audioconvert/libspa-audioconvert\n"
+	 "    api.alsa.*      = alsa/libspa-alsa\n"
+	 "    support.*       = support/libspa-support\n"
+	 "}\n"
+	 "context.modules = [\n"
+	 "    { name = libpipewire-module-protocol-native }\n"
+	 "    { name = libpipewire-module-profiler }\n"
+	 "    { name = libpipewire-module-metadata }\n"
+	 "    { name = libpipewire-module-spa-device-factory }\n"
+	 "    { name = libpipewire-module-spa-node-factory }\n"
+	 "    { name = libpipewire-module-client-node }\n"
+	 "    { name = libpipewire-module-client-device }\n"
+	 "    { name = libpipewire-module-access }\n"
+	 "    { name = libpipewire-module-adapter }\n"
+	 "    { name = libpipewire-module-link-factory }\n"
+	 "    { name = libpipewire-module-session-manager }\n"
+	 "]\n"
+	 "# The drivers a graph without a sound card (the dummy sink) runs on.\n"
+	 "context.objects = [\n"
+	 "    { factory = spa-node-factory\n"
+	 "        args = { factory.name = support.node.driver node.name = Dummy-Driver\n"
+	 "                 node.group = pipewire.dummy priority.driver = 20000 } }\n"
+	 "    { factory = spa-node-factory\n"
+	 "        args = { factory.name = support.node.driver node.name = Freewheel-Driver\n"
+	 "                 node.group = pipewire.freewheel node.freewheel = true\n"
+	 "                 priority.driver = 19000 } }\n"
+	 "]\n"},
+	{"pipewire/pipewire-pulse.conf",
+	 "# Written by multiseatd for every seat's pipewire-pulse: its socket is\n"
+	 "# $XDG_RUNTIME_DIR/pulse/native.\n"
+	 "context.spa-libs = {\n"
+	 "    audio.convert.* = audioconvert/libspa-audioconvert\n"
+	 "    support.*       = support/libspa-support\n"
+	 "}\n"
+	 "context.modules = [\n"
+	 "    { name = libpipewire-module-protocol-native }\n"
+	 "    { name = libpipewire-module-client-node }\n"
+	 "    { name = libpipewire-module-adapter }\n"
+	 "    { name = libpipewire-module-metadata }\n"
+	 "    { name = libpipewire-module-protocol-pulse }\n"
+	 "]\n"
+	 "pulse.cmd = [\n"
+	 "    { cmd = \"load-module\" args = \"module-always-sink\" flags = [ ] }\n"
+	 "]\n"
+	 "pulse.properties = {\n"
+	 "    server.address = [ \"unix:native\" ]\n"
+	 "}\n"},
+	/* WirePlumber's own PipeWire context, likewise; and no Bluetooth component: Bluetooth
+	   belongs to the host, not to one seat (and its logind watch needs the system bus). */
+	{"wireplumber/wireplumber.conf",
+	 "# Written by multiseatd for every seat's WirePlumber (see multiseatd(8)).\n"
+	 "context.properties = {\n"
+	 "    log.level = 2\n"
+	 "    wireplumber.script-engine = lua-scripting\n"
+	 "}\n"
+	 "context.spa-libs = {\n"
+	 "    api.alsa.*      = alsa/libspa-alsa\n"
+	 "    audio.convert.* = audioconvert/libspa-audioconvert\n"
+	 "    support.*       = support/libspa-support\n"
+	 "}\n"
+	 "context.modules = [\n"
+	 "    { name = libpipewire-module-protocol-native }\n"
+	 "    { name = libpipewire-module-client-node }\n"
+	 "    { name = libpipewire-module-client-device }\n"
+	 "    { name = libpipewire-module-adapter }\n"
+	 "    { name = libpipewire-module-metadata }\n"
+	 "    { name = libpipewire-module-session-manager }\n"
+	 "]\n"
+	 "wireplumber.components = [\n"
+	 "    { name = libwireplumber-module-lua-scripting, type = module }\n"
+	 "    { name = main.lua, type = config/lua }\n"
+	 "    { name = policy.lua, type = config/lua }\n"
+	 "]\n"},
 	{"wireplumber/main.lua.d/60-multiseat.lua",
 	 "-- Written by multiseatd for every seat's WirePlumber.\n"
 	 "-- A seat sees the sound cards its user may open (multiseatd sets their ACLs);\n"
@@ -85,9 +180,6 @@ static const struct config_file config_files[] = {
 	 "-- Cameras are not assigned to seats.\n"
 	 "v4l2_monitor.enabled = false\n"
 	 "libcamera_monitor.enabled = false\n"},
-	{"wireplumber/bluetooth.lua.d/60-multiseat.lua",
-	 "-- Written by multiseatd: Bluetooth belongs to the host, not to one seat.\n"
-	 "bluez_monitor.enabled = false\n"},
 	{"wireplumber/policy.lua.d/95-multiseat.lua",
 	 "-- Written by multiseatd: a seat without a sound device gets a silent dummy sink,\n"
 	 "-- so its applications can still play.\n"
@@ -220,12 +312,13 @@ static bool ready_for(const struct services *services, enum service_kind kind)
 {
 	if (kind != SERVICE_WIREPLUMBER && kind != SERVICE_PULSE)
 		return true;
-	/* WirePlumber gives up at once without PipeWire, and needs the session bus. */
+	/* WirePlumber gives up at once without PipeWire, and needs the session bus; neither
+	   one still stopping (the seat started again at once) will do. */
 	const struct service *bus = &services->service[SERVICE_BUS];
-	return services->service[SERVICE_PIPEWIRE].pid > 0 &&
-	       is_socket(services->pipewire_socket) &&
+	const struct service *pipewire = &services->service[SERVICE_PIPEWIRE];
+	return pipewire->pid > 0 && !pipewire->stopping && is_socket(services->pipewire_socket) &&
 	       (kind == SERVICE_PULSE || bus->missing ||
-		(bus->pid > 0 && is_socket(services->bus_socket)));
+		(bus->pid > 0 && !bus->stopping && is_socket(services->bus_socket)));
 }
 
 static void start_one(struct services *services, enum service_kind kind)
@@ -256,14 +349,27 @@ static void start_one(struct services *services, enum service_kind kind)
 		argv[4] = address;
 		argv[5] = NULL;
 	}
-	const char *env[4];
+	const char *env[8];
 	int n = 0;
 	if (!services->service[SERVICE_BUS].missing)
 		env[n++] = services->env_bus;
 	env[n++] = services->env_pipewire;
-	if (kind == SERVICE_WIREPLUMBER)
+	if (kind != SERVICE_BUS) {
+		/* The configuration services_write_config wrote. */
 		env[n++] = services->env_config;
+		/* Without realtime every data thread's start says so at warning level, under
+		   the default topic alone; its errors still show. */
+		env[n++] = "PIPEWIRE_DEBUG=default:E";
+	}
+	/* PipeWire itself logs to the journal besides stderr unless stderr is the journal
+	   stream JOURNAL_STREAM names; once is enough, and stderr is tagged with the seat.
+	   (WirePlumber writes to the journal instead of stderr when stderr is a journal
+	   stream: once too.) */
+	if (kind == SERVICE_PIPEWIRE || kind == SERVICE_PULSE)
+		env[n++] = "PIPEWIRE_LOG_SYSTEMD=false";
 	env[n] = NULL;
+	char identifier[128];
+	snprintf(identifier, sizeof(identifier), "%s/%s", seat->name, programs[kind]);
 	struct spawn_process process = {
 		.argv = argv,
 		.env = env,
@@ -272,6 +378,12 @@ static void start_one(struct services *services, enum service_kind kind)
 		.runtime_dir = seat->runtime_dir,
 		.link_fd = -1,
 		.cgroup = caps_seat_services_dir(seat),
+		.log_identifier = identifier,
+		/* At their default level PipeWire and pipewire-pulse print only warnings and
+		   errors, WirePlumber notices and worse. */
+		.log_priority = kind == SERVICE_BUS	      ? LOG_INFO
+				: kind == SERVICE_WIREPLUMBER ? LOG_NOTICE
+							      : LOG_WARNING,
 	};
 	char error[256];
 	pid_t pid = spawn_process(&process, error, sizeof(error));
@@ -361,11 +473,25 @@ static bool watch_pipewire(struct services *services)
 /* Starts what is due and ready; the timer comes back for what is not yet. */
 static void tick(struct services *services)
 {
+	uint64_t now = daemon_now_ms();
+	uint64_t kill_at = services->kill_at_ms;
+	if (kill_at && now >= kill_at) {
+		services->kill_at_ms = kill_at = 0;
+		for (int i = 0; i < SERVICE_COUNT; i++) {
+			struct service *service = &services->service[i];
+			if (service->pid <= 0 || !service->stopping)
+				continue;
+			log_error("seat %s: %s %d did not stop within %d ms; killing it",
+				  services->seat->name, programs[i], (int)service->pid,
+				  STOP_TIMEOUT_MS);
+			kill(service->pid, SIGKILL);
+		}
+	}
 	if (!services->running) {
 		drop_monitor(services);
+		wl_event_source_timer_update(services->timer, kill_at ? (int)(kill_at - now) : 0);
 		return;
 	}
-	uint64_t now = daemon_now_ms();
 	uint64_t next = watch_pipewire(services) ? 0 : now + WAIT_POLL_MS;
 	for (int i = 0; i < SERVICE_COUNT; i++) {
 		struct service *service = &services->service[i];
@@ -383,6 +509,8 @@ static void tick(struct services *services)
 		if (next == 0 || at < next)
 			next = at;
 	}
+	if (kill_at && (next == 0 || kill_at < next))
+		next = kill_at;
 	wl_event_source_timer_update(services->timer, next ? (int)(next - now) : 0);
 }
 
@@ -411,13 +539,63 @@ bool services_running(const struct services *services)
 	return services && services->running;
 }
 
+bool services_alive(const struct services *services)
+{
+	for (int i = 0; services && i < SERVICE_COUNT; i++) {
+		if (services->service[i].pid > 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A stop goes in the order they depend on each other: PipeWire's clients first, then
+ * PipeWire, then the bus, each once the ones before it are gone, so that none of them
+ * logs the loss of another on its way out.
+ */
+static int stop_stage(enum service_kind kind)
+{
+	return kind == SERVICE_WIREPLUMBER || kind == SERVICE_PULSE ? 0
+	       : kind == SERVICE_PIPEWIRE			    ? 1
+								    : 2;
+}
+
+static void stop_next(struct services *services)
+{
+	int stage = 3;
+	for (int i = 0; i < SERVICE_COUNT; i++) {
+		const struct service *service = &services->service[i];
+		if (service->pid > 0 && service->stopping && stop_stage(i) < stage)
+			stage = stop_stage(i);
+	}
+	for (int i = 0; i < SERVICE_COUNT; i++) {
+		struct service *service = &services->service[i];
+		if (service->pid > 0 && service->stopping && !service->termed &&
+		    stop_stage(i) == stage) {
+			kill(service->pid, SIGTERM);
+			service->termed = true;
+		}
+	}
+}
+
 void services_stop(struct services *services)
 {
+	bool was_running = services->running;
 	services->running = false;
 	services->default_card = -1;
 	drop_monitor(services);
-	wl_event_source_timer_update(services->timer, 0);
-	kill_all(services, SIGTERM);
+	for (int i = 0; i < SERVICE_COUNT; i++) {
+		struct service *service = &services->service[i];
+		if (service->pid > 0 && !service->stopping) {
+			service->stopping = true;
+			service->termed = false;
+		}
+	}
+	stop_next(services);
+	/* Called again (the compositor exited after seat_stop): the first deadline holds. */
+	if (services_alive(services) && (was_running || !services->kill_at_ms))
+		services->kill_at_ms = daemon_now_ms() + STOP_TIMEOUT_MS;
+	tick(services);
 }
 
 void services_restart_audio(struct services *services)
@@ -464,13 +642,26 @@ bool services_handle_exit(struct services *services, pid_t pid, int status)
 		return false;
 	struct service *service = &services->service[kind];
 	uint64_t ran = daemon_now_ms() - service->started_ms;
+	bool stopped = service->stopping;
 	service->pid = 0;
+	service->stopping = false;
 	if (kind == SERVICE_PIPEWIRE) {
 		remove_pipewire_sockets(services);
 		drop_monitor(services);
 	}
-	if (!services->running) {
+	if (!services->running || stopped) {
 		log_debug("seat %s: %s %d stopped", services->seat->name, programs[kind], (int)pid);
+		stop_next(services);
+		if (!services_alive(services)) {
+			services->kill_at_ms = 0;
+			/* What the bus started for them (activated services) goes with them. */
+			caps_seat_kill_services(services->seat);
+		}
+		struct daemon *daemon = services->seat->daemon;
+		if (!services->running && daemon->stopping)
+			daemon_check_done(daemon);
+		else if (services->running)
+			tick(services); /* started again meanwhile: its successor can start */
 		return true;
 	}
 	/* Its clients cannot outlive PipeWire; they start again once PipeWire is back. */

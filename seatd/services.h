@@ -16,9 +16,11 @@ struct json_object;
 struct services;
 
 /*
- * Writes the session manager's configuration the seats share under `runtime_dir` (the
- * daemon's): no D-Bus device reservation, no cameras, no Bluetooth (a host's, not a desk's),
- * and a silent dummy sink when a seat has no sound device. 0 or -errno (logged).
+ * Writes the configuration the seats' PipeWire, pipewire-pulse and WirePlumber share under
+ * `runtime_dir` (the daemon's): the stock modules less realtime (RTKit), the portal and the
+ * X11 bell, which a seat cannot use and which warn at every start; no D-Bus device
+ * reservation, no cameras, no Bluetooth (a host's, not a desk's), and a silent dummy sink
+ * when a seat has no sound device. 0 or -errno (logged).
  */
 int services_write_config(const char *runtime_dir);
 
@@ -30,8 +32,14 @@ void services_destroy(struct services *services);
 void services_start(struct services *services);
 /* Between services_start and services_stop (whether or not each process is up right now). */
 bool services_running(const struct services *services);
-/* SIGTERM to each; they are not restarted until the next services_start. */
+/*
+ * SIGTERM to each in order (WirePlumber and pipewire-pulse, then PipeWire, then the bus, each
+ * once the ones before are gone), SIGKILL to those still running 5 s later; they are not
+ * restarted until the next services_start.
+ */
 void services_stop(struct services *services);
+/* Whether any of its processes is still running (not yet reaped). */
+bool services_alive(const struct services *services);
 /*
  * A sound card left the seat while the services had it open: PipeWire and WirePlumber
  * start again, so no descriptor of the card stays with the seat (the ACL is gone already).

@@ -8,9 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "child.h"
+#include "child_output.h"
 #include "log.h"
 
 #define LINK_FD 3
@@ -47,12 +49,15 @@ int spawn_user_lookup(const char *name, struct spawn_user *user, char *error, si
 	return 0;
 }
 
-_Noreturn static void child(const struct spawn_process *p, int report)
+_Noreturn static void child(const struct spawn_process *p, int report, int output)
 {
 	/* The daemon's signal dispositions and mask must not leak into the seat. */
 	child_reset_signals();
 	if (setsid() < 0)
 		child_fail(report, "setsid");
+	/* First: the pipe may be on fd 3, where the link goes next. */
+	if (output >= 0 && (dup2(output, STDOUT_FILENO) < 0 || dup2(output, STDERR_FILENO) < 0))
+		child_fail(report, "output pipe");
 
 	/* fd 3 is the link, if any; the report pipe is close-on-exec; everything else goes. */
 	if (p->link_fd == LINK_FD) {
@@ -105,6 +110,10 @@ _Noreturn static void child(const struct spawn_process *p, int report)
 		if (putenv((char *)p->env[i]) != 0)
 			child_fail(report, "setenv");
 	}
+	/* Not fatal: without its own stream it writes into the daemon's. */
+	if (p->log_identifier && log_to_journal())
+		child_log_to_journal(p->log_identifier,
+				     p->log_priority > 0 ? p->log_priority : LOG_INFO, true);
 	execv(p->argv[0], (char *const *)p->argv);
 	child_fail(report, p->argv[0]);
 }
@@ -116,19 +125,28 @@ pid_t spawn_process(const struct spawn_process *params, char *error, size_t erro
 		format_error(error, error_size, "pipe: %s", strerror(errno));
 		return -errno;
 	}
+	/* Without a pipe (none can be had, or no loop reads them) it writes to our stderr. */
+	int output = -1;
+	if (params->log_identifier && !log_to_journal())
+		output = child_output_open(params->output_tag ? params->output_tag
+							      : params->log_identifier);
 	pid_t pid = fork();
 	if (pid < 0) {
 		int err = errno;
 		close(report[0]);
 		close(report[1]);
+		if (output >= 0)
+			close(output);
 		format_error(error, error_size, "fork: %s", strerror(err));
 		return -err;
 	}
 	if (pid == 0) {
 		close(report[0]);
-		child(params, report[1]);
+		child(params, report[1], output);
 	}
 	close(report[1]);
+	if (output >= 0)
+		close(output);
 	int ret = child_report_read(report[0], error, error_size);
 	if (ret == 0)
 		return pid;
@@ -165,6 +183,8 @@ pid_t spawn_compositor(const struct spawn_compositor *p, char *error, size_t err
 		argv[n++] = p->session;
 	}
 	argv[n] = NULL;
+	char identifier[128];
+	snprintf(identifier, sizeof(identifier), "%s/multiseat-compositor", p->seat);
 	struct spawn_process process = {
 		.argv = argv,
 		.env = p->env,
@@ -176,6 +196,10 @@ pid_t spawn_compositor(const struct spawn_compositor *p, char *error, size_t err
 		/* The OOM killer takes the session before the compositor (the session raises its
 		   own). */
 		.oom_score_adj = -500,
+		/* Its lines carry their own priority (log.c sees JOURNAL_STREAM); without the
+		   journal they name the program already, and the session's go the same way. */
+		.log_identifier = identifier,
+		.output_tag = p->seat,
 	};
 	return spawn_process(&process, error, error_size);
 }

@@ -31,12 +31,23 @@ struct spawn_process {
 	int link_fd;		 /* becomes fd 3; -1: none */
 	const char *cgroup;	 /* the cgroup directory it runs in; NULL: the daemon's */
 	int oom_score_adj;	 /* 0: the daemon's */
+	/*
+	 * Under journald (the daemon's stderr is a journal stream), the process's stdout and
+	 * stderr are a stream of its own with this SYSLOG_IDENTIFIER ("seat-1/pipewire") and
+	 * default priority (0: info); otherwise a pipe the daemon reads, each line going to its
+	 * stderr after "TAG: " (child_output.h), the tag `output_tag` or else the identifier.
+	 * NULL: the daemon's stdout and stderr.
+	 */
+	const char *log_identifier;
+	int log_priority;
+	const char *output_tag;
 };
 
 /*
  * Forks and execs argv as the seat user (initgroups, setgid, setuid; a new session; stdin
  * /dev/null; a clean environment: PATH, HOME, USER, LOGNAME, SHELL, LANG, XDG_RUNTIME_DIR,
- * XDG_SEAT, XDG_SESSION_TYPE=wayland, then `env`). Returns its pid, or a negative errno with
+ * XDG_SEAT, XDG_SESSION_TYPE=wayland, then `env`; JOURNAL_STREAM with a journal stream of its
+ * own). Returns its pid, or a negative errno with
  * the reason in `error` when the fork or anything before exec failed (the child reports that
  * over a close-on-exec pipe, so a missing binary or a refused setuid is an error here, not a
  * silent exit later).

@@ -10,9 +10,10 @@ build=(meson ninja-build pkg-config gcc libc6-dev python3
 # Tests: cmocka, and the real Wayland clients the compositor is tested with (the lab guest uses them too);
 # the audio monitor's test runs a real PipeWire (pipewire, pw-cli, pw-metadata), WirePlumber and the
 # session bus WirePlumber 0.4 insists on; the login test runs real PAM through pam_wrapper and its
-# pam_matrix module.
+# pam_matrix module; the seat services' test runs them as multiseatd does (pipewire-pulse too)
+# under a systemd-journald of its own.
 test=(libcmocka-dev foot weston wtype grim wayland-utils gtk-3-examples gtk-4-examples fonts-dejavu-core
-      pipewire-bin wireplumber dbus-daemon libpam-wrapper)
+      pipewire-bin wireplumber dbus-daemon libpam-wrapper pipewire-pulse systemd)
 # The virtual lab: QEMU, a busybox initramfs, the guest's udev and tools, image conversion,
 # stress-ng (the load the caps tests put on a seat), and each seat's sound services with the
 # tools the audio test plays and checks with (sox, getfacl).

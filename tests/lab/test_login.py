@@ -12,8 +12,11 @@ greeter back and leaves no process of alice and no runtime directory; on desk 2 
 exits, and the desk greets again. A PAM module that never answers (pam_exec's helper
 sleeping) is given up after login-timeout: the worker and the helper are killed with the
 desk's login cgroup, the greeter says so, and the next login works. No password reaches the
-daemon's log."""
+daemon's log. Stopping the daemon (SIGTERM, as systemctl stop) while alice is logged in at desk
+1 logs no error: her session ends and PAM closes it before the daemon exits, and no process
+of the seats (compositors, their services, login workers) outlives the daemon."""
 
+import re
 import sys
 import time
 from pathlib import Path
@@ -44,6 +47,17 @@ def conf_text(l):
 def shot(l, seat, name):
     gpu, head, _ = DESK[seat]
     return l.screenshot(gpu, head, name=name)
+
+
+def greeter_shot(l, seat, timeout=30):
+    """The greeter once it is drawn: its first frame can take seconds under TCG on a busy
+    host (fonts, the first buffers)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        img = shot(l, seat, f"{seat}-greeter")
+        if img.distinct_colours() > 3 or time.monotonic() > deadline:
+            return img
+        time.sleep(1)
 
 
 def type_on(l, seat, text):
@@ -87,8 +101,7 @@ def main(l):
                                       login_of(s[n]).get("state") == "greeter"
                                       for n in DESK))
     check(st is not None, "both desktop desks run and greet")
-    time.sleep(2)
-    greet = {seat: shot(l, seat, f"{seat}-greeter") for seat in DESK}
+    greet = {seat: greeter_shot(l, seat) for seat in DESK}
     for seat, img in greet.items():
         check(img.distinct_colours() > 3, f"{seat} shows its greeter (text and fields)")
     check(processes_of(l, "alice") == "" and processes_of(l, "bob") == "",
@@ -189,6 +202,7 @@ def main(l):
           f"no process of bob is left ({processes_of(l, 'bob')})")
 
     stuck_login(l)
+    stop_logged_in(l)
 
     logged = l.sh("cat /tmp/daemon.log")
     check(all(p not in logged for p in list(PASSWORDS.values()) + [WRONG]),
@@ -244,6 +258,37 @@ def stuck_login(l):
     rc, _ = l.run(f"{CTL} logout seat1")
     check(rc == 0 and wait_login(l, "seat1", "greeter", timeout=60) is not None,
           "and logs her out again")
+
+
+# An error from the daemon, a compositor or the login worker, or a warning or worse from a
+# seat's PipeWire ("[W]"/"[E]") or WirePlumber ("W"/"E"/"C"), after the tag the daemon puts
+# before its children's lines ("seat1: ", "seat1/pipewire: ").
+ERROR_LINE = re.compile(r"^(\S+: )?(\S+: error: |\[[WE]\]|[WEC] \d)")
+
+
+def stop_logged_in(l):
+    """systemctl stop with a desk in use: SIGTERM while alice is logged in at desk 1."""
+    log_in(l, "seat1", "alice", PASSWORDS["alice"])
+    login = wait_login(l, "seat1", "session", timeout=90)
+    check(login is not None and login.get("user") == "alice", f"alice logs in again ({login})")
+    l.wait_guest("pgrep -u alice -x foot >/dev/null", timeout=60)
+    # Gone means reaped: a zombie's /proc entry says State Z.
+    out = l.sh("pid=$(cat /tmp/daemon.pid); kill -TERM $pid; "
+               "for i in $(seq 300); do grep -qs '^State:.*[^Z] (' /proc/$pid/status || break; "
+               "sleep 0.1; done; grep -qs '^State:.*[^Z] (' /proc/$pid/status && echo RUNNING; "
+               "pgrep -l -u lab-1,lab-2,alice || true; ps -e -o pid=,comm= | "
+               "grep -E ' (pipewire|wireplumber|pipewire-pulse|dbus-daemon|multiseat-compo)$' "
+               "|| true", timeout=60)
+    check(out.strip() == "", "after SIGTERM the daemon exits within 30 s and no process of the "
+          f"seats or of alice outlives it ({out.strip()!r})")
+    log = l.sh("sed -n '/stopping every seat/,$p' /tmp/daemon.log")
+    errors = [line for line in log.splitlines() if ERROR_LINE.match(line)]
+    check(log and not errors, f"the stop logs no error or warning ({errors[:6]})")
+    ended = log.find("seat seat1: alice logged out")
+    exiting = log.find("every seat has stopped; exiting")
+    check("session of alice at seat1 ended" in log and 0 <= ended < exiting,
+          f"her session ends and PAM closes it before the daemon says it exits ({ended}, "
+          f"{exiting})")
 
 
 def run():

@@ -22,8 +22,10 @@ struct child_output {
 	char line[LINE_MAX_BYTES];
 };
 
-static struct wl_event_loop *output_loop;
-static struct wl_list outputs = {&outputs, &outputs};
+struct child_outputs {
+	struct wl_event_loop *loop;
+	struct wl_list outputs; /* child_output */
+};
 
 /* One write per line: the daemon's own lines and other children's do not cut into it. */
 static void emit(const struct child_output *out, const char *text, size_t len)
@@ -88,25 +90,30 @@ static int handle_readable(int fd, uint32_t mask, void *data)
 	return 0;
 }
 
-void child_output_init(struct wl_event_loop *loop)
+struct child_outputs *child_outputs_create(struct wl_event_loop *loop)
 {
-	output_loop = loop;
+	struct child_outputs *set = calloc(1, sizeof(*set));
+	if (!set)
+		return NULL;
+	set->loop = loop;
+	wl_list_init(&set->outputs);
+	return set;
 }
 
-void child_output_finish(void)
+void child_outputs_destroy(struct child_outputs *set)
 {
+	if (!set)
+		return;
 	struct child_output *out, *tmp;
-	wl_list_for_each_safe (out, tmp, &outputs, link) {
+	wl_list_for_each_safe (out, tmp, &set->outputs, link) {
 		output_read(out);
 		output_destroy(out);
 	}
-	output_loop = NULL;
+	free(set);
 }
 
-int child_output_open(const char *tag)
+int child_outputs_open(struct child_outputs *set, const char *tag)
 {
-	if (!output_loop)
-		return -ENOTCONN;
 	int fds[2];
 	if (pipe2(fds, O_CLOEXEC) < 0)
 		return -errno;
@@ -117,10 +124,10 @@ int child_output_open(const char *tag)
 	out->fd = fds[0];
 	snprintf(out->tag, sizeof(out->tag), "%s", tag);
 	out->source =
-		wl_event_loop_add_fd(output_loop, out->fd, WL_EVENT_READABLE, handle_readable, out);
+		wl_event_loop_add_fd(set->loop, out->fd, WL_EVENT_READABLE, handle_readable, out);
 	if (!out->source)
 		goto fail;
-	wl_list_insert(&outputs, &out->link);
+	wl_list_insert(&set->outputs, &out->link);
 	return fds[1];
 
 fail:

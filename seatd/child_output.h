@@ -3,14 +3,15 @@
 #define MULTISEAT_SEATD_CHILD_OUTPUT_H
 
 struct wl_event_loop;
+struct child_outputs;
 
-/* Pipes are read on `loop` from now on; without it child_output_open refuses. */
-void child_output_init(struct wl_event_loop *loop);
+/* The pipes of the daemon's children, read on `loop`. NULL when out of memory. */
+struct child_outputs *child_outputs_create(struct wl_event_loop *loop);
 /*
  * Reads what the pipes still hold (their writers have exited), writes it out and frees
- * them; before the loop is destroyed.
+ * them; before the loop is destroyed. NULL is a no-op.
  */
-void child_output_finish(void);
+void child_outputs_destroy(struct child_outputs *set);
 
 /*
  * A pipe whose write end the caller hands to a child as its stdout and stderr (and closes
@@ -19,6 +20,6 @@ void child_output_finish(void);
  * than 1 KiB is cut into lines. The pipe is read until every writer has closed it (the
  * child and what it started). The write end, close-on-exec, or a negative errno.
  */
-int child_output_open(const char *tag);
+int child_outputs_open(struct child_outputs *set, const char *tag);
 
 #endif

@@ -534,7 +534,7 @@ static void daemon_finish(struct daemon *daemon)
 	policy_saved_finish(&daemon->saved);
 	free(daemon->conflicts);
 	policy_config_finish(&daemon->config);
-	child_output_finish();
+	child_outputs_destroy(daemon->outputs);
 	wl_event_loop_destroy(daemon->loop);
 }
 
@@ -571,7 +571,8 @@ int daemon_run(const struct daemon_options *options)
 	daemon.loop = wl_event_loop_create();
 	if (!daemon.loop)
 		return 1;
-	child_output_init(daemon.loop);
+	/* Without it (out of memory) children write straight to our stderr, untagged. */
+	daemon.outputs = child_outputs_create(daemon.loop);
 	daemon.sigterm = wl_event_loop_add_signal(daemon.loop, SIGTERM, handle_terminate, &daemon);
 	daemon.sigint = wl_event_loop_add_signal(daemon.loop, SIGINT, handle_terminate, &daemon);
 	daemon.sighup = wl_event_loop_add_signal(daemon.loop, SIGHUP, handle_hangup, &daemon);

@@ -17,6 +17,7 @@ struct control;
 struct control_handler;
 struct cgroup_root;
 struct vt;
+struct child_outputs;
 
 struct daemon_options {
 	const char *config_path;
@@ -45,8 +46,9 @@ struct daemon {
 	char *conflicts;  /* the rule conflicts logged last, one per line */
 
 	struct vt *vt; /* the console the desks own; NULL: none (vt = none, or no VTs) */
-	struct cgroup_root *cgroups; /* NULL: seats run uncapped (caps = optional) */
-	bool caps_refused;	     /* caps are required and cannot be had: no seat starts */
+	struct child_outputs *outputs; /* seat children's pipes, without journald */
+	struct cgroup_root *cgroups;   /* NULL: seats run uncapped (caps = optional) */
+	bool caps_refused;	       /* caps are required and cannot be had: no seat starts */
 	struct wl_event_source *identify_timer;
 
 	struct wl_event_source *sigterm, *sigint, *sighup, *sigchld;

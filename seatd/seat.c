@@ -387,6 +387,7 @@ void seat_start(struct seat *seat)
 		.log_level = daemon->options->log_level,
 		.cgroup = caps_seat_compositor_dir(seat),
 		.env = services_session_env(seat->services),
+		.outputs = daemon->outputs,
 	};
 	pid_t pid = spawn_compositor(&params, error, sizeof(error));
 	close(sv[1]);
@@ -488,6 +489,7 @@ static void start_notice(struct seat *seat)
 		.link_fd = sv[1],
 		.no_clients = true,
 		.log_level = daemon->options->log_level,
+		.outputs = daemon->outputs,
 	};
 	pid_t pid = spawn_compositor(&params, error, sizeof(error));
 	close(sv[1]);

@@ -379,6 +379,7 @@ static void start_one(struct services *services, enum service_kind kind)
 		.link_fd = -1,
 		.cgroup = caps_seat_services_dir(seat),
 		.log_identifier = identifier,
+		.outputs = seat->daemon->outputs,
 		/* At their default level PipeWire and pipewire-pulse print only warnings and
 		   errors, WirePlumber notices and worse. */
 		.log_priority = kind == SERVICE_BUS	      ? LOG_INFO

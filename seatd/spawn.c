@@ -127,9 +127,10 @@ pid_t spawn_process(const struct spawn_process *params, char *error, size_t erro
 	}
 	/* Without a pipe (none can be had, or no loop reads them) it writes to our stderr. */
 	int output = -1;
-	if (params->log_identifier && !log_to_journal())
-		output = child_output_open(params->output_tag ? params->output_tag
-							      : params->log_identifier);
+	if (params->log_identifier && params->outputs && !log_to_journal())
+		output = child_outputs_open(params->outputs, params->output_tag
+								     ? params->output_tag
+								     : params->log_identifier);
 	pid_t pid = fork();
 	if (pid < 0) {
 		int err = errno;
@@ -200,6 +201,7 @@ pid_t spawn_compositor(const struct spawn_compositor *p, char *error, size_t err
 		   journal they name the program already, and the session's go the same way. */
 		.log_identifier = identifier,
 		.output_tag = p->seat,
+		.outputs = p->outputs,
 	};
 	return spawn_process(&process, error, error_size);
 }

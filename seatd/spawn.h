@@ -41,6 +41,7 @@ struct spawn_process {
 	const char *log_identifier;
 	int log_priority;
 	const char *output_tag;
+	struct child_outputs *outputs; /* the daemon's pipes; NULL: none, the daemon's stderr */
 };
 
 /*
@@ -54,6 +55,8 @@ struct spawn_process {
  */
 pid_t spawn_process(const struct spawn_process *params, char *error, size_t error_size);
 
+struct child_outputs;
+
 struct spawn_compositor {
 	const char *compositor; /* the multiseat-compositor binary */
 	const char *seat;	/* for XDG_SEAT and messages */
@@ -65,8 +68,9 @@ struct spawn_compositor {
 	const char *session;  /* sh -c SESSION; NULL: none */
 	const char *terminal; /* Super+Enter in desktop mode; NULL: none */
 	const char *log_level;
-	const char *cgroup;	/* the cgroup directory it runs in; NULL: the daemon's */
-	const char *const *env; /* passed on to spawn_process (and so to the session) */
+	const char *cgroup;	       /* the cgroup directory it runs in; NULL: the daemon's */
+	const char *const *env;	       /* passed on to spawn_process (and so to the session) */
+	struct child_outputs *outputs; /* see struct spawn_process */
 };
 
 /* spawn_process of the compositor with its options, the seat link as fd 3. */

@@ -99,7 +99,7 @@ int main(int argc, char *argv[])
 	daemon_state.options = &options;
 	wl_list_init(&daemon_state.seats);
 	daemon_state.loop = wl_event_loop_create();
-	child_output_init(daemon_state.loop);
+	daemon_state.outputs = child_outputs_create(daemon_state.loop);
 	seat_state.daemon = &daemon_state;
 	seat_state.name = argv[2];
 	wl_list_insert(&daemon_state.seats, &seat_state.link);
@@ -136,7 +136,7 @@ int main(int argc, char *argv[])
 	wl_event_source_remove(tick_timer);
 	wl_event_source_remove(sigchld);
 	wl_event_source_remove(sigterm);
-	child_output_finish();
+	child_outputs_destroy(daemon_state.outputs);
 	wl_event_loop_destroy(daemon_state.loop);
 	printf("stopped%s\n", alive ? " with services running" : "");
 	return alive ? 1 : 0;

@@ -6,6 +6,7 @@ Stopping the service gives the console back."""
 
 import hashlib
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -37,6 +38,17 @@ def active_vt(l):
 
 def sysrq_lines(l):
     return l.sh("dmesg | grep -c 'sysrq:' || true").strip()
+
+
+def drawn(l, gpu, head, name, timeout=60):
+    """The monitor's screenshot once something is drawn on it: a compositor's first frame
+    can come seconds after it runs under software emulation."""
+    deadline = time.monotonic() + timeout
+    while True:
+        shot = l.screenshot(gpu, head, name)
+        if shot.distinct_colours() > 2 or time.monotonic() > deadline:
+            return shot
+        time.sleep(1)
 
 
 def attack(l, kbd, text):
@@ -103,10 +115,23 @@ def main():
         st = seats.wait_status(l, lambda s: len(s) == 3 and all(
             x.get("state") in ("running", "waiting") for x in s.values()), timeout=120)
         check(st is not None, "three desks, one per monitor, with no config edited")
-        shots = [l.screenshot(g, h, f"identify-{g}-{h}") for g, h in
+        shots = [drawn(l, g, h, f"identify-{g}-{h}") for g, h in
                  (("gpu0", 0), ("gpu0", 1), ("gpu1", 0))]
         check(all(s.distinct_colours() > 2 for s in shots),
               "every monitor shows its desk's screen")
+
+        warnings = l.sh("journalctl -b -u multiseatd -p warning -q --no-pager || true").strip()
+        check(warnings == "", "a clean boot to the desks: no warning or error in the journal of "
+              f"multiseatd and its seats' services ({warnings[-600:]!r})")
+        tagged = l.sh("journalctl -b -u multiseatd -o cat --output-fields=SYSLOG_IDENTIFIER "
+                      "-q --no-pager | sort -u").split()
+        check(all(f"seat-{n}/multiseat-compositor" in tagged for n in (1, 2, 3)),
+              f"each seat's compositor logs under its seat and name ({tagged[:12]})")
+        # A quiet PipeWire says nothing; that it would say it through its own stream shows in
+        # its stderr: a socket (journald's), not the daemon's pipe.
+        streams = l.sh("for p in $(pgrep -x pipewire); do readlink /proc/$p/fd/2; done").split()
+        check(streams and all(x.startswith("socket:") for x in streams),
+              f"each seat's PipeWire writes to a journal stream of its own ({streams})")
 
         # ---- free keyboards: read by the daemon's F<n> watch
         vcs = consoles(l)

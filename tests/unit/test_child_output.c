@@ -20,13 +20,14 @@ static void run(const char *const *writes, bool finish_early, char *buf, size_t 
 {
 	struct wl_event_loop *loop = wl_event_loop_create();
 	assert_non_null(loop);
-	child_output_init(loop);
+	struct child_outputs *set = child_outputs_create(loop);
+	assert_non_null(set);
 	FILE *tmp = tmpfile();
 	assert_non_null(tmp);
 	fflush(stderr);
 	int saved = dup(STDERR_FILENO);
 	dup2(fileno(tmp), STDERR_FILENO);
-	int fd = child_output_open("seat-9/probe");
+	int fd = child_outputs_open(set, "seat-9/probe");
 	assert_true(fd >= 0);
 	for (size_t i = 0; writes[i]; i++) {
 		assert_int_equal(write(fd, writes[i], strlen(writes[i])),
@@ -37,7 +38,7 @@ static void run(const char *const *writes, bool finish_early, char *buf, size_t 
 	close(fd);
 	for (int i = 0; i < 10 && !finish_early; i++)
 		wl_event_loop_dispatch(loop, 10);
-	child_output_finish();
+	child_outputs_destroy(set);
 	dup2(saved, STDERR_FILENO);
 	close(saved);
 	rewind(tmp);
@@ -86,10 +87,22 @@ static void test_long_line_cut(void **state)
 	assert_int_equal(strlen(buf), 2498 + 3 * strlen("seat-9/probe: \n"));
 }
 
-static void test_without_loop(void **state)
+/* Two sets (two loops) keep their pipes apart; destroying NULL does nothing. */
+static void test_sets_apart(void **state)
 {
-	child_output_finish();
-	assert_int_equal(child_output_open("seat-9/probe"), -ENOTCONN);
+	struct wl_event_loop *loop = wl_event_loop_create();
+	struct child_outputs *a = child_outputs_create(loop), *b = child_outputs_create(loop);
+	assert_non_null(a);
+	assert_non_null(b);
+	int fd = child_outputs_open(a, "seat-1/a");
+	assert_true(fd >= 0);
+	child_outputs_destroy(b);
+	/* a's pipe is still read: b took nothing of a's with it. */
+	assert_int_equal(write(fd, "x", 1), 1);
+	close(fd);
+	child_outputs_destroy(a);
+	child_outputs_destroy(NULL);
+	wl_event_loop_destroy(loop);
 }
 
 int main(void)
@@ -98,7 +111,7 @@ int main(void)
 		cmocka_unit_test(test_lines_tagged),
 		cmocka_unit_test(test_finish_reads_the_rest),
 		cmocka_unit_test(test_long_line_cut),
-		cmocka_unit_test(test_without_loop),
+		cmocka_unit_test(test_sets_apart),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

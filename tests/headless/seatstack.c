@@ -78,6 +78,7 @@ static void start_probe(void)
 		.runtime_dir = seat_state.runtime_dir,
 		.link_fd = -1,
 		.log_identifier = identifier,
+		.outputs = daemon_state.outputs,
 	};
 	char error[256];
 	pid_t pid = spawn_process(&process, error, sizeof(error));

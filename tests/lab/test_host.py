@@ -174,7 +174,14 @@ def main():
               "multiseatd still runs after the keys")
 
         # ---- stop: the console comes back
+        since = l.sh("date +%s").strip()
         l.sh("systemctl stop multiseatd.service", timeout=120)
+        stop_log = l.sh(f"journalctl -u multiseatd --since @{since} -p warning -q --no-pager "
+                        "|| true").strip()
+        check(stop_log == "", f"the stop logs no warning or error ({stop_log[-600:]!r})")
+        killed = l.sh(f"journalctl -u multiseatd --since @{since} -q --no-pager | "
+                      "grep -i 'killing process' || true").strip()
+        check(killed == "", f"the stop leaves nothing for systemd to kill ({killed[-300:]!r})")
         check(l.wait_guest("systemctl is-active -q getty@tty1.service", timeout=30),
               "stopped, tty1 has its getty again")
         l.type_text("kbd1", "back")

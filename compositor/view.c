@@ -338,7 +338,19 @@ int server_set_identify(struct server *server, const char *text)
 	if (!server->seat) /* at start-up, before any client */
 		return 0;
 	if (copy) {
-		log_info("identify screen: %s", copy);
+		/* One log line (a journal entry per line otherwise): its lines joined by " / ". */
+		char line[512];
+		size_t n = 0;
+		for (const char *c = copy; *c && n + 4 < sizeof(line); c++) {
+			if (*c == '\n') {
+				memcpy(line + n, " / ", 3);
+				n += 3;
+			} else {
+				line[n++] = *c;
+			}
+		}
+		line[n] = '\0';
+		log_info("identify screen: %s", line);
 		seat_set_keyboard_focus(server->seat, NULL);
 	} else {
 		log_info("identify screen off");

@@ -65,9 +65,12 @@ static void log_errors(const struct policy_errors *errors)
 	daemon_log_errors(errors, LOG_LEVEL_ERROR);
 }
 
-/* Loads the config into `config`. A missing default file means the built-in defaults. */
+/*
+ * Loads the config into `config`. A missing default file means the built-in defaults. On an
+ * error its first line goes to `first` (when given), for the desks' screens.
+ */
 static int load_config(const struct daemon_options *options, struct policy_config *config,
-		       bool must_exist)
+		       bool must_exist, char *first, size_t first_size)
 {
 	struct stat st;
 	if (!must_exist && !options->explicit_config && stat(options->config_path, &st) < 0 &&
@@ -78,6 +81,9 @@ static int load_config(const struct daemon_options *options, struct policy_confi
 	struct policy_errors errors = {0};
 	int ret = policy_config_load(config, options->config_path, &errors);
 	log_errors(&errors);
+	if (ret < 0 && first)
+		snprintf(first, first_size, "%s",
+			 errors.count && errors.lines[0] ? errors.lines[0] : strerror(-ret));
 	policy_errors_finish(&errors);
 	if (ret < 0)
 		log_error("%s: not used (%s)", options->config_path,
@@ -89,7 +95,7 @@ static int load_config(const struct daemon_options *options, struct policy_confi
 int daemon_reload(struct daemon *daemon, char *message, size_t size)
 {
 	struct policy_config fresh;
-	int ret = load_config(daemon->options, &fresh, true);
+	int ret = load_config(daemon->options, &fresh, true, NULL, 0);
 	if (ret < 0) {
 		snprintf(message, size, "%s has errors (see the log); the running seats are kept",
 			 daemon->options->config_path);
@@ -104,6 +110,7 @@ int daemon_reload(struct daemon *daemon, char *message, size_t size)
 	/* Seats keep pointers into the config only during reconcile; swapping is safe here. */
 	policy_config_finish(&daemon->config);
 	daemon->config = fresh;
+	daemon->config_error[0] = '\0';
 	daemon_reconcile(daemon);
 	snprintf(message, size, "%s re-read and applied", daemon->options->config_path);
 	return 0;
@@ -547,8 +554,21 @@ int daemon_run(const struct daemon_options *options)
 			  "privileges for each seat");
 		return 1;
 	}
-	if (load_config(options, &daemon.config, false) < 0)
+	/*
+	 * A config the daemon cannot use leaves every desk dark if it exits: instead it runs on
+	 * the built-in defaults, and every monitor says what is wrong until a reload fixes it.
+	 */
+	int loaded_config = load_config(options, &daemon.config, false, daemon.config_error,
+					sizeof(daemon.config_error));
+	if (loaded_config == -ENOMEM)
 		return 1;
+	if (loaded_config < 0) {
+		log_error("%s cannot be used: every monitor says so until it is fixed and "
+			  "reloaded (systemctl reload multiseatd)",
+			  options->config_path);
+		if (policy_config_init_defaults(&daemon.config, options->config_path) < 0)
+			return 1;
+	}
 	if (policy_saved_init(&daemon.saved, daemon.config.state_dir) < 0) {
 		policy_config_finish(&daemon.config);
 		return 1;

@@ -33,6 +33,8 @@ struct daemon {
 	struct wl_event_loop *loop;
 	struct policy_config config;
 	char control_path[256];
+	/* The config's first error while it cannot be used (the seats show it); "" otherwise. */
+	char config_error[256];
 
 	struct udev *udev;
 	struct udev_monitor *monitor;

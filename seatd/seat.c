@@ -339,6 +339,14 @@ void seat_start(struct seat *seat)
 		seat->state = SEAT_WAITING;
 		return;
 	}
+	if (daemon->config_error[0]) {
+		/* Whatever the defaults would run is not what the admin wrote: say what is wrong.
+		 */
+		snprintf(seat->user_error, sizeof(seat->user_error), "%s", daemon->config_error);
+		seat->state = SEAT_NO_USER;
+		start_notice(seat);
+		return;
+	}
 	if (!check_user(seat)) {
 		if (seat->state != SEAT_NO_USER)
 			log_error("seat %s: not started: %s", seat->name, seat->user_error);
@@ -507,14 +515,16 @@ static void start_notice(struct seat *seat)
 
 void seat_retry_notice(struct seat *seat)
 {
-	if (!seat->notice || seat->pid <= 0 || seat->state == SEAT_STOPPING)
+	if (!seat->notice || seat->pid <= 0 || seat->state == SEAT_STOPPING ||
+	    seat->daemon->config_error[0])
 		return;
 	struct spawn_user user;
 	char error[256];
 	if (!seat->has_settings || !seat->settings.user ||
 	    spawn_user_lookup(seat->settings.user, &user, error, sizeof(error)) < 0)
 		return;
-	log_info("seat %s: user %s exists now; starting the seat", seat->name, user.name);
+	log_info("seat %s: its settings and user %s can be used now; starting the seat", seat->name,
+		 user.name);
 	seat_restart(seat);
 }
 

@@ -161,6 +161,28 @@ def main():
         st = seats.wait_status(l, lambda s: s["seat-3"]["state"] == "running", timeout=60)
         check(st is not None, "the account back and a reload: seat-3 starts again")
 
+        # ---- a config with an error: the daemon runs on, every monitor says what is wrong
+        l.sh("cp /etc/multiseat/multiseat.conf /tmp/multiseat.conf.good && "
+             "printf '[daemon]\\nbogus = 1\\n' >> /etc/multiseat/multiseat.conf")
+        since = l.sh("date +%s").strip()
+        l.sh("systemctl restart multiseatd", timeout=120)
+        st = seats.wait_status(l, lambda s: len(s) == 3 and all(
+            x["state"] == "no-user" and x.get("pid") for x in s.values()), timeout=90)
+        check(st is not None and l.sh("systemctl is-active multiseatd || true").strip() == "active",
+              "a config with an error: multiseatd runs on, every desk shows why it cannot start")
+        check(l.wait_guest(f"[ $(journalctl -u multiseatd --since @{since} | grep -c "
+                           "'identify screen: seat-[123] cannot start:') -ge 3 ]", timeout=30) and
+              "multiseat.conf:" in l.sh(f"journalctl -u multiseatd --since @{since} | "
+                                        "grep 'identify screen: seat-1 cannot' | tail -1"),
+              "every monitor shows the config's error, file and line")
+        check(l.sh("systemctl is-active getty@tty1 || true").strip() != "active",
+              "the restart gave tty1 no getty (the ExecStopPost start fails against the restart)")
+        l.sh("cp /tmp/multiseat.conf.good /etc/multiseat/multiseat.conf && "
+             "systemctl reload multiseatd")
+        st = seats.wait_status(l, lambda s: len(s) == 3 and all(
+            x["state"] == "running" for x in s.values()), timeout=90)
+        check(st is not None, "the config fixed and reloaded: every desk runs again")
+
         # ---- a claimed desk: its session gets the keys, nothing else does
         l.press("kbd1", "f1")
         st = seats.wait_status(l, lambda s: s["seat-1"]["claimed"] and

@@ -17,7 +17,8 @@ struct policy_errors {
 };
 
 void policy_errors_finish(struct policy_errors *errors);
-/* Adds one message (printf-style), FILE:LINE: first (just FILE: when line is 0). */
+/* Adds one message (printf-style), FILE:LINE: first (just FILE: when line is 0); errors NULL:
+   nothing (a caller that wants only the outcome). */
 void policy_errors_add(struct policy_errors *errors, const char *file, int line, const char *fmt,
 		       ...) __attribute__((format(printf, 4, 5)));
 

@@ -2,26 +2,9 @@
 #include "output_names.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void note(struct policy_errors *notes, const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-/* The caller may want only the outcome (notes NULL). */
-static void note(struct policy_errors *notes, const char *file, int line, const char *fmt, ...)
-{
-	if (!notes)
-		return;
-	char message[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(message, sizeof(message), fmt, ap);
-	va_end(ap);
-	policy_errors_add(notes, file, line, "%s", message);
-}
 
 char *policy_output_key(const char *card, const char *connector)
 {
@@ -128,11 +111,12 @@ static void entry_note(const struct policy_config *config, const struct policy_h
 	}
 	for (size_t o = 0; o < hardware->output_count; o++) {
 		if (legacy[o] && strcmp(entry->key, legacy[o]) == 0) {
-			note(notes, file, entry->line,
-			     "output %s is the kernel's name of %s in this boot only "
-			     "(the kernel numbers connectors across cards, in the order "
-			     "drivers start); write %s",
-			     entry->key, keys[o], keys[o]);
+			policy_errors_add(
+				notes, file, entry->line,
+				"output %s is the kernel's name of %s in this boot only "
+				"(the kernel numbers connectors across cards, in the order "
+				"drivers start); write %s",
+				entry->key, keys[o], keys[o]);
 			return;
 		}
 	}
@@ -140,9 +124,9 @@ static void entry_note(const struct policy_config *config, const struct policy_h
 	if (card_of_key(hardware, entry->key, &card)) {
 		char names[256];
 		card_connectors(hardware, card, names, sizeof(names));
-		note(notes, file, entry->line,
-		     "output %s names no connector of card %s (it has %s)", entry->key, card,
-		     names);
+		policy_errors_add(notes, file, entry->line,
+				  "output %s names no connector of card %s (it has %s)", entry->key,
+				  card, names);
 	}
 }
 
@@ -192,10 +176,10 @@ static int migrate_one(struct policy_saved *saved, const struct policy_hardware 
 		       struct policy_errors *notes)
 {
 	if (o < 0) {
-		note(notes, saved->path, 0,
-		     "output %s (%s) dropped: card %s has no connector of that name "
-		     "in this boot's kernel numbering",
-		     key, seat, card);
+		policy_errors_add(notes, saved->path, 0,
+				  "output %s (%s) dropped: card %s has no connector of that name "
+				  "in this boot's kernel numbering",
+				  key, seat, card);
 		policy_saved_remove(saved, POLICY_SAVED_LEGACY_OUTPUTS, key);
 		return 1;
 	}
@@ -206,17 +190,17 @@ static int migrate_one(struct policy_saved *saved, const struct policy_hardware 
 	bool taken;
 	policy_saved_get(saved, POLICY_SAVED_OUTPUTS, new_key, &taken);
 	if (taken) {
-		note(notes, saved->path, 0,
-		     "output %s (%s) dropped: %s, its name now, has an entry already", key, seat,
-		     new_key);
+		policy_errors_add(notes, saved->path, 0,
+				  "output %s (%s) dropped: %s, its name now, has an entry already",
+				  key, seat, new_key);
 	} else if (policy_saved_set(saved, POLICY_SAVED_OUTPUTS, new_key, seat) < 0) {
 		free(new_key);
 		return -ENOMEM;
 	} else {
-		note(notes, saved->path, 0,
-		     "output %s -> %s (%s): the kernel's name of this boot, migrated "
-		     "to the name per card",
-		     key, new_key, seat);
+		policy_errors_add(notes, saved->path, 0,
+				  "output %s -> %s (%s): the kernel's name of this boot, migrated "
+				  "to the name per card",
+				  key, new_key, seat);
 	}
 	free(new_key);
 	policy_saved_remove(saved, POLICY_SAVED_LEGACY_OUTPUTS, key);

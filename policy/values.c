@@ -14,6 +14,8 @@
 void policy_errors_add(struct policy_errors *errors, const char *file, int line, const char *fmt,
 		       ...)
 {
+	if (!errors)
+		return;
 	char message[512];
 	va_list ap;
 	va_start(ap, fmt);

@@ -214,35 +214,18 @@ static void test_autoseat_names_in_both_orders(void **state)
 
 /* ---- state.json ---- */
 
-struct fixture {
-	char dir[64];
-	char path[128];
-};
-
+/* Each test's own temporary state dir, removed with everything in it afterwards. */
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	if (!f)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/ms-names-XXXXXX");
-	if (!mkdtemp(f->dir)) {
-		free(f);
-		return -1;
-	}
-	snprintf(f->path, sizeof(f->path), "%s/state.json", f->dir);
-	*state = f;
-	return 0;
+	return tmptree_fixture_setup(state, "/tmp/ms-names-XXXXXX", "state.json");
 }
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-	tmptree_remove(f->dir);
-	free(f);
-	return 0;
+	return tmptree_fixture_teardown(state);
 }
 
-static void write_state(const struct fixture *f, const char *text)
+static void write_state(const struct tmptree_fixture *f, const char *text)
 {
 	int fd = open(f->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	assert_true(fd >= 0);
@@ -250,7 +233,7 @@ static void write_state(const struct fixture *f, const char *text)
 	close(fd);
 }
 
-static void load_state(const struct fixture *f, struct policy_saved *saved)
+static void load_state(const struct tmptree_fixture *f, struct policy_saved *saved)
 {
 	struct policy_errors errors = {0};
 	assert_int_equal(policy_saved_init(saved, f->dir), 0);
@@ -275,7 +258,7 @@ static void load_state(const struct fixture *f, struct policy_saved *saved)
 
 static void test_old_state_waits_for_migration(void **state)
 {
-	struct fixture *f = *state;
+	struct tmptree_fixture *f = *state;
 	write_state(f, OLD_STATE);
 	struct policy_saved saved;
 	load_state(f, &saved);
@@ -291,7 +274,7 @@ static void test_old_state_waits_for_migration(void **state)
 
 static void test_migration_by_this_boots_numbers(void **state)
 {
-	struct fixture *f = *state;
+	struct tmptree_fixture *f = *state;
 	write_state(f, OLD_STATE);
 	struct policy_saved saved;
 	load_state(f, &saved);
@@ -358,7 +341,7 @@ static void test_migration_by_this_boots_numbers(void **state)
 /* The same old file read in the other order lands each entry on that boot's connector. */
 static void test_migration_other_order(void **state)
 {
-	struct fixture *f = *state;
+	struct tmptree_fixture *f = *state;
 	write_state(f, OLD_STATE);
 	struct policy_saved saved;
 	load_state(f, &saved);
@@ -379,7 +362,7 @@ static void test_migration_other_order(void **state)
 /* An entry made under the new names wins over an old one that migrates to the same key. */
 static void test_migration_keeps_newer_entry(void **state)
 {
-	struct fixture *f = *state;
+	struct tmptree_fixture *f = *state;
 	write_state(f, "{\"version\": 1, \"output_names\": \"per-card\",\n"
 		       " \"outputs\": {\"" VIRTIO "-Virtual-1\": \"seat-7\"},\n"
 		       " \"legacy_outputs\": {\"" VIRTIO "-Virtual-2\": \"seat-2\"}}\n");
@@ -415,7 +398,7 @@ static void test_migration_keeps_newer_entry(void **state)
 /* Another naming than ours would be misread: the file is set aside like any it cannot read. */
 static void test_unknown_naming_refused(void **state)
 {
-	struct fixture *f = *state;
+	struct tmptree_fixture *f = *state;
 	const char *bad[] = {"\"by-serial\"", "2", "null"};
 	for (size_t i = 0; i < COUNT(bad); i++) {
 		char text[256];
@@ -440,7 +423,7 @@ static void test_unknown_naming_refused(void **state)
 
 static void test_migration_refuses_incomplete_hardware(void **state)
 {
-	struct fixture *f = *state;
+	struct tmptree_fixture *f = *state;
 	struct policy_saved saved;
 	assert_int_equal(policy_saved_init(&saved, f->dir), 0);
 	const struct policy_connector broken[] = {{.card = VIRTIO, .name = NULL}};

@@ -24,32 +24,14 @@
 #define OUTPUT2 "pci-0000:00:02.0-Virtual-2"
 
 /* Each test's own temporary state dir, removed with everything in it afterwards. */
-struct fixture {
-	char dir[64];
-	char path[128];
-};
-
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	if (!f)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/ms-state-XXXXXX");
-	if (!mkdtemp(f->dir)) {
-		free(f);
-		return -1;
-	}
-	snprintf(f->path, sizeof(f->path), "%s/state.json", f->dir);
-	*state = f;
-	return 0;
+	return tmptree_fixture_setup(state, "/tmp/ms-state-XXXXXX", "state.json");
 }
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-	tmptree_remove(f->dir);
-	free(f);
-	return 0;
+	return tmptree_fixture_teardown(state);
 }
 
 static void write_text(const char *path, const char *text, size_t length)
@@ -117,7 +99,7 @@ static void fill(struct policy_saved *saved)
 
 static void test_round_trip(void **state)
 {
-	struct fixture *f = *state;
+	struct tmptree_fixture *f = *state;
 	struct policy_saved saved;
 	assert_int_equal(policy_saved_init(&saved, f->dir), 0);
 	assert_string_equal(saved.path, f->path);
@@ -187,7 +169,7 @@ static void test_round_trip(void **state)
 
 static void test_text_is_stable(void **state)
 {
-	struct fixture *f = *state;
+	struct tmptree_fixture *f = *state;
 	struct policy_saved saved;
 	assert_int_equal(policy_saved_init(&saved, f->dir), 0);
 	fill(&saved);
@@ -245,7 +227,7 @@ static void test_text_is_stable(void **state)
 
 static void test_missing_file_is_empty(void **state)
 {
-	struct fixture *f = *state;
+	struct tmptree_fixture *f = *state;
 	struct policy_saved saved;
 	struct policy_errors errors = {0};
 	assert_int_equal(policy_saved_init(&saved, f->dir), 0);
@@ -274,7 +256,7 @@ static void test_missing_file_is_empty(void **state)
  * Loads `text` (length bytes) from the state file; it must be rejected with every fragment
  * in some error line, be moved aside whole, and leave a state that saves.
  */
-static void check_corrupt(struct fixture *f, const char *text, size_t length, ...)
+static void check_corrupt(struct tmptree_fixture *f, const char *text, size_t length, ...)
 {
 	write_text(f->path, text, length);
 	struct policy_saved saved;
@@ -374,7 +356,7 @@ static void test_corrupt_tables(void **state)
 
 static void test_corrupt_twice_same_second(void **state)
 {
-	struct fixture *f = *state;
+	struct tmptree_fixture *f = *state;
 	struct policy_saved saved;
 	assert_int_equal(policy_saved_init(&saved, f->dir), 0);
 	write_text(f->path, "one", 3);
@@ -390,7 +372,7 @@ static void test_corrupt_twice_same_second(void **state)
 
 static void test_too_big(void **state)
 {
-	struct fixture *f = *state;
+	struct tmptree_fixture *f = *state;
 	size_t length = 1024 * 1024 + 10;
 	char *text = malloc(length);
 	assert_non_null(text);
@@ -410,7 +392,7 @@ static void test_too_big(void **state)
 
 static void test_unknown_keys_ignored(void **state)
 {
-	struct fixture *f = *state;
+	struct tmptree_fixture *f = *state;
 	const char *text = "{\"version\": 1, \"future\": {\"x\": [1]}, "
 			   "\"devices\": {\"" KBD "\": \"seat-4\"}}\n";
 	write_text(f->path, text, strlen(text));
@@ -425,7 +407,7 @@ static void test_unknown_keys_ignored(void **state)
 /* A bad cap is reported and left out; the assignments and the other caps load. */
 static void test_bad_caps_ignored(void **state)
 {
-	struct fixture *f = *state;
+	struct tmptree_fixture *f = *state;
 	const char *text = "{\"version\": 1, \"devices\": {\"" KBD "\": \"seat-4\"},\n"
 			   "\"caps\": {\"seat-4/memory.max\": \"12Q\",\n"
 			   "  \"seat-4/pids.max\": \"200\",\n"
@@ -483,7 +465,7 @@ static void test_bad_caps_ignored(void **state)
 
 static void test_unreadable_is_read_only(void **state)
 {
-	struct fixture *f = *state;
+	struct tmptree_fixture *f = *state;
 	assert_int_equal(mkdir(f->path, 0755), 0);
 	char inside[192];
 	snprintf(inside, sizeof(inside), "%s/keep", f->path);
@@ -510,7 +492,7 @@ static void test_unreadable_is_read_only(void **state)
 /* A FIFO must neither hang the load nor be moved aside. */
 static void test_fifo_is_read_only(void **state)
 {
-	struct fixture *f = *state;
+	struct tmptree_fixture *f = *state;
 	assert_int_equal(mkfifo(f->path, 0644), 0);
 	struct policy_saved saved;
 	struct policy_errors errors = {0};
@@ -528,7 +510,7 @@ static void test_fifo_is_read_only(void **state)
 
 static void test_save_leaves_no_temp(void **state)
 {
-	struct fixture *f = *state;
+	struct tmptree_fixture *f = *state;
 	struct policy_saved saved;
 	assert_int_equal(policy_saved_init(&saved, f->dir), 0);
 	fill(&saved);
@@ -547,7 +529,7 @@ static void test_save_leaves_no_temp(void **state)
 
 static void test_save_failure_keeps_old_file(void **state)
 {
-	struct fixture *f = *state;
+	struct tmptree_fixture *f = *state;
 	struct policy_saved saved;
 	assert_int_equal(policy_saved_init(&saved, f->dir), 0);
 	fill(&saved);
@@ -571,7 +553,7 @@ static void test_save_failure_keeps_old_file(void **state)
 
 static void test_set_remove_forget(void **state)
 {
-	struct fixture *f = *state;
+	struct tmptree_fixture *f = *state;
 	struct policy_saved saved;
 	assert_int_equal(policy_saved_init(&saved, f->dir), 0);
 	assert_int_equal(policy_saved_set(&saved, POLICY_SAVED_DEVICES, KBD, "seat-1"), 1);

@@ -196,12 +196,13 @@ def second_boot(l, first):
 
 def main():
     topo = lab.default_topology()
+    # The guest's console, dmesg and daemon log after each boot's checks, if any failed.
     with lab.Lab(topo, name="test-names") as l:
-        check.report_on_failure(l)
         first = first_boot(l)
-    with lab.Lab(topo, name="test-names-reverse", kernel_args=["lab.gpu_order=reverse"]) as l:
         check.report_on_failure(l)
+    with lab.Lab(topo, name="test-names-reverse", kernel_args=["lab.gpu_order=reverse"]) as l:
         second_boot(l, first)
+        check.report_on_failure(l)
     check.finish()
 
 

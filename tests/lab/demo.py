@@ -73,7 +73,9 @@ def main():
         if wait_status(l, lambda s: s["seat-2"]["claimed"] and s["seat-3"]["claimed"],
                        timeout=30) is None:
             raise lab.LabError("the seats were not claimed:\n" + l.sh("cat /tmp/daemon.log"))
-        l.wait_guest("pgrep -u lab-2 -x foot && pgrep -u lab-3 -x foot", timeout=60)
+        if not l.wait_guest("pgrep -u lab-2 -x foot && pgrep -u lab-3 -x foot", timeout=60):
+            raise lab.LabError("the sessions (foot) did not start within 60 s:\n" +
+                               l.sh("tail -n 40 /tmp/daemon.log"))
         time.sleep(8)  # foot's first frame under software emulation
         for kbd in ("kbd1", "kbd2"):
             l.type_text(kbd, f"echo typed on {kbd} into $XDG_SEAT")

@@ -738,10 +738,12 @@ class Lab:
 
     def wait_guest(self, condition, timeout=15):
         """Polls a guest shell condition until it holds; returns whether it did."""
-        # No `exit` here: it would end the agent's shell.
-        rc, _ = self.run(f"__ok=1; for __i in $(seq {int(timeout * 10)}); do "
-                         f"if ( {condition} ); then __ok=0; break; fi; sleep 0.1; done; [ $__ok = 0 ]",
-                         timeout=timeout + 30)
+        # No `exit` here: it would end the agent's shell. The deadline is bash's clock, not a
+        # count of tries: under software emulation one try can take far longer than its sleep.
+        rc, _ = self.run(f"__ok=1; __end=$((SECONDS + {int(timeout + 0.999)})); "
+                         f"while :; do if ( {condition} ); then __ok=0; break; fi; "
+                         f"[ $SECONDS -lt $__end ] || break; sleep 0.1; done; [ $__ok = 0 ]",
+                         timeout=timeout + 60)
         return rc == 0
 
     # ---- input

@@ -323,7 +323,7 @@ int output_repaint(struct output *output)
 	render_output(output, image, &repaint);
 	pixman_region32_fini(&repaint);
 	if (server->backend->commit_frame(output, &output->damage) < 0) {
-		if (!output->commit_failing)
+		if (++output->commit_failures == 2)
 			log_error("output %s: the frame could not be shown; trying again",
 				  output->name);
 		/*
@@ -338,13 +338,12 @@ int output_repaint(struct output *output)
 		output_damage_whole(output);
 		wl_event_source_timer_update(
 			output->idle_timer,
-			output->commit_failing ? 250 : (period_ms > 0 ? period_ms : 1));
-		output->commit_failing = true;
+			output->commit_failures > 1 ? 250 : (period_ms > 0 ? period_ms : 1));
 		return -EIO;
 	}
-	if (output->commit_failing)
+	if (output->commit_failures > 1)
 		log_info("output %s: frames are shown again", output->name);
-	output->commit_failing = false;
+	output->commit_failures = 0;
 	output_end_scanout(output);
 	output->last_image = image;
 	output->frame_had_damage = true;

@@ -61,8 +61,12 @@ struct output {
 	uint64_t paced_ns;
 	uint32_t paced_sequence;
 
-	/* The last commit failed (a revoked lease, say): said once, retried slowly. */
-	bool commit_failing;
+	/*
+	 * Commits failed in a row. A lease the daemon revokes fails the commits made before its
+	 * LINK_DRM_REVOKED (or SIGTERM) arrives: the first failure is retried quietly, a second
+	 * one is said once, and then it is retried slowly.
+	 */
+	unsigned int commit_failures;
 	pixman_image_t *last_image; /* what is on screen now, for screencopy; see scanout_buffer */
 	/* A client's wl_buffer shown as it is, instead of last_image. Its wl_buffer.release waits
 	 * until the output shows something else (release_pending: the surface has let it go). */

@@ -863,6 +863,10 @@ class Checks:
             sys.stderr.write(lab.failure_report())
 
     def finish(self):
+        # Again at the very end, after the console and logs: a runner that shows only a log's
+        # tail still says which checks failed.
+        for what in self.failed:
+            print("FAIL  " + what, file=sys.stderr, flush=True)
         print(f"lab: {len(self.passed)} passed, {len(self.failed)} failed")
         sys.exit(1 if self.failed else 0)
 

@@ -2,6 +2,7 @@
 udev), enabled, rebooted. Every monitor offers a desk, and no key typed on any keyboard — free
 (the F<n> watch) or at a desk's session — reaches a VT, a getty or the kernel's keyboard handler:
 text, Ctrl+Alt+F2, Alt+SysRq and Ctrl+Alt+Del change no console, switch no VT, reboot nothing.
+Two boots with the display drivers loaded in opposite orders give every desk the same monitor.
 Stopping the service gives the console back."""
 
 import hashlib
@@ -69,6 +70,36 @@ def host_untouched(l, what, before_vcs, boot_id):
     check(jobs.strip() == "", f"{what}: systemd has no reboot or getty job queued ({jobs.strip()})")
 
 
+def set_gpu_order(l, order):
+    """The display drivers' load order for the next boot (read by the lab's initramfs)."""
+    l.sh(f"echo '{order}' > /.disk/lab-gpu-order")
+
+
+# The driver a card's device is bound to, by the module the lab loads for it: a virtio GPU's
+# card sits on the virtio PCI function.
+CARD_DRIVERS = {"virtio-pci": "virtio_gpu", "bochs-drm": "bochs"}
+
+
+def cards(l):
+    """Each card's display driver by its sysname this boot, and the order the lab last loaded
+    the drivers in."""
+    found = l.sh("for c in /sys/class/drm/card[0-9]; do "
+                 "echo ${c##*/} $(basename $(readlink $c/device/driver)); done").split()
+    found = [CARD_DRIVERS.get(x, x) for x in found]
+    loaded = [ln for ln in l.console_log.read_text(errors="replace").splitlines()
+              if "display drivers loaded in this order:" in ln]
+    order = loaded[-1].split("order: ", 1)[1].strip() if loaded else ""
+    return dict(zip(found[::2], found[1::2])), order
+
+
+def monitors(l):
+    """Each desk's outputs (the names multiseat.conf and state.json use) and the kernel's
+    connector names for them this boot."""
+    desks = seats.seats_by_name(seats.status(l))
+    return ({n: x.get("outputs") for n, x in desks.items()},
+            {n: [m.get("connector") for m in x.get("monitors", [])] for n, x in desks.items()})
+
+
 def main():
     deb = package()
     with system.SystemLab(name="test-host") as l:
@@ -105,9 +136,13 @@ def main():
         out = l.sh("systemctl enable multiseatd 2>&1")
         check(l.sh("readlink /etc/systemd/system/display-manager.service || true").strip()
               .endswith("multiseatd.service"), "enabled, multiseatd is the display manager")
+        set_gpu_order(l, "virtio_gpu bochs")
         l.reboot()
         l.sh("dmesg -C")
         boot_id = l.boot_id()
+        drivers, order = cards(l)
+        check(order == "virtio_gpu bochs" and drivers == {"card0": "virtio_gpu", "card1": "bochs"},
+              f"boot 2: virtio_gpu loaded first, card0 ({order}: {drivers})")
         check(l.sh("systemctl is-active multiseatd.service || true").strip() == "active",
               "after the reboot multiseatd is active")
         check(l.sh("systemctl is-active getty@tty1.service || true").strip() != "active",
@@ -115,6 +150,7 @@ def main():
         st = seats.wait_status(l, lambda s: len(s) == 3 and all(
             x.get("state") in ("running", "waiting") for x in s.values()), timeout=120)
         check(st is not None, "three desks, one per monitor, with no config edited")
+        outputs_2, kernel_2 = monitors(l)
         shots = [drawn(l, g, h, f"identify-{g}-{h}") for g, h in
                  (("gpu0", 0), ("gpu0", 1), ("gpu1", 0))]
         check(all(s.distinct_colours() > 2 for s in shots),
@@ -194,6 +230,26 @@ def main():
         host_untouched(l, "a claimed desk (its greeter)", vcs, boot_id)
         check(l.run("systemctl is-active multiseatd.service")[0] == 0,
               "multiseatd still runs after the keys")
+
+        # ---- the drivers probe the other way round: every desk keeps its monitor
+        set_gpu_order(l, "bochs virtio_gpu")
+        l.reboot()
+        drivers, order = cards(l)
+        check(order == "bochs virtio_gpu" and drivers == {"card0": "bochs", "card1": "virtio_gpu"},
+              f"boot 3: bochs loaded first, card0 ({order}: {drivers})")
+        st = seats.wait_status(l, lambda s: len(s) == 3 and all(
+            x["state"] == "running" for x in s.values()) and s["seat-1"]["claimed"], timeout=120)
+        outputs_3, kernel_3 = monitors(l)
+        check(st is not None and outputs_3 == outputs_2,
+              f"boot 3: every desk has the same monitor as in boot 2 ({outputs_2} -> {outputs_3})")
+        check(all(kernel_3[n] != kernel_2.get(n) for n in kernel_3),
+              f"boot 3: while every kernel connector name changed ({kernel_2} -> {kernel_3})")
+        check(st is not None, "boot 3: seat-1 is still claimed (its claim saved on the disk)")
+        boot_id = l.boot_id()
+        l.sh("dmesg -C")
+        vcs = consoles(l)
+        attack(l, "kbd1", "echo boot-3")
+        host_untouched(l, "boot 3: a claimed desk", vcs, boot_id)
 
         # ---- stop: the console comes back
         since = l.sh("date +%s").strip()

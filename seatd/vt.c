@@ -18,6 +18,7 @@
 
 #include <wayland-server-core.h>
 
+#include "console_notice.h"
 #include "log.h"
 
 struct vt {
@@ -45,6 +46,16 @@ static void give_back(int fd, int kbmode)
 	ioctl(fd, KDSETMODE, KD_TEXT);
 	/* Keys pressed while the keyboard was off never queued; what a getty left is stale. */
 	tcflush(fd, TCIFLUSH);
+}
+
+/* The other cards' monitors: the console shows on one card only. */
+static void notice_elsewhere(int fd, int number)
+{
+	int ret = console_notice_show(fd, number);
+	if (ret < 0)
+		log_error("tty%d: the monitors of other cards stay dark (the console's font cannot be "
+			  "had: %s)",
+			  number, strerror(-ret));
 }
 
 static void handle_crash(int signal)
@@ -187,8 +198,8 @@ void vt_destroy(struct vt *vt)
 	set_crash_handlers(false);
 	crash_fd = -1;
 	give_back(vt->fd, vt->kbmode);
-	if (vt->previous > 0 && vt->previous != vt->number)
-		activate(vt->fd, vt->previous);
+	bool back = vt->previous > 0 && vt->previous != vt->number && activate(vt->fd, vt->previous);
+	notice_elsewhere(vt->fd, back ? vt->previous : vt->number);
 	wl_event_source_remove(vt->release);
 	wl_event_source_remove(vt->acquire);
 	close(vt->fd);
@@ -202,6 +213,7 @@ int vt_restore(int number)
 	if (fd < 0)
 		return fd;
 	give_back(fd, K_UNICODE);
+	notice_elsewhere(fd, number);
 	close(fd);
 	return 0;
 }

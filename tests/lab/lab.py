@@ -457,6 +457,13 @@ class Screenshot:
     def distinct_colours(self, step=97):
         return len({self.pixels[i:i + 3] for i in range(0, len(self.pixels) - 2, 3 * step)})
 
+    def share(self, rgb, step=7):
+        """The fraction of (every step-th) pixels that are exactly colour rgb."""
+        want = bytes(rgb)
+        n = len(self.pixels) // 3
+        return sum(1 for i in range(0, n, step) if self.pixels[3 * i:3 * i + 3] == want) / \
+            max(1, len(range(0, n, step)))
+
     def differing_pixels(self, other):
         if (self.width, self.height) != (other.width, other.height):
             return self.width * self.height

@@ -3,7 +3,8 @@ udev), enabled, rebooted. Every monitor offers a desk, and no key typed on any k
 (the F<n> watch) or at a desk's session — reaches a VT, a getty or the kernel's keyboard handler:
 text, Ctrl+Alt+F2, Alt+SysRq and Ctrl+Alt+Del change no console, switch no VT, reboot nothing.
 Two boots with the display drivers loaded in opposite orders give every desk the same monitor.
-Stopping the service gives the console back."""
+Stopping the service gives the console back, and the monitors the console cannot show on say
+that the desks are off."""
 
 import hashlib
 import sys
@@ -68,6 +69,10 @@ def host_untouched(l, what, before_vcs, boot_id):
     check(sysrq_lines(l) == "0", f"{what}: SysRq did not reach the kernel")
     jobs = l.sh("systemctl list-jobs --no-legend | grep -E 'reboot|ctrl-alt-del|autovt|getty' || true")
     check(jobs.strip() == "", f"{what}: systemd has no reboot or getty job queued ({jobs.strip()})")
+
+
+# The colours of the notice the monitors without the text console show once the desks are off.
+NOTICE_BG, NOTICE_FG = (0x1c, 0x26, 0x33), (0xee, 0xee, 0xee)
 
 
 def set_gpu_order(l, order):
@@ -267,6 +272,17 @@ def main():
               "stopped, text typed on kbd1 reaches tty1 again")
         check(l.screenshot("gpu0", 0, "stopped").differing_pixels(shots[0]) > 0,
               "stopped, the first monitor no longer shows the desk")
+        # Boot 3 loaded bochs first: its framebuffer is fb0, where the kernel shows tty1. The
+        # console shows on one framebuffer only: the virtio card's two monitors get the notice.
+        console = l.screenshot("gpu1", 0, "stopped-console")
+        check(console.share(NOTICE_BG) == 0 and console.distinct_colours() > 1,
+              "stopped, the bochs monitor shows the text console "
+              f"({console.distinct_colours()} colours)")
+        notices = [l.screenshot("gpu0", h, f"stopped-notice-{h}") for h in (0, 1)]
+        shares = [(round(n.share(NOTICE_BG), 3), round(n.share(NOTICE_FG), 4)) for n in notices]
+        check(all(bg > 0.5 and fg > 0.001 for bg, fg in shares),
+              "stopped, both virtio monitors say that the desks are off and how to start them "
+              f"(background and text shares {shares})")
         check.report_on_failure(l)
     check.finish()
 

@@ -163,6 +163,59 @@ static int draw_glyphs(struct fcft_font *font, pixman_image_t *image, pixman_ima
 	return x;
 }
 
+struct fitted {
+	int pixel_size, height, ascent, descent;
+};
+
+/*
+ * The pixel size at or below `pixel_size` (8 at least) at which no line is wider than 90% of
+ * `width`, with that font's metrics; false without the font. Sizes, not fonts, are kept:
+ * loading another size may evict a font from the cache.
+ */
+static bool fit(struct text_renderer *text, const uint32_t *cps, const size_t *starts,
+		const size_t *lengths, int lines, int pixel_size, int width, struct fitted *out)
+{
+	if (pixel_size < 8)
+		pixel_size = 8;
+	struct fcft_font *font = font_for_size(text, pixel_size);
+	if (!font)
+		return false;
+	int widest = 0;
+	for (int l = 0; l < lines; l++) {
+		int w = line_width(font, cps + starts[l], lengths[l]);
+		if (w > widest)
+			widest = w;
+	}
+	if (widest > width * 9 / 10) {
+		pixel_size = (int)((long)pixel_size * (width * 9 / 10) / widest);
+		if (pixel_size < 8)
+			pixel_size = 8;
+		font = font_for_size(text, pixel_size);
+		if (!font)
+			return false;
+	}
+	*out = (struct fitted){.pixel_size = pixel_size,
+			       .height = font->height > 0 ? font->height : pixel_size,
+			       .ascent = font->ascent,
+			       .descent = font->descent};
+	return true;
+}
+
+/* The lines centred across `width`, the first one's baseline at y. */
+static void draw_lines(struct text_renderer *text, const struct fitted *size, pixman_image_t *image,
+		       pixman_image_t *ink, int width, int y, const uint32_t *cps,
+		       const size_t *starts, const size_t *lengths, int lines)
+{
+	struct fcft_font *font = font_for_size(text, size->pixel_size);
+	if (!font)
+		return;
+	for (int l = 0; l < lines; l++, y += size->height) {
+		const uint32_t *line = cps + starts[l];
+		int x = (width - line_width(font, line, lengths[l])) / 2;
+		draw_glyphs(font, image, ink, x, y, line, lengths[l]);
+	}
+}
+
 void text_draw_centered(struct text_renderer *text, pixman_image_t *image, int width, int height,
 			const char *utf8)
 {
@@ -178,35 +231,31 @@ void text_draw_centered(struct text_renderer *text, pixman_image_t *image, int w
 			start = i + 1;
 		}
 	}
-	int pixel_size = height / (lines > 2 ? 3 * lines : 6);
-	if (pixel_size < 8)
-		pixel_size = 8;
-	struct fcft_font *font = font_for_size(text, pixel_size);
-	if (!font)
+	/* The lines after the first empty one are small print: a third of the size at most. */
+	int big = lines, small = 0;
+	for (int l = 1; l < lines; l++) {
+		if (lengths[l] == 0) {
+			big = l;
+			small = lines - l - 1;
+			break;
+		}
+	}
+	struct fitted main, fine = {0};
+	if (!fit(text, cps, starts, lengths, big, height / (big > 2 ? 3 * big : 6), width, &main))
 		return;
-	int widest = 0;
-	for (int l = 0; l < lines; l++) {
-		int w = line_width(font, cps + starts[l], lengths[l]);
-		if (w > widest)
-			widest = w;
-	}
-	if (widest > width * 9 / 10) {
-		pixel_size = (int)((long)pixel_size * (width * 9 / 10) / widest);
-		if (pixel_size < 8)
-			pixel_size = 8;
-		font = font_for_size(text, pixel_size);
-		if (!font)
-			return;
-	}
+	if (small > 0 && !fit(text, cps, starts + big + 1, lengths + big + 1, small,
+			      main.pixel_size / 3, width, &fine))
+		small = 0;
+	/* One small line's height between the two. */
+	int total = main.height * big + (small ? fine.height * (small + 1) : 0);
+	int y = (height - total) / 2 + main.ascent;
 	pixman_color_t white = {0xffff, 0xffff, 0xffff, 0xffff};
 	pixman_image_t *ink = pixman_image_create_solid_fill(&white);
-	int line_height = font->height > 0 ? font->height : pixel_size;
-	int y = (height - line_height * lines) / 2 + font->ascent;
-	for (int l = 0; l < lines; l++, y += line_height) {
-		const uint32_t *line = cps + starts[l];
-		int x = (width - line_width(font, line, lengths[l])) / 2;
-		draw_glyphs(font, image, ink, x, y, line, lengths[l]);
-	}
+	draw_lines(text, &main, image, ink, width, y, cps, starts, lengths, big);
+	if (small)
+		draw_lines(text, &fine, image, ink, width,
+			   y - main.ascent + main.height * big + fine.height + fine.ascent, cps,
+			   starts + big + 1, lengths + big + 1, small);
 	pixman_image_unref(ink);
 }
 

@@ -26,7 +26,8 @@ void text_renderer_destroy(struct text_renderer *text);
 /*
  * Draws UTF-8 `text` (lines split at '\n') centred in a width x height image,
  * as large as fits: line height about a sixth of the height, narrower when a
- * line would be wider than 90% of the width.
+ * line would be wider than 90% of the width. Lines after the first empty line
+ * are small print below the others: a third of their size at most.
  */
 void text_draw_centered(struct text_renderer *text, pixman_image_t *image, int width, int height,
 			const char *utf8);

@@ -98,10 +98,33 @@ static void card_connectors(const struct policy_hardware *hardware, const char *
 	}
 }
 
-/* The note for one entry, if it needs one. */
+/* "pci-0000:00:02.0, pci-0000:01:00.0": the cards that have outputs, each once, sorted (the
+ * hardware's order is the drivers' probe order). */
+static void card_list(const struct policy_hardware *hardware, char *buf, size_t size)
+{
+	size_t used = 0;
+	const char *last = NULL;
+	buf[0] = '\0';
+	while (used < size) {
+		const char *next = NULL;
+		for (size_t o = 0; o < hardware->output_count; o++) {
+			const char *card = hardware->outputs[o].card;
+			if ((!last || strcmp(card, last) > 0) && (!next || strcmp(card, next) < 0))
+				next = card;
+		}
+		if (!next)
+			break;
+		used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? ", " : "", next);
+		last = next;
+	}
+	if (!buf[0])
+		snprintf(buf, size, "none with outputs");
+}
+
+/* The note for one entry of seat `seat`, if it needs one. */
 static void entry_note(const struct policy_config *config, const struct policy_hardware *hardware,
-		       char *const *keys, char *const *legacy, const struct policy_output *entry,
-		       struct policy_errors *notes)
+		       char *const *keys, char *const *legacy, const char *seat,
+		       const struct policy_output *entry, struct policy_errors *notes)
 {
 	const char *file = config->path ? config->path : "multiseat.conf";
 	for (size_t o = 0; o < hardware->output_count; o++) {
@@ -127,7 +150,15 @@ static void entry_note(const struct policy_config *config, const struct policy_h
 		policy_errors_add(notes, file, entry->line,
 				  "output %s names no connector of card %s (it has %s)", entry->key,
 				  card, names);
+		return;
 	}
+	/* A typo in the card's ID_PATH, or a card not in (or not yet found in) this PC. */
+	char cards[256];
+	card_list(hardware, cards, sizeof(cards));
+	policy_errors_add(
+		notes, file, entry->line,
+		"output %s is on no card of this PC (its cards: %s); seat %s waits for it",
+		entry->key, cards, seat);
 }
 
 void policy_output_notes(const struct policy_config *config, const struct policy_hardware *hardware,
@@ -136,7 +167,8 @@ void policy_output_notes(const struct policy_config *config, const struct policy
 	for (size_t s = 0; s < config->seat_count; s++) {
 		const struct policy_seat *seat = &config->seats[s];
 		for (size_t i = 0; i < seat->output_count; i++)
-			entry_note(config, hardware, keys, legacy, &seat->outputs[i], notes);
+			entry_note(config, hardware, keys, legacy, seat->name, &seat->outputs[i],
+				   notes);
 	}
 }
 

@@ -20,8 +20,8 @@ void policy_output_legacy_keys_free(char **keys, size_t count);
 
 /*
  * Notes on the config's `outputs =` entries (into `notes`, "FILE:LINE: ..."): those that
- * match an output only by its legacy key, with the key to write, and those that name no
- * connector of a card that is present. `keys` and `legacy` as in the assignment.
+ * match an output only by its legacy key, with the key to write, those that name no
+ * connector of a card that is present, and those on no card that is present. `keys` and `legacy` as in the assignment.
  */
 void policy_output_notes(const struct policy_config *config, const struct policy_hardware *hardware,
 			 char *const *keys, char *const *legacy, struct policy_errors *notes);

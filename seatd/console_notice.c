@@ -60,7 +60,8 @@ static uint32_t pixel(const struct notice_canvas *canvas, struct rgb colour)
 
 static void put(const struct notice_canvas *canvas, unsigned int x, unsigned int y, uint32_t value)
 {
-	uint8_t *p = canvas->pixels + (size_t)y * canvas->stride + (size_t)x * canvas->bytes_per_pixel;
+	uint8_t *p =
+		canvas->pixels + (size_t)y * canvas->stride + (size_t)x * canvas->bytes_per_pixel;
 	for (unsigned int i = 0; i < canvas->bytes_per_pixel; i++)
 		p[i] = (uint8_t)(value >> (8 * i)); /* framebuffers are little-endian here */
 }
@@ -140,7 +141,8 @@ void notice_render(const struct notice_canvas *canvas, const struct notice_font 
 				break;
 			int g = glyph_of(font, (unsigned char)text[c]);
 			if (g >= 0 && text[c] != ' ')
-				draw_glyph(canvas, font, g, (unsigned int)x, (unsigned int)y, scale, fg);
+				draw_glyph(canvas, font, g, (unsigned int)x, (unsigned int)y, scale,
+					   fg);
 		}
 	}
 }
@@ -163,8 +165,10 @@ static int load_font(int vt_fd, struct vt_font *cf)
 				     .data = cf->data};
 	if (ioctl(vt_fd, KDFONTOP, &op) < 0)
 		return -errno;
-	cf->font = (struct notice_font){
-		.width = op.width, .height = op.height, .charcount = op.charcount, .glyphs = cf->data};
+	cf->font = (struct notice_font){.width = op.width,
+					.height = op.height,
+					.charcount = op.charcount,
+					.glyphs = cf->data};
 	if (!font_usable(&cf->font) || op.charcount > FONT_MAX_CHARS)
 		return -EINVAL;
 	/* Without the console's unicode map, glyphs by number (right for ASCII in most fonts). */
@@ -299,8 +303,9 @@ int console_notice_show(int vt_fd, int vt_number)
 		if (fd >= 0)
 			close(fd);
 		card_name(console, id, card, sizeof(card));
-		snprintf(where, sizeof(where), "The text console (tty%d) is on the monitors of card %s.",
-			 vt_number, card);
+		snprintf(where, sizeof(where),
+			 "The text console (tty%d) is on the monitors of card %s.", vt_number,
+			 card);
 	} else {
 		snprintf(where, sizeof(where), "The text console is tty%d.", vt_number);
 	}

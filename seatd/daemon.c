@@ -347,6 +347,12 @@ void daemon_reconcile(struct daemon *daemon)
 		return;
 	}
 	log_conflicts(daemon, &a.errors, &a.notes);
+	const char *note = "";
+	if (a.errors.count && a.errors.lines[0])
+		note = a.errors.lines[0];
+	else if (a.notes.count && a.notes.lines[0])
+		note = a.notes.lines[0];
+	snprintf(daemon->assignment_note, sizeof(daemon->assignment_note), "%s", note);
 	/* Each device's seat, once; a seat a keyboard or touch screen goes to is claimed. */
 	struct destination *dest = calloc(a.device_count ? a.device_count : 1, sizeof(*dest));
 	bool *gets_keyboard = calloc(a.seat_count ? a.seat_count : 1, sizeof(*gets_keyboard));
@@ -379,6 +385,7 @@ void daemon_reconcile(struct daemon *daemon)
 		wl_list_for_each (input, &daemon->hw.inputs, link)
 			claimed = claimed || (input->seat == seat && claims_seat(input));
 		seat_set_claimed(seat, claimed);
+		seat_update_identify(seat); /* the note may have changed */
 	}
 	save_autoseat_names(daemon, &a);
 	caps_respread(daemon);

@@ -35,6 +35,11 @@ struct daemon {
 	char control_path[256];
 	/* The config's first error while it cannot be used (the seats show it); "" otherwise. */
 	char config_error[256];
+	/*
+	 * The assignment's first conflict, else its first note on an `outputs =` entry (a monitor
+	 * that does not exist, say): the free desks' identify screens show it. "" for none.
+	 */
+	char assignment_note[190];
 
 	struct udev *udev;
 	struct udev_monitor *monitor;

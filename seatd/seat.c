@@ -696,16 +696,22 @@ void seat_device_detach(struct hw_input *input)
 
 static void identify_text(const struct seat *seat, char *text, size_t size)
 {
+	/* What the admin should know about the config, in small print below (an empty line). */
+	const char *note = seat->daemon->assignment_note;
+	const char *gap = note[0] ? "\n\n" : "";
 	if (seat->notice)
 		snprintf(text, size,
 			 "%.40s cannot start:\n%.160s\n(multiseatctl status; the journal)",
 			 seat->name, seat->user_error);
 	else if (!seat->claimed && seat->number >= 1 && seat->number <= 24)
-		snprintf(text, size, "Press F%d to use this screen\n%s", seat->number, seat->name);
+		snprintf(text, size, "Press F%d to use this screen\n%s%s%s", seat->number,
+			 seat->name, gap, note);
 	else if (!seat->claimed)
-		snprintf(text, size, "%s\nhas no keyboard (multiseatctl attach)", seat->name);
+		snprintf(text, size, "%s\nhas no keyboard (multiseatctl attach)%s%s", seat->name,
+			 gap, note);
 	else if (seat->daemon->identifying)
-		snprintf(text, size, "This screen is %s\n(F%d)", seat->name, seat->number);
+		snprintf(text, size, "This screen is %s\n(F%d)%s%s", seat->name, seat->number, gap,
+			 note);
 	else
 		text[0] = '\0';
 }

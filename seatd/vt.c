@@ -53,9 +53,8 @@ static void notice_elsewhere(int fd, int number)
 {
 	int ret = console_notice_show(fd, number);
 	if (ret < 0)
-		log_error("tty%d: the monitors of other cards stay dark (the console's font cannot be "
-			  "had: %s)",
-			  number, strerror(-ret));
+		log_error("tty%d: other cards' monitors stay dark (no console font: %s)", number,
+			  strerror(-ret));
 }
 
 static void handle_crash(int signal)
@@ -198,7 +197,8 @@ void vt_destroy(struct vt *vt)
 	set_crash_handlers(false);
 	crash_fd = -1;
 	give_back(vt->fd, vt->kbmode);
-	bool back = vt->previous > 0 && vt->previous != vt->number && activate(vt->fd, vt->previous);
+	bool back =
+		vt->previous > 0 && vt->previous != vt->number && activate(vt->fd, vt->previous);
 	notice_elsewhere(vt->fd, back ? vt->previous : vt->number);
 	wl_event_source_remove(vt->release);
 	wl_event_source_remove(vt->acquire);

@@ -196,6 +196,49 @@ def test_identify():
               f"identify: the text is large and centred (from x={min(xs) if xs else None} "
               f"to x={max(xs) if xs else None})")
         sanitizers(c, "identify")
+    # A note for the admin, after an empty line: small print below, the big text as big as
+    # "Press F1 ..." alone (b).
+    note = ("/etc/multiseat/multiseat.conf:9: output pci-0000:00:09.0-HDMI-A-9 names no "
+            "connector of card pci-0000:00:09.0 (it has Virtual-1, Virtual-2)")
+    with Compositor("--headless", SIZE, "--identify",
+                    f"Press F1 to use this screen\nseat-1\n\n{note}", name="ident3") as c:
+        n = c.screenshot("note")
+        plain, noted = ink_runs(b), ink_runs(n)
+        print(f"identify: text rows without the note {plain}, with it {noted}")
+        check(len(plain) == 1 and len(noted) == 3 and
+              noted[0][1] - noted[0][0] == plain[0][1] - plain[0][0],
+              "identify: a note after an empty line leaves the big lines as big "
+              f"({plain} -> {noted})")
+        small = noted[-1] if len(noted) == 3 else (0, 0)
+        big = plain[0] if plain else (0, 1)
+        check(small[1] - small[0] < (big[1] - big[0]) / 2,
+              f"identify: the note is small print below them (rows {small} vs {big})")
+        bg = n.pixel(0, 0)
+        xs = [x for x in range(0, 1280, 2) for y in range(small[0], small[1], 2)
+              if n.pixel(x, y) != bg]
+        check(xs and min(xs) > 1280 * 0.04 and max(xs) - min(xs) > 1280 * 0.5,
+              f"identify: the long note fits across the output ({min(xs) if xs else None} to "
+              f"{max(xs) if xs else None})")
+        sanitizers(c, "identify with a note")
+
+
+def ink_runs(shot):
+    """The runs of rows with any text in them, as (first, last + 1), top to bottom."""
+    bg = shot.pixel(0, 0)
+    rows = [any(shot.pixel(x, y) != bg for x in range(0, shot.width, 3))
+            for y in range(shot.height)]
+    runs, start = [], None
+    for y, inked in enumerate(rows + [False]):
+        if inked and start is None:
+            start = y
+        elif not inked and start is not None:
+            # Lines of one block are a few rows apart at most; a gap of 4 rows or more parts.
+            if runs and start - runs[-1][1] < 4:
+                runs[-1] = (runs[-1][0], y)
+            else:
+                runs.append((start, y))
+            start = None
+    return runs
 
 
 def test_no_clients():

@@ -256,6 +256,27 @@ def main():
         attack(l, "kbd1", "echo boot-3")
         host_untouched(l, "boot 3: a claimed desk", vcs, boot_id)
 
+        # ---- a config naming a monitor this PC does not have: the free monitors say so
+        lines = int(l.sh("wc -l < /etc/multiseat/multiseat.conf").strip())
+        l.sh("printf '[seat.lab]\\noutputs = pci-0000:00:07.0-HDMI-A-1\\n' >> "
+             "/etc/multiseat/multiseat.conf")
+        since = l.sh("date +%s").strip()
+        l.sh("systemctl reload multiseatd")
+        st = seats.seats_by_name(seats.wait_status(
+            l, lambda s: s.get("lab", {}).get("state") == "waiting" and
+            sum(x["state"] == "running" for x in s.values()) == 3, timeout=90))
+        check(bool(st), "a config naming a monitor that does not exist: its seat waits, every "
+              f"monitor still has a running desk ({ {n: x['state'] for n, x in st.items()} })")
+        note = (f"multiseat.conf:{lines + 2}: output pci-0000:00:07.0-HDMI-A-1 is on no card of "
+                "this PC (its cards: pci-0000:00:09.0, pci-0000:00:0a.0); seat lab waits for it")
+        free = [n for n, x in st.items() if x.get("pid") and not x.get("claimed")]
+        shown = l.sh(f"journalctl -u multiseatd --since @{since} -o cat | "
+                     "grep 'identify screen: Press F' || true")
+        check(free and all(any(f"/ {n} /  / " in ln and note in ln for ln in shown.splitlines())
+                           for n in free),
+              f"every free monitor's identify screen names the file, line and this PC's cards "
+              f"({free}: {shown.strip()[-400:]!r})")
+
         # ---- stop: the console comes back
         since = l.sh("date +%s").strip()
         l.sh("systemctl stop multiseatd.service", timeout=120)

@@ -29,8 +29,13 @@ static struct notice_font font8(void)
 
 static struct notice_canvas canvas32(uint8_t *pixels, unsigned int w, unsigned int h, size_t stride)
 {
-	return (struct notice_canvas){.pixels = pixels, .width = w, .height = h, .stride = stride,
-				      .bytes_per_pixel = 4, .red = {16, 8}, .green = {8, 8},
+	return (struct notice_canvas){.pixels = pixels,
+				      .width = w,
+				      .height = h,
+				      .stride = stride,
+				      .bytes_per_pixel = 4,
+				      .red = {16, 8},
+				      .green = {8, 8},
 				      .blue = {0, 8}};
 }
 
@@ -57,9 +62,9 @@ static void test_map_follows_unimap(void **state)
 	(void)state;
 	struct notice_font font = {.width = 8, .height = 16, .charcount = 256, .glyphs = glyphs};
 	const uint16_t map[][2] = {
-		{'A', 3}, {'A', 5}, /* the first glyph named wins */
-		{'B', 300},	    /* past the font: ignored, B keeps its number */
-		{0x263a, 1},	    /* not ASCII */
+		{'A', 3},    {'A', 5}, /* the first glyph named wins */
+		{'B', 300},	       /* past the font: ignored, B keeps its number */
+		{0x263a, 1},	       /* not ASCII */
 		{'C', 0},
 	};
 	notice_font_map(&font, map, sizeof(map) / sizeof(map[0]));
@@ -118,9 +123,14 @@ static void test_rgb565(void **state)
 	(void)state;
 	struct notice_font font = font8();
 	uint16_t pixels[4 * 4];
-	struct notice_canvas canvas = {.pixels = (uint8_t *)pixels, .width = 4, .height = 4,
-				       .stride = 8, .bytes_per_pixel = 2, .red = {11, 5},
-				       .green = {5, 6}, .blue = {0, 5}};
+	struct notice_canvas canvas = {.pixels = (uint8_t *)pixels,
+				       .width = 4,
+				       .height = 4,
+				       .stride = 8,
+				       .bytes_per_pixel = 2,
+				       .red = {11, 5},
+				       .green = {5, 6},
+				       .blue = {0, 5}};
 	notice_render(&canvas, &font, NULL, 0);
 	/* 0x1c2633 in five, six and five bits. */
 	for (int i = 0; i < 16; i++)
@@ -136,8 +146,15 @@ static void test_stays_inside_the_canvas(void **state)
 	uint8_t buffer[SIZE];
 	memset(buffer, GUARD, sizeof(buffer));
 	struct notice_canvas canvas = canvas32(buffer + 32, W, H, STRIDE);
-	const char *lines[] = {"XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX", NULL, "X", "X",
-			       "X", "X", "X", "X", "X"};
+	const char *lines[] = {"XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
+			       NULL,
+			       "X",
+			       "X",
+			       "X",
+			       "X",
+			       "X",
+			       "X",
+			       "X"};
 	notice_render(&canvas, &font, lines, sizeof(lines) / sizeof(lines[0]));
 	for (size_t i = 0; i < sizeof(buffer); i++) {
 		size_t off = i >= 32 ? i - 32 : SIZE;

@@ -148,7 +148,8 @@ static void test_old_name_in_config(void **state)
 
 /*
  * A name that is valid the new way is read the new way, even where the kernel of this boot
- * gives another connector that name; a card that is not there draws no note.
+ * gives another connector that name; a card that is not there draws a note naming the cards
+ * that are.
  */
 static void test_new_name_wins(void **state)
 {
@@ -163,7 +164,11 @@ static void test_new_name_wins(void **state)
 	assert_string_equal(kernel_of(&a, "a"), "Virtual-3");
 	assert_string_equal(kernel_of(&a, "b"), "Virtual-2");
 	assert_int_equal(a.errors.count, 0);
-	assert_int_equal(a.notes.count, 0);
+	assert_int_equal(a.notes.count, 1);
+	assert_error_has(&a.notes,
+			 ":8: output " GONE "-Virtual-7 is on no card of this PC (its cards: " VIRTIO
+			 ", " BOCHS "); seat c waits for it",
+			 NULL);
 	policy_assignment_finish(&a);
 	policy_config_finish(&config);
 }

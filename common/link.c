@@ -101,6 +101,10 @@ static const struct link_spec specs[] = {
 			sizeof(struct link_login),
 			false,
 			{STR(struct link_login, user), STR(struct link_login, password)}},
+	[LINK_SYSRQ] = {"LINK_SYSRQ",
+			sizeof(struct link_sysrq),
+			false,
+			{STR(struct link_sysrq, command)}},
 };
 
 _Static_assert(sizeof(struct link_header) + sizeof(struct link_input_add) <= LINK_MAX_MESSAGE,

@@ -15,7 +15,9 @@
 
 #include "log.h"
 #include "seat.h"
+#include "seat_link.h"
 #include "server.h"
+#include "sysrq.h"
 
 /* A device the seat link handed over. */
 struct evdev_device {
@@ -33,6 +35,8 @@ struct evdev {
 	/* Under multiseatd no path is ever opened here: only fds from the seat link are used. */
 	bool restricted;
 	struct wl_list devices; /* evdev_device */
+	/* Alt+SysRq+<key> on the seat's own devices (never a client's virtual keyboard). */
+	struct sysrq_tracker sysrq;
 };
 
 static int open_restricted(const char *path, int flags, void *data)
@@ -134,10 +138,19 @@ static void handle_event(struct evdev *evdev, struct libinput_event *event)
 	}
 	case LIBINPUT_EVENT_KEYBOARD_KEY: {
 		struct libinput_event_keyboard *key = libinput_event_get_keyboard_event(event);
-		seat_keyboard_key(seat, &seat->keymap, libinput_event_keyboard_get_time(key),
-				  libinput_event_keyboard_get_key(key),
-				  libinput_event_keyboard_get_key_state(key) ==
-					  LIBINPUT_KEY_STATE_PRESSED);
+		uint32_t code = libinput_event_keyboard_get_key(key);
+		bool pressed =
+			libinput_event_keyboard_get_key_state(key) == LIBINPUT_KEY_STATE_PRESSED;
+		struct seat_link *link = evdev->server->link;
+		char command;
+		if (link && seat_link_sysrq(link) &&
+		    sysrq_tracker_key(&evdev->sysrq, code, pressed ? 1 : 0, &command)) {
+			if (command)
+				seat_link_send_sysrq(link, command);
+			break;
+		}
+		seat_keyboard_key(seat, &seat->keymap, libinput_event_keyboard_get_time(key), code,
+				  pressed);
 		break;
 	}
 	case LIBINPUT_EVENT_POINTER_MOTION: {

@@ -324,6 +324,19 @@ int seat_link_send_login(struct seat_link *link, const char *user, const char *p
 	return ret;
 }
 
+bool seat_link_sysrq(const struct seat_link *link)
+{
+	return link->hello.flags & LINK_HELLO_SYSRQ;
+}
+
+void seat_link_send_sysrq(struct seat_link *link, char command)
+{
+	struct link_sysrq msg = {.command = {command, '\0'}};
+	int ret = link_send(link->fd, LINK_SYSRQ, &msg, sizeof(msg), -1);
+	if (ret < 0)
+		log_error("seat link: LINK_SYSRQ could not be sent: %s", strerror(-ret));
+}
+
 bool seat_link_holds_session(const struct seat_link *link)
 {
 	return link->hold;

@@ -23,6 +23,10 @@ bool seat_link_greets(const struct seat_link *link);
 const char *seat_link_seat_name(const struct seat_link *link);
 /* Sends what the greeter took; the copies made here are wiped. 0 or a negative errno. */
 int seat_link_send_login(struct seat_link *link, const char *user, const char *password);
+/* LINK_HELLO_SYSRQ: Alt+SysRq+<key> on the seat's devices is the daemon's, not a client's. */
+bool seat_link_sysrq(const struct seat_link *link);
+/* Sends a SysRq command ('0'-'9', 'a'-'z') found on the seat's keyboards. */
+void seat_link_send_sysrq(struct seat_link *link, char command);
 /* Whether session processes are to wait until multiseatd has put them in the seat's cgroup. */
 bool seat_link_places_sessions(const struct seat_link *link);
 /*

@@ -77,5 +77,7 @@ int input_key_reader_get_fd(const struct input_key_reader *reader);
  * key was, or a negative errno (-ENODEV: unplugged or revoked).
  */
 int input_key_reader_dispatch(struct input_key_reader *reader);
+/* The SysRq command of the last Alt+SysRq+<key> read (see sysrq.h) and not taken yet, or 0. */
+char input_key_reader_take_sysrq(struct input_key_reader *reader);
 
 #endif

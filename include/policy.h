@@ -157,6 +157,7 @@ struct policy_config {
 	bool user_session;	    /* a login may run ~/.config/multiseat/session instead */
 	int login_timeout_s;	    /* PAM's time to check a login and start its session */
 	int vt;			    /* the console the daemon owns while it runs; 0: none */
+	bool sysrq; /* Alt+SysRq+<key> on held keyboards does what kernel.sysrq allows */
 	struct policy_seat_settings defaults;
 	struct policy_seat *seats; /* in file order */
 	size_t seat_count;

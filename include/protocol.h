@@ -41,6 +41,7 @@ enum link_opcode {
 	LINK_ERROR = 65,	   /* struct link_error: something the administrator should read */
 	LINK_SESSION_SPAWNED = 66, /* struct link_session_spawned: place this waiting child */
 	LINK_LOGIN = 67,	   /* struct link_login: what was typed into the greeter */
+	LINK_SYSRQ = 68, /* struct link_sysrq: Alt+SysRq+<key> on a keyboard of the seat */
 };
 
 struct link_header {
@@ -70,6 +71,11 @@ struct link_keymap {
  * LINK_LOGIN_ACCEPTED, until LINK_LOGGED_OUT.
  */
 #define LINK_HELLO_GREETER (1u << 2)
+/*
+ * [daemon] sysrq = true: Alt+SysRq+<key> on a device of the seat goes to no client; the
+ * compositor sends the command as LINK_SYSRQ. Without it those keys reach clients as any.
+ */
+#define LINK_HELLO_SYSRQ (1u << 3)
 
 struct link_hello {
 	uint32_t version; /* LINK_VERSION */
@@ -155,6 +161,10 @@ struct link_login_accepted {
 	char user[64];
 };
 
+struct link_sysrq {
+	char command[2]; /* "s": the SysRq command, '0'-'9' or 'a'-'z' (the daemon checks) */
+};
+
 struct link_error {
 	int32_t code; /* negative errno */
 	char message[256];
@@ -181,6 +191,7 @@ struct link_message {
 		struct link_login_text login_text;
 		struct link_login_failed login_failed;
 		struct link_login_accepted login_accepted;
+		struct link_sysrq sysrq;
 		unsigned char bytes[LINK_MAX_MESSAGE];
 	} body;
 };

@@ -8,9 +8,13 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "sysrq.h"
+
 struct input_key_reader {
 	struct libevdev *evdev;
 	int fd;
+	struct sysrq_tracker sysrq;
+	char sysrq_command; /* the last Alt+SysRq+<key> not yet taken */
 };
 
 int input_function_key_number(unsigned int code)
@@ -98,9 +102,23 @@ int input_key_reader_dispatch(struct input_key_reader *reader)
 		 * reaching for a console, not choosing a desk: an F key with a modifier held
 		 * claims nothing.
 		 */
-		if (flags == LIBEVDEV_READ_FLAG_NORMAL && ev.type == EV_KEY && ev.value == 1 &&
-		    !pressed && !modifier_held(reader->evdev))
+		if (flags != LIBEVDEV_READ_FLAG_NORMAL || ev.type != EV_KEY)
+			continue;
+		char command;
+		if (sysrq_tracker_key(&reader->sysrq, ev.code, ev.value, &command)) {
+			if (command)
+				reader->sysrq_command = command;
+			continue;
+		}
+		if (ev.value == 1 && !pressed && !modifier_held(reader->evdev))
 			pressed = input_function_key_number(ev.code);
 	}
 	return pressed;
+}
+
+char input_key_reader_take_sysrq(struct input_key_reader *reader)
+{
+	char command = reader->sysrq_command;
+	reader->sysrq_command = '\0';
+	return command;
 }

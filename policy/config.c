@@ -248,6 +248,9 @@ static void daemon_setting(struct parser *p, const char *name, const char *value
 			      POLICY_VT_MAX);
 		else
 			c->vt = (int)number;
+	} else if (strcmp(name, "sysrq") == 0) {
+		if (policy_parse_bool(value, &c->sysrq, &why) < 0)
+			error(p, "sysrq = %s: %s", value, why);
 	} else if (strcmp(name, "caps") == 0) {
 		if (strcmp(value, "required") == 0)
 			c->caps_optional = false;
@@ -258,7 +261,8 @@ static void daemon_setting(struct parser *p, const char *name, const char *value
 	} else {
 		error(p,
 		      "unknown key '%s' in [daemon] (known: autoseat, state-dir, cgroup-root, "
-		      "log-level, caps, allow-multiple-logins, user-session, login-timeout, vt)",
+		      "log-level, caps, allow-multiple-logins, user-session, login-timeout, vt, "
+		      "sysrq)",
 		      name);
 	}
 }

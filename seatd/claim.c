@@ -12,6 +12,7 @@
 #include "input.h"
 #include "log.h"
 #include "seat.h"
+#include "sysrq.h"
 
 static struct hw_input *input_of_watch(struct daemon *daemon, int fd)
 {
@@ -36,10 +37,39 @@ static int handle_key(int fd, uint32_t mask, void *data)
 			log_error("keyboard %s (%s) cannot be read: %s", input->key, input->devnode,
 				  strerror(-n));
 		hw_input_unwatch(input);
-	} else if (n > 0) {
-		claim_seat(daemon, input, n);
+	} else {
+		/* With sysrq off, Alt+SysRq+<key> on a free keyboard does nothing at all. */
+		char command = input_key_reader_take_sysrq(input->watch);
+		if (command && daemon->config.sysrq)
+			claim_run_sysrq(daemon, command, input->key);
+		if (n > 0)
+			claim_seat(daemon, input, n);
 	}
 	return 0;
+}
+
+void claim_run_sysrq(struct daemon *daemon, char command, const char *from)
+{
+	if (!((command >= '0' && command <= '9') || (command >= 'a' && command <= 'z'))) {
+		log_error("%s: a SysRq command that is none (0x%02x); ignored", from,
+			  (unsigned char)command);
+		return;
+	}
+	if (!daemon->config.sysrq) {
+		/* A compositor only reports SysRq when the hello asked it to. */
+		log_error("%s: Alt+SysRq+%c came while [daemon] sysrq is false; ignored", from,
+			  command);
+		return;
+	}
+	int mask;
+	int ret = sysrq_run(command, NULL, NULL, &mask);
+	if (ret == 0)
+		log_info("%s: Alt+SysRq+%c: done", from, command);
+	else if (ret == -EPERM)
+		log_info("%s: Alt+SysRq+%c: not allowed from a keyboard by kernel.sysrq = %d", from,
+			 command, mask);
+	else
+		log_error("%s: Alt+SysRq+%c cannot be run: %s", from, command, strerror(-ret));
 }
 
 /*

@@ -20,6 +20,13 @@ void claim_watch_update(struct daemon *daemon);
  */
 int claim_seat(struct daemon *daemon, struct hw_input *input, int number);
 
+/*
+ * Alt+SysRq+`command` on a keyboard the daemon holds, read by its watch or by seat `from`'s
+ * compositor: with [daemon] sysrq = true, runs it where kernel.sysrq allows it from a keyboard;
+ * logs what came of it either way.
+ */
+void claim_run_sysrq(struct daemon *daemon, char command, const char *from);
+
 /* `multiseatctl identify`: every seat shows its name for `ms` milliseconds. */
 void claim_identify_all(struct daemon *daemon, int ms);
 

@@ -107,6 +107,10 @@ int daemon_reload(struct daemon *daemon, char *message, size_t size)
 			 "desks' console until then",
 			 daemon->config.vt);
 	fresh.vt = daemon->config.vt;
+	if (fresh.sysrq != daemon->config.sysrq)
+		log_info("sysrq = %s: for free keyboards now; a desk's compositor takes it when it "
+			 "starts again (multiseatctl restart)",
+			 fresh.sysrq ? "true" : "false");
 	/* Seats keep pointers into the config only during reconcile; swapping is safe here. */
 	policy_config_finish(&daemon->config);
 	daemon->config = fresh;

@@ -18,6 +18,7 @@
 
 #include "backoff.h"
 #include "caps.h"
+#include "claim.h"
 #include "daemon.h"
 #include "desk_login.h"
 #include "hardware.h"
@@ -255,6 +256,10 @@ static int handle_link(int fd, uint32_t mask, void *data)
 				return 0;
 			continue;
 		}
+		if (ret == 1 && msg.opcode == LINK_SYSRQ) {
+			claim_run_sysrq(seat->daemon, msg.body.sysrq.command[0], seat->name);
+			continue;
+		}
 		if (ret == 1 && msg.opcode == LINK_ERROR) {
 			log_error("seat %s: compositor reports: %s", seat->name,
 				  msg.body.error.message);
@@ -438,7 +443,8 @@ static void link_open(struct seat *seat, pid_t pid, int fd, bool greeter)
 		.number = (uint32_t)seat->number,
 		.flags = (seat->session_held ? LINK_HELLO_HOLD_SESSION : 0) |
 			 (seat->cgroup ? LINK_HELLO_PLACE_SESSIONS : 0) |
-			 (seat->greeter ? LINK_HELLO_GREETER : 0),
+			 (seat->greeter ? LINK_HELLO_GREETER : 0) |
+			 (seat->daemon->config.sysrq ? LINK_HELLO_SYSRQ : 0),
 	};
 	link_copy_string(hello.seat, sizeof(hello.seat), seat->name);
 	link_copy_string(hello.keymap.layout, sizeof(hello.keymap.layout),

@@ -1,7 +1,8 @@
 """A real Debian PC: the package installed in a guest that boots systemd (getty on tty1, logind,
 udev), enabled, rebooted. Every monitor offers a desk, and no key typed on any keyboard — free
 (the F<n> watch) or at a desk's session — reaches a VT, a getty or the kernel's keyboard handler:
-text, Ctrl+Alt+F2, Alt+SysRq and Ctrl+Alt+Del change no console, switch no VT, reboot nothing.
+text, Ctrl+Alt+F2, Alt+SysRq and Ctrl+Alt+Del change no console, switch no VT, reboot nothing;
+with sysrq = true, Alt+SysRq does what kernel.sysrq allows, from free and desk keyboards.
 Two boots with the display drivers loaded in opposite orders give every desk the same monitor.
 Stopping the service gives the console back, and the monitors the console cannot show on say
 that the desks are off."""
@@ -235,6 +236,33 @@ def main():
         host_untouched(l, "a claimed desk (its greeter)", vcs, boot_id)
         check(l.run("systemctl is-active multiseatd.service")[0] == 0,
               "multiseatd still runs after the keys")
+
+        # ---- sysrq = true: Alt+SysRq from held keyboards does what kernel.sysrq allows
+        l.sh("sysctl -qw kernel.sysrq=438 && "
+             "sed -i 's/^\\[daemon\\]$/[daemon]\\nsysrq = true/' /etc/multiseat/multiseat.conf")
+        since = l.sh("date +%s").strip()
+        l.sh("systemctl restart multiseatd", timeout=120)
+        st = seats.wait_status(l, lambda s: len(s) == 3 and all(
+            x["state"] == "running" for x in s.values()) and s["seat-1"]["claimed"], timeout=90)
+        check(st is not None, "sysrq = true and a restart: the desks run again, seat-1 claimed")
+        l.sh("sleep 3; dmesg -C")
+        journal = f"journalctl -u multiseatd --since @{since} -o cat"
+        l.press("kbd2", "alt", "sysrq", "h")  # a free keyboard: the daemon's watch
+        check(l.wait_guest("dmesg | grep -q 'sysrq: HELP'", timeout=15) and
+              "Alt+SysRq+h: done" in l.sh(journal),
+              "sysrq = true: Alt+SysRq+h on a free keyboard prints the kernel's SysRq help")
+        l.press("kbd1", "alt", "sysrq", "s")  # seat-1's greeter: its compositor
+        check(l.wait_guest("dmesg | grep -q 'sysrq: Emergency Sync'", timeout=15) and
+              "seat-1: Alt+SysRq+s: done" in l.sh(journal),
+              "sysrq = true: Alt+SysRq+s at seat-1 (its compositor reads it) syncs")
+        l.press("kbd1", "alt", "sysrq", "t")
+        check(l.wait_guest(f"{journal} | grep -q 'seat-1: Alt+SysRq+t: not allowed from a "
+                           "keyboard by kernel.sysrq = 438'", timeout=15) and
+              "Show State" not in l.sh("dmesg"),
+              "sysrq = true: Alt+SysRq+t (a dump, which kernel.sysrq = 438 leaves out) does not run")
+        check(l.run("systemctl is-active multiseatd.service")[0] == 0,
+              "multiseatd still runs after the SysRq keys")
+        l.sh("sed -i '/^sysrq = true$/d' /etc/multiseat/multiseat.conf")
 
         # ---- the drivers probe the other way round: every desk keeps its monitor
         set_gpu_order(l, "bochs virtio_gpu")

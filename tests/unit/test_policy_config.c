@@ -64,7 +64,24 @@ static void test_empty_file_gives_defaults(void **state)
 	assert_int_equal(config.defaults.caps.memory_max, POLICY_UNSET);
 	assert_int_equal(config.login_timeout_s, POLICY_LOGIN_TIMEOUT_DEFAULT);
 	assert_int_equal(config.vt, 1);
+	assert_false(config.sysrq);
 	policy_config_finish(&config);
+}
+
+/* sysrq: off unless asked for; a value that is not a yes or a no is named with its line. */
+static void test_sysrq(void **state)
+{
+	(void)state;
+	struct policy_config config;
+	struct policy_errors errors;
+	assert_int_equal(load("[daemon]\nsysrq = yes\n", &config, &errors), 0);
+	assert_errors(&errors, NULL, 0);
+	assert_true(config.sysrq);
+	policy_config_finish(&config);
+	const char *const want[] = {"3: sysrq = 438: expected true or false"};
+	assert_int_equal(load("[daemon]\n\nsysrq = 438\n", &config, &errors), -EINVAL);
+	assert_errors(&errors, want, 1);
+	policy_errors_finish(&errors);
 }
 
 /* vt: a console number the kernel can have, or none; anything else is named with its line. */
@@ -398,6 +415,7 @@ int main(void)
 		cmocka_unit_test(test_full_config),
 		cmocka_unit_test(test_login_timeout),
 		cmocka_unit_test(test_vt),
+		cmocka_unit_test(test_sysrq),
 		cmocka_unit_test(test_every_error_with_its_line),
 		cmocka_unit_test(test_long_line_and_orphan_indent),
 		cmocka_unit_test(test_missing_file),

@@ -1,13 +1,16 @@
 /* Alt+SysRq+<key> on the keyboards the daemon holds: found in the key events, checked against
- * kernel.sysrq, run through /proc/sysrq-trigger. */
+ * kernel.sysrq, run through /proc/sysrq-trigger; and the kernel's SysRq filter set straight
+ * when the daemon lets go of them. */
 #include "sysrq.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/input-event-codes.h>
+#include <linux/input.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 /* kernel.sysrq's bits (the kernel's admin guide, sysrq.rst). */
@@ -143,4 +146,81 @@ int sysrq_run(char command, const char *mask_path, const char *trigger_path, int
 	ret = write(fd, &command, 1) == 1 ? 0 : -errno;
 	close(fd);
 	return ret;
+}
+
+static bool bit_set(const uint8_t *bits, unsigned int code)
+{
+	return bits[code / 8] & (1u << (code % 8));
+}
+
+size_t sysrq_filter_reset_events(const uint8_t *keybits, const uint8_t *down,
+				 struct input_event out[8])
+{
+	static const unsigned int alts[] = {KEY_LEFTALT, KEY_RIGHTALT};
+	size_t n = 0;
+	for (size_t i = 0; i < sizeof(alts) / sizeof(alts[0]); i++) {
+		/* A held Alt's own release, still to come, ends the mode as it should. */
+		if (!bit_set(keybits, alts[i]) || bit_set(down, alts[i]))
+			continue;
+		for (int value = 1; value >= 0; value--) {
+			out[n++] = (struct input_event){
+				.type = EV_KEY, .code = alts[i], .value = value};
+			out[n++] = (struct input_event){.type = EV_SYN, .code = SYN_REPORT};
+		}
+	}
+	return n;
+}
+
+int sysrq_filter_reset(int fd)
+{
+	uint8_t keybits[KEY_CNT / 8] = {0}, down[KEY_CNT / 8] = {0};
+	if (ioctl(fd, EVIOCGBIT(EV_KEY, sizeof(keybits)), keybits) < 0 ||
+	    ioctl(fd, EVIOCGKEY(sizeof(down)), down) < 0)
+		return -errno;
+	struct input_event events[8];
+	size_t n = sysrq_filter_reset_events(keybits, down, events);
+	if (n == 0)
+		return 0;
+	ssize_t written = write(fd, events, n * sizeof(events[0]));
+	if (written < 0)
+		return -errno;
+	return (size_t)written == n * sizeof(events[0]) ? 0 : -EIO;
+}
+
+/* Whether /sys/class/input/<node> leads to a virtual device (uinput and the like). */
+static bool virtual_device(const char *sys_dir, const char *node)
+{
+	char path[512], target[512];
+	if (snprintf(path, sizeof(path), "%s/%s", sys_dir, node) >= (int)sizeof(path))
+		return true;
+	ssize_t length = readlink(path, target, sizeof(target) - 1);
+	if (length < 0)
+		return true; /* not an input device we can tell anything of */
+	target[length] = '\0';
+	return strstr(target, "/devices/virtual/") != NULL;
+}
+
+int sysrq_filter_reset_all(const char *dev_dir, const char *sys_dir)
+{
+	DIR *dir = opendir(dev_dir);
+	if (!dir)
+		return 0;
+	int count = 0;
+	struct dirent *entry;
+	while ((entry = readdir(dir))) {
+		if (strncmp(entry->d_name, "event", 5) != 0 ||
+		    virtual_device(sys_dir, entry->d_name))
+			continue;
+		int fd = openat(dirfd(dir), entry->d_name,
+				O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0)
+			continue;
+		uint8_t keybits[KEY_CNT / 8] = {0};
+		if (ioctl(fd, EVIOCGBIT(EV_KEY, sizeof(keybits)), keybits) >= 0 &&
+		    bit_set(keybits, KEY_LEFTALT) && sysrq_filter_reset(fd) == 0)
+			count++;
+		close(fd);
+	}
+	closedir(dir);
+	return count;
 }

@@ -309,7 +309,9 @@ enum policy_seat_status {
 
 struct policy_assigned_seat {
 	char *name;
-	int number; /* configured seats 1..k in file order; an autoseat seat-<n> has n */
+	/* Configured seats: in file order, the lowest that no saved autoseat name holds; an
+	 * autoseat seat-<n>: n. */
+	int number;
 	const struct policy_seat *config; /* NULL for an autoseat */
 	enum policy_seat_status status;
 	size_t *outputs; /* indices in the hardware's outputs, connected ones, by key */

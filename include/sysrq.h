@@ -8,6 +8,7 @@
 #ifndef MULTISEAT_SYSRQ_H
 #define MULTISEAT_SYSRQ_H
 
+#include <linux/input.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -40,5 +41,27 @@ bool sysrq_allowed(int mask, char command);
  * -EINVAL for a command that is not one; another negative errno when a file cannot be used.
  */
 int sysrq_run(char command, const char *mask_path, const char *trigger_path, int *mask);
+
+/*
+ * The kernel's SysRq filter sees a keyboard only while no file grabs it, so it can miss the
+ * release of keys that went down before a grab: with Alt+SysRq held while multiseatd starts
+ * (or while a keyboard passes from one grabbing file to the next) it stays in SysRq mode, and
+ * once the daemon lets go, the next letter typed at the console is a SysRq command (b: reboot).
+ * A press and release of each Alt that is not held now ends that mode and forgets any Alt.
+ * `keybits` (EVIOCGBIT(EV_KEY)) and `down` (EVIOCGKEY) are bitmaps of KEY_CNT bits. Writes
+ * the events (with their SYN_REPORTs) to `out`; returns how many (at most 8).
+ */
+size_t sysrq_filter_reset_events(const uint8_t *keybits, const uint8_t *down,
+				 struct input_event out[8]);
+
+/* Sends those events into the evdev device open in `fd` (for writing). 0 or a negative errno. */
+int sysrq_filter_reset(int fd);
+
+/*
+ * sysrq_filter_reset on every keyboard (a device with KEY_LEFTALT) among the event* nodes of
+ * `dev_dir` (/dev/input) that is not a virtual device by `sys_dir` (/sys/class/input): for when
+ * the daemon has let go of the keyboards. Returns how many were reset.
+ */
+int sysrq_filter_reset_all(const char *dev_dir, const char *sys_dir);
 
 #endif

@@ -213,7 +213,7 @@ static int autoseat_number(const char *name)
 	return atoi(digits);
 }
 
-/* Free: no seat has the number n (configured seats have 1..k) nor the name seat-<n>. */
+/* Free: no seat has the number n nor the name seat-<n>. */
 static bool autoseat_number_free(const struct policy_assignment *assignment, int n)
 {
 	char name[32];
@@ -224,6 +224,39 @@ static bool autoseat_number_free(const struct policy_assignment *assignment, int
 			return false;
 	}
 	return true;
+}
+
+/* Whether an outputs entry of some [seat.NAME] takes the output `key` (or its whole card). */
+static bool config_takes_output(const struct policy_config *config, const char *key)
+{
+	for (size_t s = 0; s < config->seat_count; s++) {
+		const struct policy_seat *seat = &config->seats[s];
+		for (size_t o = 0; o < seat->output_count; o++) {
+			const char *entry = seat->outputs[o].key;
+			size_t length = strlen(entry);
+			if (strncmp(key, entry, length) == 0 &&
+			    (key[length] == '\0' || key[length] == '-'))
+				return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Whether a saved autoseat name holds the number n: one saved for an output that no
+ * [seat.NAME] takes, so that a seat added to the file renames no desk that runs (or may come
+ * back) and its saved claims stay valid. Names only ever join the saved state, and only with
+ * numbers no configured seat has, so configured seats keep their numbers from run to run.
+ */
+static bool saved_name_holds(const struct policy_config *config, const struct policy_state *state,
+			     int n)
+{
+	for (size_t i = 0; state && i < state->output_count; i++) {
+		if (autoseat_number(state->outputs[i].seat) == n &&
+		    !config_takes_output(config, state->outputs[i].key))
+			return true;
+	}
+	return false;
 }
 
 static int autoseat_add(struct policy_assignment *assignment, int n, size_t output,
@@ -437,11 +470,16 @@ int policy_assignment_init(struct policy_assignment *assignment, const struct po
 	assignment->output_count = output_count;
 	assignment->device_count = device_count;
 
+	/* Configured seats take the lowest numbers no saved autoseat name holds, in file order. */
+	int number = 0;
 	for (size_t s = 0; s < config->seat_count; s++) {
 		struct policy_assigned_seat *seat = &assignment->seats[s];
+		do
+			number++;
+		while (saved_name_holds(config, state, number));
 		*seat = (struct policy_assigned_seat){
 			.name = strdup(config->seats[s].name),
-			.number = (int)s + 1,
+			.number = number,
 			.config = &config->seats[s],
 		};
 		if (!seat->name)

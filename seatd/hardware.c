@@ -17,6 +17,7 @@
 
 #include "input.h"
 #include "log.h"
+#include "sysrq.h"
 #include "udev_hw.h"
 
 static void strv_free(char **v, size_t n)
@@ -178,14 +179,21 @@ void hw_input_release(struct hw_input *input)
 	input->hold_fd = -1;
 }
 
-static void input_free(struct hw_input *input)
+/* Closes every file of the daemon's that grabs the device. */
+static void input_let_go(struct hw_input *input)
 {
 	hw_input_release(input);
 	hw_input_unwatch(input);
 	if (input->fd >= 0) {
 		ioctl(input->fd, EVIOCREVOKE, NULL);
 		close(input->fd);
+		input->fd = -1;
 	}
+}
+
+static void input_free(struct hw_input *input)
+{
+	input_let_go(input);
 	wl_list_remove(&input->link);
 	free(input->sysname);
 	free(input->devnode);
@@ -443,10 +451,32 @@ static void policy_arrays_free(struct hw *hw)
 	hw->connector_count = hw->device_count = 0;
 }
 
+/*
+ * Once no file of the daemon grabs a keyboard, the kernel's SysRq filter sees it again, with
+ * what it missed meanwhile: it is set straight (see sysrq.h), or Alt+SysRq held at a grab
+ * would make the next letter typed at the console a SysRq command.
+ */
+static void input_reset_sysrq(const struct hw_input *input)
+{
+	if (input->sound || input->gone || !(input->caps & INPUT_CAP_KEYBOARD))
+		return;
+	int fd = open(input->devnode, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	int ret = fd < 0 ? -errno : sysrq_filter_reset(fd);
+	if (fd >= 0)
+		close(fd);
+	if (ret < 0 && ret != -ENODEV && ret != -ENOENT)
+		log_error("keyboard %s (%s): the kernel's SysRq state cannot be reset: %s",
+			  input->key, input->devnode, strerror(-ret));
+}
+
 void hw_finish(struct hw *hw)
 {
 	policy_arrays_free(hw);
 	struct hw_input *input, *itmp;
+	wl_list_for_each (input, &hw->inputs, link)
+		input_let_go(input);
+	wl_list_for_each (input, &hw->inputs, link)
+		input_reset_sysrq(input);
 	wl_list_for_each_safe (input, itmp, &hw->inputs, link)
 		input_free(input);
 	struct hw_card *card, *ctmp;

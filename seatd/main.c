@@ -13,6 +13,7 @@
 #include "log.h"
 #include "policy.h"
 #include "probe.h"
+#include "sysrq.h"
 #include "vt.h"
 
 static const char usage[] =
@@ -235,6 +236,8 @@ static int run_restore_console(const char *path)
 		policy_config_finish(&config);
 	}
 	policy_errors_finish(&errors);
+	/* Whatever the daemon's grabs hid from the kernel's SysRq filter (see sysrq.h). */
+	sysrq_filter_reset_all("/dev/input", "/sys/class/input");
 	if (vt == 0)
 		return 0;
 	int ret = vt_restore(vt);

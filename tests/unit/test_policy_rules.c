@@ -439,7 +439,7 @@ static void test_autoseat_names_from_state(void **state)
 {
 	(void)state;
 	struct policy_config config;
-	/* Configured seats are numbered 1 and 2; one of them is called seat-4. */
+	/* Configured seats take 1 and 3 (2 is a saved name); one of them is called seat-4. */
 	load("[seat.front]\n"
 	     "outputs = " CARD2 "-DP-1\n"
 	     "[seat.seat-4]\n"
@@ -455,18 +455,75 @@ static void test_autoseat_names_from_state(void **state)
 		{.key = CARD "-H", .seat = "seat-1234567890"},
 	};
 	const struct policy_state saved = {.outputs = names, .output_count = COUNT(names)};
-	/* Fresh numbers go by key, the lowest free first: never 1 or 2 (the configured seats'
-	 * numbers), 4 (a configured seat's name), 7 or 9 (saved for present outputs). */
+	/* Fresh numbers go by key, the lowest free first: never 1 or 3 (the configured seats'
+	 * numbers), 4 (a configured seat's name), 2, 7 or 9 (saved for present outputs). */
 	static const char *const order[] = {"H", "G", "F", "E", "D", "C", "B", "A"};
 	static const char *const seats[] = {"seat-11", "seat-10", "seat-8", "seat-9",
-					    "seat-6",  "seat-5",  "seat-3", "seat-7"};
+					    "seat-6",  "seat-2",  "seat-5", "seat-7"};
 	assert_autoseats(&config, order, COUNT(order), &saved, seats);
 	/* Without B, its fresh number goes to the next output by key. */
 	static const char *const order_without_b[] = {"H", "G", "F", "E", "D", "C", "A"};
 	static const char *const seats_without_b[] = {"seat-10", "seat-8", "seat-6", "seat-9",
-						      "seat-5",	 "seat-3", "seat-7"};
+						      "seat-5",	 "seat-2", "seat-7"};
 	assert_autoseats(&config, order_without_b, COUNT(order_without_b), &saved, seats_without_b);
 	policy_config_finish(&config);
+}
+
+/* The number of configured seat `name` when CARD's DP-1, HDMI-A-1 and Virtual-2 have desks. */
+static int configured_number(const char *text, const struct policy_state *saved, const char *name,
+			     const char *const *expected)
+{
+	struct policy_config config;
+	load(text, &config);
+	struct policy_connector outputs[] = {
+		{.card = CARD, .name = "DP-1", .connected = true},
+		{.card = CARD, .name = "HDMI-A-1", .connected = true},
+		{.card = CARD, .name = "Virtual-2", .connected = true},
+	};
+	const struct policy_hardware hardware = {.outputs = outputs,
+						 .output_count = COUNT(outputs)};
+	struct policy_assignment a;
+	assert_int_equal(policy_assignment_init(&a, &config, &hardware, saved), 0);
+	assert_no_errors(&a);
+	for (size_t o = 0; o < COUNT(outputs); o++)
+		assert_string_equal(seat_of(&a, &a.outputs[o]), expected[o]);
+	int s = policy_assignment_find_seat(&a, name);
+	assert_true(s >= 0);
+	int number = a.seats[s].number;
+	policy_assignment_finish(&a);
+	policy_config_finish(&config);
+	return number;
+}
+
+static void test_configured_seat_keeps_saved_names(void **state)
+{
+	(void)state;
+	const struct policy_state_entry names[] = {
+		{.key = CARD "-DP-1", .seat = "seat-1"},
+		{.key = CARD "-HDMI-A-1", .seat = "seat-2"},
+		{.key = CARD "-Virtual-2", .seat = "seat-3"},
+	};
+	const struct policy_state saved = {.outputs = names, .output_count = COUNT(names)};
+	static const char *const autoseats[] = {"seat-1", "seat-2", "seat-3"};
+	/* A seat added for a monitor not there yet renames no desk (their claims name them). */
+	const char *lab = "[seat.lab]\noutputs = " CARD2 "-HDMI-A-1\n";
+	assert_int_equal(configured_number(lab, &saved, "lab", autoseats), 4);
+	/* On a PC with no saved names it is the first seat. */
+	static const char *const after_lab[] = {"seat-2", "seat-3", "seat-4"};
+	assert_int_equal(configured_number(lab, NULL, "lab", after_lab), 1);
+	/* Monitors moved from autoseats into configured seats free their names' numbers. */
+	const char *moved = "[seat.a]\noutputs = " CARD "-DP-1\n"
+			    "[seat.b]\noutputs = " CARD "-HDMI-A-1\n";
+	static const char *const moved_seats[] = {"a", "b", "seat-3"};
+	assert_int_equal(configured_number(moved, &saved, "a", moved_seats), 1);
+	assert_int_equal(configured_number(moved, &saved, "b", moved_seats), 2);
+	/* So does a whole card, and a name for another card's output holds its number. */
+	const struct policy_state_entry more[] = {
+		names[0], names[1], names[2], {.key = CARD2 "-DP-1", .seat = "seat-1"}};
+	const struct policy_state saved_more = {.outputs = more, .output_count = COUNT(more)};
+	static const char *const all[] = {"all", "all", "all"};
+	assert_int_equal(
+		configured_number("[seat.all]\noutputs = " CARD "\n", &saved_more, "all", all), 2);
 }
 
 static void test_autoseat_off_and_disconnected(void **state)
@@ -790,6 +847,7 @@ int main(void)
 		cmocka_unit_test(test_state_by_usb_device),
 		cmocka_unit_test(test_autoseat_names_stable),
 		cmocka_unit_test(test_autoseat_names_from_state),
+		cmocka_unit_test(test_configured_seat_keeps_saved_names),
 		cmocka_unit_test(test_autoseat_off_and_disconnected),
 		cmocka_unit_test(test_explanations),
 		cmocka_unit_test(test_incomplete_inputs_refused),

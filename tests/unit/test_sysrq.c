@@ -1,7 +1,7 @@
 /* Unit tests for SysRq on held keyboards: finding Alt+SysRq+<key> in key events, and
  * kernel.sysrq's say over each command. */
 #include <errno.h>
-#include <linux/input-event-codes.h>
+#include <linux/input.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -142,6 +143,80 @@ static void test_run(void **state)
 	rmdir(dir);
 }
 
+static void set_bit(uint8_t *bits, unsigned int code)
+{
+	bits[code / 8] |= (uint8_t)(1u << (code % 8));
+}
+
+static void assert_tap(const struct input_event *events, unsigned int code)
+{
+	assert_int_equal(events[0].type, EV_KEY);
+	assert_int_equal(events[0].code, code);
+	assert_int_equal(events[0].value, 1);
+	assert_int_equal(events[1].type, EV_SYN);
+	assert_int_equal(events[1].code, SYN_REPORT);
+	assert_int_equal(events[2].type, EV_KEY);
+	assert_int_equal(events[2].code, code);
+	assert_int_equal(events[2].value, 0);
+	assert_int_equal(events[3].type, EV_SYN);
+}
+
+static void test_filter_reset_events(void **state)
+{
+	(void)state;
+	uint8_t keybits[KEY_CNT / 8] = {0}, down[KEY_CNT / 8] = {0};
+	struct input_event events[8];
+	/* No Alt at all: nothing to send. */
+	set_bit(keybits, KEY_A);
+	assert_int_equal(sysrq_filter_reset_events(keybits, down, events), 0);
+	/* Both Alts: a tap of each, left first, every event followed by a SYN_REPORT. */
+	set_bit(keybits, KEY_LEFTALT);
+	set_bit(keybits, KEY_RIGHTALT);
+	assert_int_equal(sysrq_filter_reset_events(keybits, down, events), 8);
+	assert_tap(events, KEY_LEFTALT);
+	assert_tap(events + 4, KEY_RIGHTALT);
+	/* An Alt held now is left to its own release. */
+	set_bit(down, KEY_LEFTALT);
+	assert_int_equal(sysrq_filter_reset_events(keybits, down, events), 4);
+	assert_tap(events, KEY_RIGHTALT);
+}
+
+static void test_filter_reset_all(void **state)
+{
+	(void)state;
+	char dev[] = "/tmp/sysrq-dev-XXXXXX", sys[] = "/tmp/sysrq-sys-XXXXXX";
+	assert_non_null(mkdtemp(dev));
+	assert_non_null(mkdtemp(sys));
+	char path[128], link[128];
+	/* event0: not an evdev node; event1: a virtual device; mouse0: not an event node. */
+	const char *nodes[] = {"event0", "event1", "mouse0"};
+	const char *targets[] = {"../../devices/pci0000:00/input/input0/event0",
+				 "../../devices/virtual/input/input1/event1",
+				 "../../devices/pci0000:00/input/input2/mouse0"};
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dev, nodes[i]);
+		fclose(fopen(path, "w"));
+		snprintf(link, sizeof(link), "%s/%s", sys, nodes[i]);
+		assert_int_equal(symlink(targets[i], link), 0);
+	}
+	/* Nothing there is a keyboard: none is reset, and nothing is written into the files. */
+	assert_int_equal(sysrq_filter_reset_all(dev, sys), 0);
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/event0", dev);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, 0);
+	/* A directory that is not there is no error: no keyboards. */
+	assert_int_equal(sysrq_filter_reset_all("/nonexistent/input", sys), 0);
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dev, nodes[i]);
+		unlink(path);
+		snprintf(link, sizeof(link), "%s/%s", sys, nodes[i]);
+		unlink(link);
+	}
+	rmdir(dev);
+	rmdir(sys);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -149,6 +224,8 @@ int main(void)
 		cmocka_unit_test(test_not_a_combination),
 		cmocka_unit_test(test_kernel_mask),
 		cmocka_unit_test(test_run),
+		cmocka_unit_test(test_filter_reset_events),
+		cmocka_unit_test(test_filter_reset_all),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

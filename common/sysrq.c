@@ -103,6 +103,11 @@ bool sysrq_tracker_key(struct sysrq_tracker *t, unsigned int code, int value, ch
 	return true;
 }
 
+bool sysrq_command_valid(char command)
+{
+	return (command >= '0' && command <= '9') || (command >= 'a' && command <= 'z');
+}
+
 bool sysrq_allowed(int mask, char command)
 {
 	int bit;
@@ -132,7 +137,7 @@ static int read_mask(const char *path, int *mask)
 int sysrq_run(char command, const char *mask_path, const char *trigger_path, int *mask)
 {
 	*mask = 0;
-	if (!((command >= '0' && command <= '9') || (command >= 'a' && command <= 'z')))
+	if (!sysrq_command_valid(command))
 		return -EINVAL;
 	int ret = read_mask(mask_path ? mask_path : "/proc/sys/kernel/sysrq", mask);
 	if (ret < 0)

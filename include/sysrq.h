@@ -28,6 +28,9 @@ struct sysrq_tracker {
  */
 bool sysrq_tracker_key(struct sysrq_tracker *tracker, unsigned int code, int value, char *command);
 
+/* Whether `command` is one a key can give: '0'-'9' or 'a'-'z'. */
+bool sysrq_command_valid(char command);
+
 /*
  * Whether kernel.sysrq `mask` (0: none, 1: all, else the kernel's bits) lets a keyboard run
  * `command`. Help ('h') is always allowed; a command the table does not know only with 1.

@@ -50,7 +50,7 @@ static int handle_key(int fd, uint32_t mask, void *data)
 
 void claim_run_sysrq(struct daemon *daemon, char command, const char *from)
 {
-	if (!((command >= '0' && command <= '9') || (command >= 'a' && command <= 'z'))) {
+	if (!sysrq_command_valid(command)) {
 		log_error("%s: a SysRq command that is none (0x%02x); ignored", from,
 			  (unsigned char)command);
 		return;

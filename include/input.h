@@ -59,6 +59,11 @@ int input_usb_group(const char *syspath, input_is_hub_fn is_hub, void *data, cha
  * closed or revoked. Returns 0, -EBUSY when another file holds it, or another negative errno.
  */
 int input_evdev_grab(int fd);
+/*
+ * Reads and drops every event waiting on an evdev fd: what a held device queued while nobody
+ * read it is old news to whoever reads it next. Returns 0 or a negative errno (-ENODEV).
+ */
+int input_evdev_drain(int fd);
 
 /* ---- function keys (keys.c) ---- */
 
@@ -68,7 +73,10 @@ int input_function_key_number(unsigned int code);
 /* Reads a keyboard for "press F<n>" (the caller grabs it: see input_evdev_grab). */
 struct input_key_reader;
 
-/* Takes `fd` (an evdev node opened non-blocking); NULL with errno on failure (fd closed). */
+/*
+ * Reads `fd` (an evdev node opened non-blocking), which stays the caller's: it is not closed
+ * by a failed create or by destroy. NULL with errno on failure.
+ */
 struct input_key_reader *input_key_reader_create(int fd);
 void input_key_reader_destroy(struct input_key_reader *reader);
 int input_key_reader_get_fd(const struct input_key_reader *reader);

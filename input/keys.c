@@ -34,7 +34,6 @@ struct input_key_reader *input_key_reader_create(int fd)
 {
 	struct input_key_reader *reader = calloc(1, sizeof(*reader));
 	if (!reader) {
-		close(fd);
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -53,8 +52,6 @@ void input_key_reader_destroy(struct input_key_reader *reader)
 	if (!reader)
 		return;
 	libevdev_free(reader->evdev);
-	if (reader->fd >= 0)
-		close(reader->fd);
 	free(reader);
 }
 

@@ -37,6 +37,7 @@ static int handle_key(int fd, uint32_t mask, void *data)
 			log_error("keyboard %s (%s) cannot be read: %s", input->key, input->devnode,
 				  strerror(-n));
 		hw_input_unwatch(input);
+		hw_input_release(input); /* a dead file; the next hold opens it again, if it can */
 	} else {
 		/* With sysrq off, Alt+SysRq+<key> on a free keyboard does nothing at all. */
 		char command = input_key_reader_take_sysrq(input->watch);
@@ -74,27 +75,17 @@ void claim_run_sysrq(struct daemon *daemon, char command, const char *from)
 
 /*
  * A free keyboard's keys reach the daemon alone: never the console, SysRq or another reader
- * (a desk's user reading /dev/input through an ACL).
+ * (a desk's user reading /dev/input through an ACL). The watch reads the hold's file, so the
+ * keyboard stays grabbed by the same file throughout.
  */
-static void grab(struct hw_input *input, int fd, const char *what)
-{
-	int ret = input_evdev_grab(fd);
-	if (ret < 0)
-		log_error("keyboard %s (%s) cannot be held for %s alone: %s; its keys may reach "
-			  "other programs too",
-			  input->key, input->devnode, what, strerror(-ret));
-}
-
 static void watch(struct daemon *daemon, struct hw_input *input)
 {
-	hw_input_release(input);
-	int fd = open(input->devnode, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0) {
-		log_error("keyboard %s (%s) cannot be opened to watch for F<n>: %s", input->key,
-			  input->devnode, strerror(errno));
-		return;
-	}
-	grab(input, fd, "its F<n> watch");
+	hw_input_hold(input);
+	int fd = input->hold_fd;
+	if (fd < 0)
+		return; /* gone, or the hold logged why not */
+	/* Keys typed while it was held are not a claim now. */
+	input_evdev_drain(fd);
 	input->watch = input_key_reader_create(fd);
 	if (!input->watch) {
 		log_error("keyboard %s (%s) cannot be read as evdev: %s", input->key,

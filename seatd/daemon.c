@@ -164,11 +164,33 @@ int daemon_claim(struct daemon *daemon, struct hw_input *input, const char *key,
 	return 0;
 }
 
+/* A removed seat whose compositor is still stopping (see seat_stop). */
+static struct seat *find_stopping_seat(struct daemon *daemon, const char *name)
+{
+	struct seat *seat;
+	wl_list_for_each (seat, &daemon->seats, link) {
+		if (seat->doomed && seat->pid > 0 && strcmp(seat->name, name) == 0)
+			return seat;
+	}
+	return NULL;
+}
+
 static void apply_seat(struct daemon *daemon, const struct policy_assignment *a, size_t index,
 		       bool claimed)
 {
 	const struct policy_assigned_seat *as = &a->seats[index];
 	struct seat *seat = daemon_find_seat(daemon, as->name);
+	if (!seat && (seat = find_stopping_seat(daemon, as->name))) {
+		/*
+		 * Wanted again before its compositor has gone (a monitor replugged at once): the
+		 * same seat starts again when it exits. A second seat of that name would share its
+		 * runtime directory and cgroup, which the first one's exit removes and kills.
+		 */
+		log_info("seat %s (F%d) is wanted again; it starts once compositor %d has exited",
+			 seat->name, as->number, (int)seat->pid);
+		seat->doomed = false;
+		seat->restart_pending = true;
+	}
 	if (!seat) {
 		seat = seat_create(daemon, as->name, as->number);
 		if (!seat) {

@@ -153,22 +153,65 @@ void hw_input_unwatch(struct hw_input *input)
 	input->watch = NULL;
 }
 
+/* Read-write: the file may go on to a compositor, which sets the keyboard's LEDs. */
+static int open_input(const struct hw_input *input)
+{
+	return open(input->devnode, O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+}
+
+static void grab(const struct hw_input *input, int fd)
+{
+	int ret = input_evdev_grab(fd);
+	if (ret < 0 && ret != -ENODEV)
+		log_error("input %s (%s) cannot be held for the desks alone: %s; its events may "
+			  "reach other programs",
+			  input->key, input->devnode, strerror(-ret));
+}
+
 void hw_input_hold(struct hw_input *input)
 {
-	if (input->sound || input->gone || input->hold_fd >= 0 || input->fd >= 0 || input->watch)
+	if (input->sound || input->gone || input->hold_fd >= 0 || input->fd >= 0)
 		return;
-	input->hold_fd = open(input->devnode, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	input->hold_fd = open_input(input);
 	if (input->hold_fd < 0) {
 		if (errno != ENOENT && errno != ENODEV)
 			log_error("input %s (%s) cannot be opened to hold it: %s", input->key,
 				  input->devnode, strerror(errno));
 		return;
 	}
-	int ret = input_evdev_grab(input->hold_fd);
-	if (ret < 0 && ret != -ENODEV)
-		log_error("input %s (%s) cannot be held for the desks alone: %s; its events may "
-			  "reach other programs",
-			  input->key, input->devnode, strerror(-ret));
+	grab(input, input->hold_fd);
+}
+
+int hw_input_hand_over(struct hw_input *input)
+{
+	hw_input_unwatch(input);
+	hw_input_hold(input);
+	if (input->hold_fd < 0)
+		return -ENODEV; /* gone, or hw_input_hold logged why not */
+	/* What queued while it was held is not the compositor's to read. */
+	input_evdev_drain(input->hold_fd);
+	input->fd = input->hold_fd;
+	input->hold_fd = -1;
+	return 0;
+}
+
+int hw_input_take_back(struct hw_input *input)
+{
+	if (input->fd < 0)
+		return 0;
+	/* Open before the revoke, grabbed right after it: one ioctl without a grab between. */
+	int next = input->gone ? -1 : open_input(input);
+	int ret = ioctl(input->fd, EVIOCREVOKE, NULL) < 0 ? -errno : 0;
+	close(input->fd);
+	input->fd = -1;
+	if (next >= 0) {
+		grab(input, next);
+		input->hold_fd = next;
+	} else {
+		hw_input_hold(input); /* logs why it cannot */
+	}
+	/* ENODEV: the device was unplugged, and nobody can read it any more anyway. */
+	return ret == -ENODEV ? 0 : ret;
 }
 
 void hw_input_release(struct hw_input *input)
@@ -182,8 +225,8 @@ void hw_input_release(struct hw_input *input)
 /* Closes every file of the daemon's that grabs the device. */
 static void input_let_go(struct hw_input *input)
 {
+	hw_input_unwatch(input); /* it reads the hold's file */
 	hw_input_release(input);
-	hw_input_unwatch(input);
 	if (input->fd >= 0) {
 		ioctl(input->fd, EVIOCREVOKE, NULL);
 		close(input->fd);

@@ -54,8 +54,8 @@ struct hw_input {
 	struct input_key_reader *watch;
 	struct wl_event_source *watch_source;
 	/*
-	 * Neither watched nor handed to a running compositor: held grabbed and never read, so
-	 * that its keys (SysRq, a power key for logind) reach nobody. -1 otherwise.
+	 * Not handed to a running compositor: held grabbed (and read only by the F<n> watch),
+	 * so that its keys (SysRq, a power key for logind) reach nobody. -1 otherwise.
 	 */
 	int hold_fd;
 };
@@ -108,12 +108,19 @@ const char *hw_input_chain_key(const struct hw_input *input, size_t i);
 /* Stops the daemon's own reading of the device for "press F<n>" (claim.c starts it). */
 void hw_input_unwatch(struct hw_input *input);
 /*
- * Every input device the daemon considers is open in exactly one grabbing file at a time: the
- * F<n> watch, the fd its seat's compositor holds, or else this hold. hw_input_hold takes the
- * hold when the device is in neither of the others; hw_input_release lets it go just before
- * one of the others is opened (a second grab would fail with EBUSY).
+ * Every input device the daemon considers is open in exactly one grabbing file at any time:
+ * the daemon's hold (hold_fd, which the F<n> watch reads while the keyboard is free), or
+ * the file its seat's compositor was handed (fd). The file moves, so that there is no moment
+ * without a grab: hw_input_hold takes the hold when the device has neither;
+ * hw_input_hand_over makes the hold's file (its queue dropped) input->fd for the compositor;
+ * hw_input_take_back revokes that and holds a file opened before the revoke and grabbed
+ * right after it (returns the revoke's negative errno, or 0). hw_input_release closes the
+ * hold. hw_input_hand_over returns 0, or -ENODEV when the device is gone or cannot be opened
+ * (hw_input_hold logs why).
  */
 void hw_input_hold(struct hw_input *input);
+int hw_input_hand_over(struct hw_input *input);
+int hw_input_take_back(struct hw_input *input);
 void hw_input_release(struct hw_input *input);
 
 #endif

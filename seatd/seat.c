@@ -169,27 +169,17 @@ static uint32_t link_caps(uint32_t caps)
 static void send_device(struct seat *seat, struct hw_input *input)
 {
 	/* Sound cards are the seat's audio service's, not the compositor's. */
-	if (!link_up(seat) || input->fd >= 0 || input->sound || seat->notice)
+	/* A stopping compositor gets nothing more: the hold keeps the device till the next. */
+	if (!link_up(seat) || input->fd >= 0 || input->sound || seat->notice ||
+	    seat->state == SEAT_STOPPING)
 		return;
-	/* Only one file can hold the grab: the daemon's watch or hold lets it go first. */
-	hw_input_unwatch(input);
-	hw_input_release(input);
-	input->fd = open(input->devnode, O_RDWR | O_NONBLOCK | O_CLOEXEC);
-	if (input->fd < 0) {
-		log_error("seat %s: input %s (%s) cannot be opened: %s", seat->name, input->key,
-			  input->devnode, strerror(errno));
-		return;
-	}
 	/*
-	 * Held for the desk alone: no key of a desk reaches the console, SysRq, logind's power
-	 * key or any other reader of the device. The grab goes with the fd to the compositor and
-	 * ends with the revoke.
+	 * The daemon's grabbed file itself goes to the compositor: no key of a desk reaches the
+	 * console, SysRq, logind's power key or any other reader of the device, not even while
+	 * it moves. The grab ends with the revoke.
 	 */
-	int ret = input_evdev_grab(input->fd);
-	if (ret < 0 && ret != -ENODEV)
-		log_error("seat %s: input %s (%s) cannot be held for the seat alone: %s; its "
-			  "events may reach other programs too",
-			  seat->name, input->key, input->devnode, strerror(-ret));
+	if (hw_input_hand_over(input) < 0)
+		return;
 	input->link_id = seat->daemon->hw.next_link_id++;
 	struct link_input_add msg = {.id = input->link_id, .caps = link_caps(input->caps)};
 	link_copy_string(msg.devnode, sizeof(msg.devnode), input->devnode);
@@ -202,13 +192,10 @@ static void revoke_device(struct seat *seat, struct hw_input *input)
 {
 	if (input->fd < 0)
 		return;
-	/* ENODEV: the device was unplugged, and nobody can read it any more anyway. */
-	if (ioctl(input->fd, EVIOCREVOKE, NULL) < 0 && errno != ENODEV)
+	int ret = hw_input_take_back(input);
+	if (ret < 0)
 		log_error("seat %s: input %s could not be revoked: %s", seat->name, input->key,
-			  strerror(errno));
-	close(input->fd);
-	input->fd = -1;
-	hw_input_hold(input);
+			  strerror(-ret));
 	struct link_input_remove msg = {.id = input->link_id};
 	seat_send_fd(seat, LINK_INPUT_REMOVE, &msg, sizeof(msg), -1);
 }

@@ -76,6 +76,35 @@ def same_monitor(l, name, hub1, tag):
           f"({[d['key'] for d in devices]})")
 
 
+def replug_while_stopping(l, name, hub1, tag):
+    """A monitor plugged back while its seat's compositor is still stopping gets that same seat
+    again, once the compositor has exited: a second seat of the name would share the runtime
+    directory and cgroup the first one's exit removes. SIGSTOP keeps the compositor from
+    exiting before the monitor is back."""
+    pid = seats_by_name(status(l)).get(name, {}).get("pid")
+    before = l.sh(f"grep -c 'seat {name} is no longer wanted' /tmp/daemon.log || true").strip()
+    l.sh(f"kill -STOP {pid}")
+    l.monitor("gpu0", 1, 0, 0)
+    # Plugged back at once: the daemon SIGKILLs a compositor 5 s after its SIGTERM.
+    gone = l.wait_guest(f"[ $(grep -c 'seat {name} is no longer wanted' /tmp/daemon.log) -gt "
+                        f"{int(before or 0)} ]", timeout=30)
+    l.monitor("gpu0", 1, 1024, 768)
+    wanted = l.wait_guest(f"grep -q 'seat {name} (F[0-9]*) is wanted again' /tmp/daemon.log",
+                          timeout=60)
+    check(gone and wanted,
+          f"{tag}: replugged while compositor {pid} is stopped, {name} is wanted again and "
+          f"waits for it")
+    l.sh(f"kill -CONT {pid}")
+    st = wait_status(l, lambda s: s[name]["claimed"] and s[name]["state"] == "running" and
+                     s[name].get("pid") not in (None, pid), timeout=90)
+    devices = seats_by_name(st).get(name, {}).get("devices", []) if st else []
+    rc, _ = l.run(f"ls /run/multiseat/{name}/wayland-? >/dev/null")
+    check(st is not None and rc == 0 and devices and
+          all(d["key"].startswith(hub1 + ".") for d in devices),
+          f"{tag}: {name} runs again, its Wayland socket there, with hub 1's devices "
+          f"({[d['key'] for d in devices]})")
+
+
 def first_boot(l):
     """virtio_gpu first. Returns the probe's facts, the claimed seat and the saved state."""
     check(b"display drivers loaded in this order: virtio_gpu bochs" in l.console_log.read_bytes(),
@@ -156,6 +185,7 @@ def second_boot(l, first):
     check([m.get("connector") for m in monitors] == ["Virtual-3"],
           f"boot 2: that output is the kernel's Virtual-3 this boot ({monitors})")
     same_monitor(l, name, hub1, "boot 2")
+    replug_while_stopping(l, name, hub1, "boot 2")
     log = l.sh("cat /tmp/daemon.log")
     check("migrated to the name per card" not in log and ") dropped:" not in log,
           "boot 2: a state.json with per-card names is not migrated")

@@ -77,7 +77,7 @@ void log_vmessage(enum log_level level, const char *file, int line, const char *
 		return;
 	}
 	/* One buffered write per message keeps lines from several processes unmixed. */
-	char buf[1024];
+	char buf[2048];
 	int n;
 	if (to_journal) {
 		/* The journal has the program (its identifier) and the level (the priority). */

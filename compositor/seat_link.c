@@ -165,6 +165,15 @@ static int handle_message(struct seat_link *link, struct link_message *message)
 	case LINK_KEYMAP:
 		apply_keymap(link, &message->body.keymap);
 		break;
+	case LINK_SYSRQ_SETTING:
+		if (message->body.sysrq_setting.on)
+			link->hello.flags |= LINK_HELLO_SYSRQ;
+		else
+			link->hello.flags &= ~LINK_HELLO_SYSRQ;
+		log_info("seat link: Alt+SysRq+<key> %s",
+			 message->body.sysrq_setting.on ? "is the daemon's now"
+							: "reaches clients as any key now");
+		break;
 	case LINK_SESSION_START:
 		if (server->greeter) {
 			log_info("seat link: the seat is claimed; its sessions come from logins");

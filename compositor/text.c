@@ -11,8 +11,8 @@
 
 #include "log.h"
 
-#define TEXT_MAX_LINES 8
-#define TEXT_MAX_CHARS 256
+#define TEXT_MAX_LINES 32
+#define TEXT_MAX_CHARS 1200
 /* The greeter draws in three sizes, the identify screen in one or two. */
 #define TEXT_FONT_CACHE 4
 
@@ -201,6 +201,41 @@ static bool fit(struct text_renderer *text, const uint32_t *cps, const size_t *s
 	return true;
 }
 
+/*
+ * Breaks each line (starts/lengths into cps) so that none is wider than `max` at `font`: at
+ * the last space that fits, or inside a word too long for a line. Writes at most `room`
+ * lines; returns how many.
+ */
+static int wrap_lines(struct fcft_font *font, const uint32_t *cps, const size_t *starts,
+		      const size_t *lengths, int lines, int max, size_t *out_starts,
+		      size_t *out_lengths, int room)
+{
+	int n = 0;
+	for (int l = 0; l < lines && n < room; l++) {
+		size_t s = starts[l], end = starts[l] + lengths[l];
+		do {
+			int w = 0;
+			size_t i = s, space = s;
+			for (; i < end; i++) {
+				const struct fcft_glyph *glyph =
+					fcft_rasterize_char_utf32(font, cps[i], FCFT_SUBPIXEL_NONE);
+				int advance = glyph ? glyph->advance.x : 0;
+				if (i > s && w + advance > max)
+					break;
+				if (cps[i] == ' ')
+					space = i;
+				w += advance;
+			}
+			size_t stop = i < end && space > s ? space : i;
+			out_starts[n] = s;
+			out_lengths[n++] = stop - s;
+			for (s = stop; s < end && cps[s] == ' '; s++)
+				; /* the spaces at a break are not drawn */
+		} while (s < end && n < room);
+	}
+	return n;
+}
+
 /* The lines centred across `width`, the first one's baseline at y. */
 static void draw_lines(struct text_renderer *text, const struct fitted *size, pixman_image_t *image,
 		       pixman_image_t *ink, int width, int y, const uint32_t *cps,
@@ -243,9 +278,29 @@ void text_draw_centered(struct text_renderer *text, pixman_image_t *image, int w
 	struct fitted main, fine = {0};
 	if (!fit(text, cps, starts, lengths, big, height / (big > 2 ? 3 * big : 6), width, &main))
 		return;
+	/*
+	 * Small print shrinks to the width down to a size still read from a chair (a 54th of the
+	 * height); lines still too wide then wrap.
+	 */
+	size_t fine_starts[TEXT_MAX_LINES], fine_lengths[TEXT_MAX_LINES];
+	int readable = height / 54 > 8 ? height / 54 : 8;
 	if (small > 0 && !fit(text, cps, starts + big + 1, lengths + big + 1, small,
 			      main.pixel_size / 3, width, &fine))
 		small = 0;
+	memcpy(fine_starts, starts + big + 1, sizeof(size_t) * (size_t)small);
+	memcpy(fine_lengths, lengths + big + 1, sizeof(size_t) * (size_t)small);
+	if (small > 0 && fine.pixel_size < readable && readable < main.pixel_size) {
+		struct fcft_font *font = font_for_size(text, readable);
+		if (font) {
+			small = wrap_lines(font, cps, starts + big + 1, lengths + big + 1, small,
+					   width * 9 / 10, fine_starts, fine_lengths,
+					   TEXT_MAX_LINES);
+			fine = (struct fitted){.pixel_size = readable,
+					       .height = font->height > 0 ? font->height : readable,
+					       .ascent = font->ascent,
+					       .descent = font->descent};
+		}
+	}
 	/* One small line's height between the two. */
 	int total = main.height * big + (small ? fine.height * (small + 1) : 0);
 	int y = (height - total) / 2 + main.ascent;
@@ -255,7 +310,7 @@ void text_draw_centered(struct text_renderer *text, pixman_image_t *image, int w
 	if (small)
 		draw_lines(text, &fine, image, ink, width,
 			   y - main.ascent + main.height * big + fine.height + fine.ascent, cps,
-			   starts + big + 1, lengths + big + 1, small);
+			   fine_starts, fine_lengths, small);
 	pixman_image_unref(ink);
 }
 

@@ -339,7 +339,7 @@ int server_set_identify(struct server *server, const char *text)
 		return 0;
 	if (copy) {
 		/* One log line (a journal entry per line otherwise): its lines joined by " / ". */
-		char line[512];
+		char line[2048];
 		size_t n = 0;
 		for (const char *c = copy; *c && n + 4 < sizeof(line); c++) {
 			if (*c == '\n') {

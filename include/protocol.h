@@ -15,9 +15,9 @@
  * The daemon speaks first with LINK_HELLO; the compositor answers LINK_READY once it listens.
  */
 
-#define LINK_VERSION 2
+#define LINK_VERSION 3
 /* The largest message: the header and the largest body below. */
-#define LINK_MAX_MESSAGE 512
+#define LINK_MAX_MESSAGE 1280
 
 enum link_opcode {
 	/* daemon -> compositor */
@@ -36,6 +36,7 @@ enum link_opcode {
 		12, /* struct link_login_failed: show why; accept no input for a while */
 	LINK_LOGIN_ACCEPTED = 13, /* struct link_login_accepted: this user's session starts now */
 	LINK_LOGGED_OUT = 14,	  /* no body: the session is over; drop its clients, greet again */
+	LINK_SYSRQ_SETTING = 15,  /* struct link_sysrq_setting: [daemon] sysrq changed */
 	/* compositor -> daemon */
 	LINK_READY = 64,	   /* struct link_ready: listening, the session may be started */
 	LINK_ERROR = 65,	   /* struct link_error: something the administrator should read */
@@ -121,7 +122,7 @@ struct link_input_remove {
 };
 
 struct link_identify {
-	char text[256];
+	char text[1200]; /* lines after an empty line are small print */
 };
 
 struct link_ready {
@@ -165,6 +166,11 @@ struct link_sysrq {
 	char command[2]; /* "s": the SysRq command, '0'-'9' or 'a'-'z' (the daemon checks) */
 };
 
+/* From now on, as LINK_HELLO_SYSRQ in the hello would have said. */
+struct link_sysrq_setting {
+	uint32_t on; /* nonzero: Alt+SysRq+<key> is the daemon's */
+};
+
 struct link_error {
 	int32_t code; /* negative errno */
 	char message[256];
@@ -192,6 +198,7 @@ struct link_message {
 		struct link_login_failed login_failed;
 		struct link_login_accepted login_accepted;
 		struct link_sysrq sysrq;
+		struct link_sysrq_setting sysrq_setting;
 		unsigned char bytes[LINK_MAX_MESSAGE];
 	} body;
 };

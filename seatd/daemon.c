@@ -66,11 +66,13 @@ static void log_errors(const struct policy_errors *errors)
 }
 
 /*
- * Loads the config into `config`. A missing default file means the built-in defaults. On an
- * error its first line goes to `first` (when given), for the desks' screens.
+ * Loads the config into `config`. A missing default file means the built-in defaults. On
+ * failure, for the desks' screens, `summary` (NULL: not wanted) says why in a line and
+ * `notes` gets the errors under `heading` (see admin_notes.h).
  */
 static int load_config(const struct daemon_options *options, struct policy_config *config,
-		       bool must_exist, char *first, size_t first_size)
+		       bool must_exist, char *summary, size_t summary_size, char *notes,
+		       size_t notes_size, const char *heading)
 {
 	struct stat st;
 	if (!must_exist && !options->explicit_config && stat(options->config_path, &st) < 0 &&
@@ -81,9 +83,18 @@ static int load_config(const struct daemon_options *options, struct policy_confi
 	struct policy_errors errors = {0};
 	int ret = policy_config_load(config, options->config_path, &errors);
 	log_errors(&errors);
-	if (ret < 0 && first)
-		snprintf(first, first_size, "%s",
-			 errors.count && errors.lines[0] ? errors.lines[0] : strerror(-ret));
+	if (ret < 0 && summary && errors.count == 0)
+		snprintf(summary, summary_size, "%s cannot be read: %s", options->config_path,
+			 strerror(-ret));
+	else if (ret < 0 && summary)
+		snprintf(summary, summary_size,
+			 "%s has %zu error%s (below)",
+			 options->config_path, errors.count + errors.dropped,
+			 errors.count + errors.dropped == 1 ? "" : "s");
+	if (ret < 0) {
+		const struct policy_errors *lists[] = {&errors};
+		admin_notes_format(notes, notes_size, heading, lists, 1);
+	}
 	policy_errors_finish(&errors);
 	if (ret < 0)
 		log_error("%s: not used (%s)", options->config_path,
@@ -95,10 +106,20 @@ static int load_config(const struct daemon_options *options, struct policy_confi
 int daemon_reload(struct daemon *daemon, char *message, size_t size)
 {
 	struct policy_config fresh;
-	int ret = load_config(daemon->options, &fresh, true, NULL, 0);
+	char heading[300];
+	/* Running on the defaults already, the seats' notices say so above the errors. */
+	snprintf(heading, sizeof(heading), "%s was not re-read; the desks run on as before:",
+		 daemon->options->config_path);
+	int ret = load_config(daemon->options, &fresh, true, NULL, 0, daemon->config_notes,
+			      sizeof(daemon->config_notes),
+			      daemon->config_error[0] ? NULL : heading);
 	if (ret < 0) {
 		snprintf(message, size, "%s has errors (see the log); the running seats are kept",
 			 daemon->options->config_path);
+		/* Where the admin looks after a reload: the free monitors. */
+		struct seat *seat;
+		wl_list_for_each (seat, &daemon->seats, link)
+			seat_update_identify(seat);
 		return ret;
 	}
 	log_info("%s re-read; applying the difference", daemon->options->config_path);
@@ -107,14 +128,19 @@ int daemon_reload(struct daemon *daemon, char *message, size_t size)
 			 "desks' console until then",
 			 daemon->config.vt);
 	fresh.vt = daemon->config.vt;
-	if (fresh.sysrq != daemon->config.sysrq)
-		log_info("sysrq = %s: for free keyboards now; a desk's compositor takes it when it "
-			 "starts again (multiseatctl restart)",
-			 fresh.sysrq ? "true" : "false");
+	bool sysrq_changed = fresh.sysrq != daemon->config.sysrq;
+	if (sysrq_changed)
+		log_info("sysrq = %s: on every keyboard from now on", fresh.sysrq ? "true" : "false");
 	/* Seats keep pointers into the config only during reconcile; swapping is safe here. */
 	policy_config_finish(&daemon->config);
 	daemon->config = fresh;
+	if (sysrq_changed) {
+		struct seat *seat;
+		wl_list_for_each (seat, &daemon->seats, link)
+			seat_send_sysrq_setting(seat);
+	}
 	daemon->config_error[0] = '\0';
+	daemon->config_notes[0] = '\0';
 	daemon_reconcile(daemon);
 	snprintf(message, size, "%s re-read and applied", daemon->options->config_path);
 	return 0;
@@ -373,12 +399,9 @@ void daemon_reconcile(struct daemon *daemon)
 		return;
 	}
 	log_conflicts(daemon, &a.errors, &a.notes);
-	const char *note = "";
-	if (a.errors.count && a.errors.lines[0])
-		note = a.errors.lines[0];
-	else if (a.notes.count && a.notes.lines[0])
-		note = a.notes.lines[0];
-	snprintf(daemon->assignment_note, sizeof(daemon->assignment_note), "%s", note);
+	const struct policy_errors *lists[] = {&a.errors, &a.notes};
+	admin_notes_format(daemon->assignment_notes, sizeof(daemon->assignment_notes), NULL, lists,
+			   2);
 	/* Each device's seat, once; a seat a keyboard or touch screen goes to is claimed. */
 	struct destination *dest = calloc(a.device_count ? a.device_count : 1, sizeof(*dest));
 	bool *gets_keyboard = calloc(a.seat_count ? a.seat_count : 1, sizeof(*gets_keyboard));
@@ -592,7 +615,9 @@ int daemon_run(const struct daemon_options *options)
 	 * the built-in defaults, and every monitor says what is wrong until a reload fixes it.
 	 */
 	int loaded_config = load_config(options, &daemon.config, false, daemon.config_error,
-					sizeof(daemon.config_error));
+					sizeof(daemon.config_error), daemon.config_notes,
+					sizeof(daemon.config_notes),
+					"Fix the file, then: systemctl reload multiseatd");
 	if (loaded_config == -ENOMEM)
 		return 1;
 	if (loaded_config < 0) {

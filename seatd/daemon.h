@@ -8,6 +8,7 @@
 
 #include <wayland-server-core.h>
 
+#include "admin_notes.h"
 #include "hardware.h"
 #include "log.h"
 #include "policy.h"
@@ -33,13 +34,16 @@ struct daemon {
 	struct wl_event_loop *loop;
 	struct policy_config config;
 	char control_path[256];
-	/* The config's first error while it cannot be used (the seats show it); "" otherwise. */
+	/* Why the config cannot be used, while the desks run on the defaults; "" otherwise. */
 	char config_error[256];
 	/*
-	 * The assignment's first conflict, else its first note on an `outputs =` entry (a monitor
-	 * that does not exist, say): the free desks' identify screens show it. "" for none.
+	 * Small print on every seat's identify screen or notice (admin_notes.h): the errors of
+	 * a config that could not be used (at start, or refused by a reload), else the
+	 * assignment's conflicts and its notes on `outputs =` entries (a monitor that does not
+	 * exist, say). "" for none.
 	 */
-	char assignment_note[190];
+	char config_notes[ADMIN_NOTES_SIZE];
+	char assignment_notes[ADMIN_NOTES_SIZE];
 
 	struct udev *udev;
 	struct udev_monitor *monitor;

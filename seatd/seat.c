@@ -168,8 +168,10 @@ static uint32_t link_caps(uint32_t caps)
 /* Opens the device for the seat's compositor and sends it. */
 static void send_device(struct seat *seat, struct hw_input *input)
 {
-	/* Sound cards are the seat's audio service's, not the compositor's. */
-	/* A stopping compositor gets nothing more: the hold keeps the device till the next. */
+	/*
+	 * Sound cards are the seat's audio service's, not the compositor's. A stopping
+	 * compositor gets nothing more: the hold keeps the device for the next one.
+	 */
 	if (!link_up(seat) || input->fd >= 0 || input->sound || seat->notice ||
 	    seat->state == SEAT_STOPPING)
 		return;
@@ -689,13 +691,18 @@ void seat_device_detach(struct hw_input *input)
 
 static void identify_text(const struct seat *seat, char *text, size_t size)
 {
-	/* What the admin should know about the config, in small print below (an empty line). */
-	const char *note = seat->daemon->assignment_note;
+	/*
+	 * What the admin should know about the config, in small print below (an empty line):
+	 * a config's errors while it is not used, else the assignment's conflicts and notes.
+	 */
+	const struct daemon *daemon = seat->daemon;
+	const char *note =
+		daemon->config_notes[0] ? daemon->config_notes : daemon->assignment_notes;
 	const char *gap = note[0] ? "\n\n" : "";
 	if (seat->notice)
 		snprintf(text, size,
-			 "%.40s cannot start:\n%.160s\n(multiseatctl status; the journal)",
-			 seat->name, seat->user_error);
+			 "%.40s cannot start:\n%.200s\n(multiseatctl status; the journal)%s%s",
+			 seat->name, seat->user_error, gap, note);
 	else if (!seat->claimed && seat->number >= 1 && seat->number <= 24)
 		snprintf(text, size, "Press F%d to use this screen\n%s%s%s", seat->number,
 			 seat->name, gap, note);
@@ -707,6 +714,12 @@ static void identify_text(const struct seat *seat, char *text, size_t size)
 			 note);
 	else
 		text[0] = '\0';
+}
+
+void seat_send_sysrq_setting(struct seat *seat)
+{
+	struct link_sysrq_setting msg = {.on = seat->daemon->config.sysrq};
+	seat_send(seat, LINK_SYSRQ_SETTING, &msg, sizeof(msg));
 }
 
 void seat_update_identify(struct seat *seat)

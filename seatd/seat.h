@@ -80,7 +80,7 @@ struct seat {
 	bool greeter;		  /* the running compositor greets (a desktop desk) */
 	char wayland_socket[108]; /* its WAYLAND_DISPLAY, in runtime_dir */
 	struct desk_login *login; /* logins at the greeter */
-	char identify_sent[256];  /* the identify text the compositor shows, "" for none */
+	char identify_sent[1200];  /* the identify text the compositor shows, "" for none */
 	/* Its compositor only shows why the seat cannot start (user_error): no session. */
 	bool notice;
 };
@@ -122,6 +122,8 @@ void seat_device_detach(struct hw_input *input);
 void seat_set_claimed(struct seat *seat, bool claimed);
 /* Sends the identify text the seat should show now (after a change of claim or identify). */
 void seat_update_identify(struct seat *seat);
+/* Tells the running compositor [daemon] sysrq as it is now (after a reload changed it). */
+void seat_send_sysrq_setting(struct seat *seat);
 
 /* Sends a message to the running compositor (nothing when the link is down); a link that
    fails is closed and the compositor stopped. */

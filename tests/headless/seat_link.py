@@ -6,11 +6,12 @@ import array
 import socket
 import struct
 
-VERSION = 2
+VERSION = 3
 HELLO, DRM_LEASE, DRM_REVOKED, DRM_RESCAN = 1, 2, 3, 4
 INPUT_ADD, INPUT_REMOVE, IDENTIFY, KEYMAP, SESSION_START = 5, 6, 7, 8, 9
 SESSION_PLACED = 10
 LOGIN_TEXT, LOGIN_FAILED, LOGIN_ACCEPTED, LOGGED_OUT = 11, 12, 13, 14
+SYSRQ_SETTING = 15
 HOLD_SESSION, PLACE_SESSIONS, GREETER = 1, 2, 4
 READY, ERROR, SESSION_SPAWNED, LOGIN = 64, 65, 66, 67
 TEXT_INFO, TEXT_ERROR = 1, 2
@@ -35,7 +36,7 @@ def hello(seat, number, layout="us", variant="", options="", flags=0):
 
 
 def identify(text):
-    return _s(text, 256)
+    return _s(text, 1200)
 
 
 def input_add(dev_id, caps, devnode, name):

@@ -72,6 +72,8 @@ def test_hello_ready_identify():
         check(msg is not None and msg[0] == sl.ERROR and "lease" in msg[1]["message"] and
               "slot 0" in msg[1]["message"],
               f"a lease sent to a headless compositor is refused with LINK_ERROR ({msg})")
+        sl.send(daemon, sl.SYSRQ_SETTING, (1).to_bytes(4, "little"))
+        sl.send(daemon, sl.SYSRQ_SETTING, (0).to_bytes(4, "little"))
         sl.send(daemon, sl.DRM_REVOKED, sl.drm_slot(0))
         sl.send(daemon, sl.DRM_RESCAN, sl.drm_slot(3))
         time.sleep(0.3)
@@ -79,6 +81,9 @@ def test_hello_ready_identify():
               "after refused messages the compositor still runs and draws")
         log = c.log_text()
         check("seat link: this is seat-2 (F2)" in log, "the hello's seat name is logged")
+        on = log.find("Alt+SysRq+<key> is the daemon's now")
+        off = log.find("Alt+SysRq+<key> reaches clients as any key now")
+        check(0 <= on < off, "LINK_SYSRQ_SETTING turns the seat's SysRq on and off, in order")
         check("LINK_DRM_REVOKED for slot 0, but this compositor does not drive DRM; ignored"
               in log and "LINK_DRM_RESCAN for slot 3, but this compositor does not drive DRM"
               in log, "revoke and rescan of a slot on a headless compositor are logged, ignored")
@@ -245,10 +250,10 @@ def test_malformed_closes_the_link():
     cases = [
         ("unknown opcode", lambda d: sl.send(d, 999), "unknown opcode 999"),
         ("short body", lambda d: sl.send(d, sl.IDENTIFY, b"hi"),
-         "LINK_IDENTIFY: body of 2 bytes, expected 256"),
+         "LINK_IDENTIFY: body of 2 bytes, expected 1200"),
         ("lying header", lambda d: sl.send(d, sl.IDENTIFY, sl.identify("x"), claimed_size=9),
          "the header says 9 bytes"),
-        ("unterminated", lambda d: sl.send(d, sl.IDENTIFY, b"A" * 256), "is not terminated"),
+        ("unterminated", lambda d: sl.send(d, sl.IDENTIFY, b"A" * 1200), "is not terminated"),
         ("missing fd", lambda d: sl.send(d, sl.INPUT_ADD, sl.input_add(1, 1, "/dev/x", "x")),
          "LINK_INPUT_ADD: the fd is missing"),
         ("second hello", lambda d: sl.send(d, sl.HELLO, sl.hello("seat-9", 9)),

@@ -209,9 +209,11 @@ def main():
         st = seats.wait_status(l, lambda s: s["seat-3"]["state"] == "running", timeout=60)
         check(st is not None, "the account back and a reload: seat-3 starts again")
 
-        # ---- a config with an error: the daemon runs on, every monitor says what is wrong
+        # ---- a config with errors: the daemon runs on, every monitor says what is wrong
+        good_lines = int(l.sh("wc -l < /etc/multiseat/multiseat.conf").strip())
         l.sh("cp /etc/multiseat/multiseat.conf /tmp/multiseat.conf.good && "
-             "printf '[daemon]\\nbogus = 1\\n' >> /etc/multiseat/multiseat.conf")
+             "printf '[daemon]\\nbogus = 1\\n[seat-defaults]\\nmode = kiosk\\n' >> "
+             "/etc/multiseat/multiseat.conf")
         since = l.sh("date +%s").strip()
         l.sh("systemctl restart multiseatd", timeout=120)
         st = seats.wait_status(l, lambda s: len(s) == 3 and all(
@@ -223,6 +225,12 @@ def main():
               "multiseat.conf:" in l.sh(f"journalctl -u multiseatd --since @{since} | "
                                         "grep 'identify screen: seat-1 cannot' | tail -1"),
               "every monitor shows the config's error, file and line")
+        shown = l.sh(f"journalctl -u multiseatd --since @{since} -o cat | "
+                     "grep 'identify screen: seat-1 cannot' | tail -1")
+        check("multiseat.conf has 2 errors" in shown and
+              f"multiseat.conf:{good_lines + 1}: [daemon] appears twice" in shown and
+              f"multiseat.conf:{good_lines + 3}: [seat-defaults] appears twice" in shown,
+              f"the notice counts the errors and lists both, with their lines ({shown[-500:]!r})")
         check(l.sh("systemctl is-active getty@tty1 || true").strip() != "active",
               "the restart gave tty1 no getty (the ExecStopPost start fails against the restart)")
         l.sh("cp /tmp/multiseat.conf.good /etc/multiseat/multiseat.conf && "
@@ -247,11 +255,15 @@ def main():
         l.sh("sysctl -qw kernel.sysrq=438 && "
              "sed -i 's/^\\[daemon\\]$/[daemon]\\nsysrq = true/' /etc/multiseat/multiseat.conf")
         since = l.sh("date +%s").strip()
-        l.sh("systemctl restart multiseatd", timeout=120)
-        st = seats.wait_status(l, lambda s: len(s) == 3 and all(
-            x["state"] == "running" for x in s.values()) and s["seat-1"]["claimed"], timeout=90)
-        check(st is not None, "sysrq = true and a restart: the desks run again, seat-1 claimed")
-        l.sh("sleep 3; dmesg -C")
+        pids = {n: x.get("pid") for n, x in seats.seats_by_name(seats.status(l)).items()}
+        l.sh("systemctl reload multiseatd")
+        check(l.wait_guest(f"journalctl -u multiseatd --since @{since} -o cat | grep -q "
+                           "'seat link: Alt+SysRq+<key> is the daemon'", timeout=30),
+              "sysrq = true and a reload: seat-1's compositor is told at once")
+        now = seats.seats_by_name(seats.status(l))
+        check({n: x.get("pid") for n, x in now.items()} == pids and now["seat-1"]["claimed"],
+              f"the reload restarts no desk ({pids})")
+        l.sh("sleep 1; dmesg -C")
         journal = f"journalctl -u multiseatd --since @{since} -o cat"
         l.press("kbd2", "alt", "sysrq", "h")  # a free keyboard: the daemon's watch
         check(l.wait_guest("dmesg | grep -q 'sysrq: HELP'", timeout=15) and
@@ -269,6 +281,24 @@ def main():
         check(l.run("systemctl is-active multiseatd.service")[0] == 0,
               "multiseatd still runs after the SysRq keys")
         l.sh("sed -i '/^sysrq = true$/d' /etc/multiseat/multiseat.conf")
+        # A cursor, not a second: the lines of the keys above may share the second.
+        cursor = l.sh("journalctl -u multiseatd -n 1 -q --show-cursor | "
+                      "sed -n 's/^-- cursor: //p'").strip()
+        after = f"journalctl -u multiseatd --after-cursor='{cursor}' -o cat"
+        l.sh("systemctl reload multiseatd")
+        check(l.wait_guest(f"{after} | grep -q "
+                           "'seat link: Alt+SysRq+<key> reaches clients'", timeout=30),
+              "sysrq back to false and a reload: seat-1's compositor is told at once")
+        l.sh("dmesg -C")
+        l.press("kbd1", "alt", "sysrq", "s")
+        l.press("kbd2", "alt", "sysrq", "h")
+        l.sh("sleep 3")
+        j = [ln for ln in l.sh(after).splitlines()
+             if "Alt+SysRq+s" in ln or "Alt+SysRq+h" in ln]
+        found = l.sh("dmesg | grep 'sysrq:' || true").strip()
+        check(not found and not j,
+              "sysrq = false again: Alt+SysRq at seat-1 and on a free keyboard does nothing "
+              f"({found!r}, {j})")
 
         # ---- the drivers probe the other way round: every desk keeps its monitor
         set_gpu_order(l, "bochs virtio_gpu")
@@ -314,6 +344,28 @@ def main():
                            for n in free),
               f"every free monitor's identify screen names the file, line and this PC's cards "
               f"({free}: {shown.strip()[-400:]!r})")
+
+        # ---- a reload the config's errors refuse: the free monitors say so, the desks run on
+        pids = {n: x.get("pid") for n, x in st.items()}
+        l.sh("cp /etc/multiseat/multiseat.conf /tmp/multiseat.conf.lab && "
+             "printf '[daemon]\\n' >> /etc/multiseat/multiseat.conf")
+        since = l.sh("date +%s").strip()
+        l.sh("systemctl reload multiseatd")
+        refused = (f"multiseat.conf was not re-read; the desks run on as before: / "
+                   f"/etc/multiseat/multiseat.conf:{lines + 3}: [daemon] appears twice")
+        check(l.wait_guest(f"journalctl -u multiseatd --since @{since} -o cat | "
+                           f"grep 'identify screen: Press F' | grep -qF '{refused}'", timeout=30),
+              "a refused reload: the free monitors say the file was not re-read, and why")
+        now = seats.seats_by_name(seats.status(l))
+        check({n: x.get("pid") for n, x in now.items()} == pids,
+              f"the refused reload stops and starts no desk ({pids})")
+        l.sh("cp /tmp/multiseat.conf.lab /etc/multiseat/multiseat.conf")
+        since = l.sh("date +%s").strip()
+        l.sh("systemctl reload multiseatd")
+        check(l.wait_guest(f"journalctl -u multiseatd --since @{since} -o cat | "
+                           "grep 'identify screen: Press F' | grep -v 'not re-read' | "
+                           f"grep -qF 'multiseat.conf:{lines + 2}: output'", timeout=30),
+              "fixed and reloaded: the free monitors show the assignment's note again")
 
         # ---- stop: the console comes back
         since = l.sh("date +%s").strip()

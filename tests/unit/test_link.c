@@ -65,7 +65,8 @@ static void send_raw(int sock, const void *data, size_t size, const int *fds, in
 static void send_message_raw(int sock, uint16_t opcode, uint16_t claimed_size, const void *body,
 			     size_t size, const int *fds, int n_fds)
 {
-	unsigned char buf[1024];
+	unsigned char buf[LINK_MAX_MESSAGE + 16];
+	assert_true(sizeof(struct link_header) + size <= sizeof(buf));
 	struct link_header header = {.opcode = opcode, .size = claimed_size};
 	memcpy(buf, &header, sizeof(header));
 	if (size > 0)
@@ -253,10 +254,10 @@ static void test_malformed_messages_are_refused_and_fds_closed(void **state)
 
 	send_message_raw(pair->send, LINK_IDENTIFY, sizeof(identify) - 1, &identify,
 			 sizeof(identify) - 1, NULL, 0);
-	expect_error(pair->receive, "LINK_IDENTIFY: body of 255 bytes, expected 256");
+	expect_error(pair->receive, "LINK_IDENTIFY: body of 1199 bytes, expected 1200");
 
 	send_message_raw(pair->send, LINK_IDENTIFY, 10, &identify, sizeof(identify), NULL, 0);
-	expect_error(pair->receive, "the header says 10 bytes, the message has 256");
+	expect_error(pair->receive, "the header says 10 bytes, the message has 1200");
 
 	send_message_raw(pair->send, LINK_INPUT_ADD, sizeof(add), &add, sizeof(add), NULL, 0);
 	expect_error(pair->receive, "LINK_INPUT_ADD: the fd is missing");
@@ -285,7 +286,7 @@ static void test_malformed_messages_are_refused_and_fds_closed(void **state)
 	unsigned char big[LINK_MAX_MESSAGE + 100];
 	memset(big, 0, sizeof(big));
 	send_raw(pair->send, big, sizeof(big), NULL, 0);
-	expect_error(pair->receive, "longer than 512 bytes");
+	expect_error(pair->receive, "longer than 1280 bytes");
 
 	/* Every fd that came with a refused message is closed again. */
 	assert_int_equal(count_open_fds(), before);

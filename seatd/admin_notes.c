@@ -1,0 +1,75 @@
+/* A few lines of the config's and the assignment's messages, for the identify screens. */
+#include "admin_notes.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* How many bytes of `line` fit in `max`, not splitting a UTF-8 character. */
+static size_t utf8_cut(const char *line, size_t max)
+{
+	size_t n = strlen(line);
+	if (n <= max)
+		return n;
+	while (max > 0 && ((unsigned char)line[max] & 0xc0) == 0x80)
+		max--;
+	return max;
+}
+
+static void append(char *out, size_t size, size_t *used, const char *text, size_t length)
+{
+	if (*used + 1 >= size)
+		return;
+	size_t room = size - *used - 1;
+	if (length > room)
+		length = utf8_cut(text, room);
+	memcpy(out + *used, text, length);
+	*used += length;
+	out[*used] = '\0';
+}
+
+void admin_notes_format(char *out, size_t size, const char *heading,
+			const struct policy_errors *const *lists, size_t count)
+{
+	if (size == 0)
+		return;
+	out[0] = '\0';
+	size_t used = 0, shown = 0, more = 0;
+	for (size_t l = 0; l < count; l++) {
+		const struct policy_errors *list = lists[l];
+		if (!list)
+			continue;
+		more += list->dropped;
+		for (size_t i = 0; i < list->count; i++) {
+			const char *line = list->lines[i];
+			if (!line || !line[0])
+				continue;
+			if (shown == ADMIN_NOTES_LINES) {
+				more++;
+				continue;
+			}
+			if (shown == 0 && heading) {
+				append(out, size, &used, heading, strlen(heading));
+				append(out, size, &used, "\n", 1);
+			} else if (shown > 0) {
+				append(out, size, &used, "\n", 1);
+			}
+			size_t length = utf8_cut(line, ADMIN_NOTES_LINE_MAX);
+			append(out, size, &used, line, length);
+			if (length < strlen(line))
+				append(out, size, &used, "…", strlen("…"));
+			shown++;
+		}
+	}
+	if (more == 0)
+		return;
+	char tail[80];
+	int n = shown > 0 ? snprintf(tail, sizeof(tail), "\nand %zu more: journalctl -u multiseatd",
+				     more)
+			  : snprintf(tail, sizeof(tail), "%zu messages: journalctl -u multiseatd", more);
+	if (shown == 0 && heading) {
+		append(out, size, &used, heading, strlen(heading));
+		append(out, size, &used, "\n", 1);
+	}
+	if (n > 0)
+		append(out, size, &used, tail, (size_t)n);
+}

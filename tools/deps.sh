@@ -20,9 +20,11 @@ test=(libcmocka-dev foot weston wtype grim wayland-utils gtk-3-examples gtk-4-ex
 # The build dir the lab runs from builds the unit tests too, hence cmocka. The guest that boots
 # systemd (tests/lab/system.py) runs the host's systemd, logind and getty, switches VTs with
 # chvt (kbd), and has its disk made by mkfs.ext4. The seats' compositors draw their text in a
-# DejaVu font, and the sessions the lab's seats run (the demo's too) are foot.
+# DejaVu font, and the sessions the lab's seats run (the demo's too) are foot. The tests and the
+# demo find the guest's processes with pgrep and set kernel.sysrq with sysctl (procps: a
+# minimal Debian lacks it).
 lab=(libcmocka-dev systemd kbd e2fsprogs fonts-dejavu-core foot qemu-system-x86 busybox-static cpio kmod udev dbus netpbm libdrm-tests alsa-utils xz-utils
-     stress-ng pipewire pipewire-bin wireplumber pipewire-pulse pulseaudio-utils sox acl)
+     stress-ng pipewire pipewire-bin wireplumber pipewire-pulse pulseaudio-utils sox acl procps)
 # bench/run: the peer compositors, their demo client and callgrind; Debian's cage aborts at start
 # when it cannot find Xwayland, even with no X client.
 bench=(cage weston valgrind xwayland)

@@ -38,14 +38,20 @@ uint64_t daemon_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-struct seat *daemon_find_seat(struct daemon *daemon, const char *name)
+/* The seat of that name that is (or, with `doomed`, is no longer) wanted. */
+static struct seat *find_seat(struct daemon *daemon, const char *name, bool doomed)
 {
 	struct seat *seat;
 	wl_list_for_each (seat, &daemon->seats, link) {
-		if (!seat->doomed && strcmp(seat->name, name) == 0)
+		if (seat->doomed == doomed && strcmp(seat->name, name) == 0)
 			return seat;
 	}
 	return NULL;
+}
+
+struct seat *daemon_find_seat(struct daemon *daemon, const char *name)
+{
+	return find_seat(daemon, name, false);
 }
 
 /* ---- the config ---- */
@@ -87,9 +93,8 @@ static int load_config(const struct daemon_options *options, struct policy_confi
 		snprintf(summary, summary_size, "%s cannot be read: %s", options->config_path,
 			 strerror(-ret));
 	else if (ret < 0 && summary)
-		snprintf(summary, summary_size,
-			 "%s has %zu error%s (below)",
-			 options->config_path, errors.count + errors.dropped,
+		snprintf(summary, summary_size, "%s has %zu error%s (below)", options->config_path,
+			 errors.count + errors.dropped,
 			 errors.count + errors.dropped == 1 ? "" : "s");
 	if (ret < 0) {
 		const struct policy_errors *lists[] = {&errors};
@@ -108,11 +113,11 @@ int daemon_reload(struct daemon *daemon, char *message, size_t size)
 	struct policy_config fresh;
 	char heading[300];
 	/* Running on the defaults already, the seats' notices say so above the errors. */
-	snprintf(heading, sizeof(heading), "%s was not re-read; the desks run on as before:",
-		 daemon->options->config_path);
-	int ret = load_config(daemon->options, &fresh, true, NULL, 0, daemon->config_notes,
-			      sizeof(daemon->config_notes),
-			      daemon->config_error[0] ? NULL : heading);
+	snprintf(heading, sizeof(heading),
+		 "%s was not re-read; the desks run on as before:", daemon->options->config_path);
+	int ret =
+		load_config(daemon->options, &fresh, true, NULL, 0, daemon->config_notes,
+			    sizeof(daemon->config_notes), daemon->config_error[0] ? NULL : heading);
 	if (ret < 0) {
 		snprintf(message, size, "%s has errors (see the log); the running seats are kept",
 			 daemon->options->config_path);
@@ -130,7 +135,8 @@ int daemon_reload(struct daemon *daemon, char *message, size_t size)
 	fresh.vt = daemon->config.vt;
 	bool sysrq_changed = fresh.sysrq != daemon->config.sysrq;
 	if (sysrq_changed)
-		log_info("sysrq = %s: on every keyboard from now on", fresh.sysrq ? "true" : "false");
+		log_info("sysrq = %s: on every keyboard from now on",
+			 fresh.sysrq ? "true" : "false");
 	/* Seats keep pointers into the config only during reconcile; swapping is safe here. */
 	policy_config_finish(&daemon->config);
 	daemon->config = fresh;
@@ -190,23 +196,13 @@ int daemon_claim(struct daemon *daemon, struct hw_input *input, const char *key,
 	return 0;
 }
 
-/* A removed seat whose compositor is still stopping (see seat_stop). */
-static struct seat *find_stopping_seat(struct daemon *daemon, const char *name)
-{
-	struct seat *seat;
-	wl_list_for_each (seat, &daemon->seats, link) {
-		if (seat->doomed && seat->pid > 0 && strcmp(seat->name, name) == 0)
-			return seat;
-	}
-	return NULL;
-}
-
 static void apply_seat(struct daemon *daemon, const struct policy_assignment *a, size_t index,
 		       bool claimed)
 {
 	const struct policy_assigned_seat *as = &a->seats[index];
 	struct seat *seat = daemon_find_seat(daemon, as->name);
-	if (!seat && (seat = find_stopping_seat(daemon, as->name))) {
+	/* A removed seat still in the list is one whose compositor is stopping (seat_stop). */
+	if (!seat && (seat = find_seat(daemon, as->name, true))) {
 		/*
 		 * Wanted again before its compositor has gone (a monitor replugged at once): the
 		 * same seat starts again when it exits. A second seat of that name would share its

@@ -80,7 +80,7 @@ struct seat {
 	bool greeter;		  /* the running compositor greets (a desktop desk) */
 	char wayland_socket[108]; /* its WAYLAND_DISPLAY, in runtime_dir */
 	struct desk_login *login; /* logins at the greeter */
-	char identify_sent[1200];  /* the identify text the compositor shows, "" for none */
+	char identify_sent[1200]; /* the identify text the compositor shows, "" for none */
 	/* Its compositor only shows why the seat cannot start (user_error): no session. */
 	bool notice;
 };

@@ -133,6 +133,31 @@ const char *link_opcode_name(uint16_t opcode)
 	return spec ? spec->name : NULL;
 }
 
+int link_dispatch(const struct link_handler *handlers, size_t count, void *data,
+		  struct link_message *message, char *error, size_t error_size)
+{
+	uint16_t opcode = message->opcode;
+	int ret = -EBADMSG;
+	for (size_t i = 0; i < count; i++) {
+		if (handlers[i].opcode == opcode) {
+			ret = handlers[i].handle(data, message);
+			break;
+		}
+	}
+	if (message->fd >= 0)
+		close(message->fd);
+	link_message_wipe(message);
+	if (ret == -EBADMSG) {
+		const char *name = link_opcode_name(opcode);
+		if (name)
+			format_error(error, error_size, "%s, which is not its to send", name);
+		else
+			format_error(error, error_size, "opcode %u, which is not its to send",
+				     opcode);
+	}
+	return ret;
+}
+
 void link_message_wipe(struct link_message *message)
 {
 	explicit_bzero(message, sizeof(*message));

@@ -129,7 +129,8 @@ int policy_caps_parse_pairs(const char *const *pairs, size_t count, struct polic
 
 /* What [seat-defaults] and [seat.NAME] may set; NULL / POLICY_UNSET / -1 where unset. */
 struct policy_seat_settings {
-	char *user; /* may hold %n (seat number) and %s (seat name) */
+	char *user;    /* may hold %n (seat number) and %s (seat name) */
+	int user_line; /* of its `user =` line; 0 when set elsewhere */
 	char *session;
 	int mode; /* enum policy_seat_mode, or -1 */
 	char *keyboard_layout, *keyboard_variant, *keyboard_options;

@@ -222,6 +222,25 @@ int link_send(int sock, uint16_t opcode, const void *body, size_t size, int fd);
  */
 int link_receive(int sock, struct link_message *message, char *error, size_t error_size);
 
+/* What one end does with a message it may receive: the other end's opcodes, one each. */
+struct link_handler {
+	uint16_t opcode;
+	/*
+	 * 0, or a negative errno that ends the link: -EBADMSG says the sender may not send
+	 * this message now. A handler that keeps message->fd sets it to -1.
+	 */
+	int (*handle)(void *data, struct link_message *message);
+};
+
+/*
+ * Calls the handler for the message's opcode with `data`, then closes any fd the message
+ * still holds and wipes it. The handler's result, or -EBADMSG when none takes the opcode;
+ * for -EBADMSG, `error` says "LINK_X, which is not its to send" (the name read before the
+ * wipe).
+ */
+int link_dispatch(const struct link_handler *handlers, size_t count, void *data,
+		  struct link_message *message, char *error, size_t error_size);
+
 /* explicit_bzero of the whole message (a LINK_LOGIN holds a password). */
 void link_message_wipe(struct link_message *message);
 

@@ -141,7 +141,7 @@ static bool is_word(const char *value)
 	return true;
 }
 
-static void set_user(struct parser *p, char **field, const char *name, const char *value)
+static void set_user(struct parser *p, char **field, int *line, const char *name, const char *value)
 {
 	/* Login names as useradd takes them, plus %n (seat number) and %s (seat name). */
 	bool ok = *value != '\0' && strlen(value) <= 32 && value[0] != '-';
@@ -165,7 +165,8 @@ static void set_user(struct parser *p, char **field, const char *name, const cha
 		error(p, "%s = root: sessions never run as root", name);
 		return;
 	}
-	set_string(p, field, value);
+	if (set_string(p, field, value) == 0)
+		*line = p->line;
 }
 
 /* Keys both [seat-defaults] and [seat.NAME] take; false when `name` is not one of them. */
@@ -173,7 +174,7 @@ static bool seat_setting(struct parser *p, struct policy_seat_settings *s, const
 			 const char *value)
 {
 	if (strcmp(name, "user") == 0) {
-		set_user(p, &s->user, name, value);
+		set_user(p, &s->user, &s->user_line, name, value);
 	} else if (strcmp(name, "session") == 0) {
 		if (*value == '\0')
 			error(p, "session = : expected a command");
@@ -485,15 +486,28 @@ static int handle_key(void *data, const char *section, const char *name, const c
 static char *read_line(char *buffer, int size, void *data)
 {
 	struct parser *p = data;
-	if (!fgets(buffer, size, p->file))
+	/* By hand, not fgets: a NUL byte would end the line there without a word. */
+	int used = 0, c = EOF;
+	bool nul = false, too_long = false;
+	while ((c = getc(p->file)) != EOF) {
+		if (c == '\0')
+			nul = true;
+		else if (used < size - 1)
+			buffer[used++] = (char)c;
+		else
+			too_long = true;
+		if (c == '\n')
+			break;
+	}
+	if (c == EOF && used == 0 && !nul)
 		return NULL;
+	buffer[used] = '\0';
 	p->line++;
-	size_t length = strlen(buffer);
-	if (length > 0 && buffer[length - 1] != '\n' && !feof(p->file)) {
-		int c;
-		while ((c = fgetc(p->file)) != EOF && c != '\n')
-			;
-		error(p, "line longer than %d characters", size - 2);
+	if (nul || too_long) {
+		if (nul)
+			error(p, "a NUL byte in this line (multiseat.conf is a text file)");
+		else
+			error(p, "line longer than %d characters", size - 2);
 		p->key_line = false;
 		buffer[0] = '\n';
 		buffer[1] = '\0';
@@ -588,6 +602,49 @@ static void check_conflicts(struct parser *p)
 	}
 }
 
+/* logind knows a seat by policy_udev_seat_name: [seat.2] and [seat.seat-2] are one to it. */
+static void check_logind_names(struct parser *p)
+{
+	struct policy_config *c = p->config;
+	for (size_t a = 0; a < c->seat_count; a++) {
+		char *name_a = policy_udev_seat_name(c->seats[a].name);
+		for (size_t b = a + 1; name_a && b < c->seat_count; b++) {
+			char *name_b = policy_udev_seat_name(c->seats[b].name);
+			if (name_b && strcmp(name_a, name_b) == 0)
+				policy_errors_add(p->errors, p->path, c->seats[b].line,
+						  "[seat.%s] and [seat.%s] on line %d are both "
+						  "logind's %s: rename one",
+						  c->seats[b].name, c->seats[a].name,
+						  c->seats[a].line, name_a);
+			free(name_b);
+		}
+		free(name_a);
+	}
+}
+
+/*
+ * A user template must give a user name for the seats it is for: each [seat.NAME] with the
+ * lowest number it can have (its place in the file), and the first autoseat, seat-1.
+ */
+static void check_users(struct parser *p)
+{
+	struct policy_config *c = p->config;
+	for (size_t i = 0; i <= c->seat_count; i++) {
+		bool autoseat = i == c->seat_count;
+		if (autoseat && !c->autoseat)
+			break;
+		struct policy_effective_settings settings;
+		int ret =
+			policy_effective_settings_init(&settings, c, autoseat ? NULL : &c->seats[i],
+						       autoseat ? "seat-1" : c->seats[i].name,
+						       autoseat ? 1 : (int)i + 1, p->errors);
+		if (ret == 0)
+			policy_effective_settings_finish(&settings);
+		else if (ret == -ENOMEM)
+			policy_errors_add(p->errors, p->path, 0, "out of memory");
+	}
+}
+
 int policy_config_load(struct policy_config *config, const char *path, struct policy_errors *errors)
 {
 	int ret = policy_config_init_defaults(config, path);
@@ -612,6 +669,9 @@ int policy_config_load(struct policy_config *config, const char *path, struct po
 	else if (ret > 0 && errors->count + errors->dropped == before)
 		policy_errors_add(errors, path, ret, "this line is not valid INI");
 	check_conflicts(&p);
+	check_logind_names(&p);
+	if (errors->count + errors->dropped == before)
+		check_users(&p);
 	if (errors->count + errors->dropped != before) {
 		policy_config_finish(config);
 		return read_error ? -EIO : -EINVAL;

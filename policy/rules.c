@@ -698,8 +698,8 @@ static int resolve_user(struct policy_effective_settings *settings,
 		seat && seat->settings.user ? seat->settings.user : config->defaults.user;
 	if (!template)
 		return 0;
-	/* The file has no line for each key; the seat's header points at the right section. */
-	int line = seat && seat->settings.user ? seat->line : 0;
+	int line =
+		seat && seat->settings.user ? seat->settings.user_line : config->defaults.user_line;
 	int ret = expand_user(template, name, number, &settings->user);
 	if (ret == -ENOMEM)
 		return ret;

@@ -415,11 +415,48 @@ static const char *type_name(struct json_object *value)
 	return "something else";
 }
 
+/*
+ * The offset of a key holding \u0000, or -1. json-c ends a key at a NUL, so two keys that
+ * differ only after one would silently become one entry. (A value's length is known: the
+ * tables check it themselves.)
+ */
+static long nul_in_key(const char *text, size_t length)
+{
+	long start = -1, nul = -1;
+	for (size_t i = 0; i < length; i++) {
+		if (text[i] == '"' && start < 0) {
+			start = (long)i;
+			nul = -1;
+		} else if (text[i] == '"') {
+			size_t after = i + 1 + strspn(text + i + 1, " \t\r\n");
+			if (nul >= 0 && after < length && text[after] == ':')
+				return start;
+			start = -1;
+		} else if (start >= 0 && text[i] == '\\' && i + 1 < length) {
+			if (nul < 0 && i + 5 < length && strncmp(text + i + 1, "u0000", 5) == 0)
+				nul = (long)i;
+			i++; /* the escaped character, which may be a quote */
+		}
+	}
+	return -1;
+}
+
 /* 0 with *root (NULL when the file says null), -EINVAL (reported, with the line) or -ENOMEM. */
 static int parse_json(const char *path, const char *text, size_t length,
 		      struct policy_errors *errors, struct json_object **root)
 {
 	*root = NULL;
+	/* A byte order mark, as some editors write: UTF-8 needs none, and it means nothing. */
+	if (length >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
+		text += 3;
+		length -= 3;
+	}
+	long nul = nul_in_key(text, length);
+	if (nul >= 0) {
+		report(errors, path, line_at(text, (size_t)nul),
+		       "a key holds \\u0000; keys are 1 to 255 bytes of printable ASCII");
+		return -EINVAL;
+	}
 	if (strspn(text, " \t\r\n") == length) {
 		report(errors, path, 0, "not valid JSON (the file is empty)");
 		return -EINVAL;

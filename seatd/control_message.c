@@ -149,12 +149,15 @@ int control_message_parse(struct control_message *message, const char *line, siz
 	struct json_object *json = parse_object(line, length, "request", error, error_size);
 	if (json == NULL)
 		return -EINVAL;
-	struct json_object *value;
+	struct json_object *value = NULL;
 	const char *command = NULL;
 	if (json_object_object_get_ex(json, "command", &value))
 		command = string_value(value);
 	if (command == NULL) {
-		set_error(error, error_size, "request has no string \"command\"");
+		set_error(error, error_size,
+			  json_object_is_type(value, json_type_string)
+				  ? "request's \"command\" holds a NUL character (\\u0000)"
+				  : "request has no string \"command\"");
 		goto invalid;
 	}
 	size_t arg_count = 0;
@@ -174,9 +177,13 @@ int control_message_parse(struct control_message *message, const char *line, siz
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < arg_count; i++) {
-		message->args[i] = string_value(json_object_array_get_idx(args, i));
+		struct json_object *arg = json_object_array_get_idx(args, i);
+		message->args[i] = string_value(arg);
 		if (message->args[i] == NULL) {
-			set_error(error, error_size, "request's argument %zu is not a string",
+			set_error(error, error_size,
+				  json_object_is_type(arg, json_type_string)
+					  ? "request's argument %zu holds a NUL character (\\u0000)"
+					  : "request's argument %zu is not a string",
 				  i + 1);
 			goto invalid;
 		}

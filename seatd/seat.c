@@ -212,62 +212,84 @@ static void revoke_everything(struct seat *seat)
 	seat_leases_drop(seat);
 }
 
+/* ---- what the compositor may send ---- */
+
+static int on_login(void *data, struct link_message *msg)
+{
+	struct seat *seat = data;
+	if (!seat->greeter)
+		return -EBADMSG;
+	desk_login_handle(seat->login, &msg->body.login);
+	return 0;
+}
+
+static int on_ready(void *data, struct link_message *msg)
+{
+	struct seat *seat = data;
+	if (!seat->notice)
+		seat->state = SEAT_RUNNING;
+	link_copy_string(seat->wayland_socket, sizeof(seat->wayland_socket),
+			 msg->body.ready.socket);
+	log_info("seat %s: compositor %d ready on WAYLAND_DISPLAY=%s", seat->name, (int)seat->pid,
+		 msg->body.ready.socket);
+	return 0;
+}
+
+static int on_session_spawned(void *data, struct link_message *msg)
+{
+	struct seat *seat = data;
+	struct link_session_placed placed = {.pid = msg->body.session_spawned.pid};
+	placed.result = caps_seat_place_session(seat, placed.pid);
+	seat_send_fd(seat, LINK_SESSION_PLACED, &placed, sizeof(placed), -1);
+	return 0;
+}
+
+static int on_sysrq(void *data, struct link_message *msg)
+{
+	struct seat *seat = data;
+	claim_run_sysrq(seat->daemon, msg->body.sysrq.command[0], seat->name);
+	return 0;
+}
+
+static int on_error(void *data, struct link_message *msg)
+{
+	struct seat *seat = data;
+	log_error("seat %s: compositor reports: %s", seat->name, msg->body.error.message);
+	return 0;
+}
+
+static const struct link_handler compositor_messages[] = {
+	{LINK_READY, on_ready}, {LINK_ERROR, on_error}, {LINK_SESSION_SPAWNED, on_session_spawned},
+	{LINK_LOGIN, on_login}, {LINK_SYSRQ, on_sysrq},
+};
+
 static int handle_link(int fd, uint32_t mask, void *data)
 {
 	struct seat *seat = data;
-	for (int i = 0; i < 16; i++) {
+	/* A few messages per turn, so one busy compositor cannot starve the others. */
+	for (int i = 0; i < 16 && link_up(seat); i++) {
 		struct link_message msg;
 		char error[256];
 		int ret = link_receive(seat->link_fd, &msg, error, sizeof(error));
 		if (ret == -EAGAIN)
 			return 0;
-		if (ret == 1 && msg.opcode == LINK_LOGIN && seat->greeter) {
-			desk_login_handle(seat->login, &msg.body.login);
-			link_message_wipe(&msg);
-			if (!link_up(seat))
-				return 0;
-			continue;
-		}
-		if (ret == 1 && msg.opcode == LINK_READY) {
-			if (!seat->notice)
-				seat->state = SEAT_RUNNING;
-			link_copy_string(seat->wayland_socket, sizeof(seat->wayland_socket),
-					 msg.body.ready.socket);
-			log_info("seat %s: compositor %d ready on WAYLAND_DISPLAY=%s", seat->name,
-				 (int)seat->pid, msg.body.ready.socket);
-			continue;
-		}
-		if (ret == 1 && msg.opcode == LINK_SESSION_SPAWNED) {
-			struct link_session_placed placed = {.pid = msg.body.session_spawned.pid};
-			placed.result = caps_seat_place_session(seat, placed.pid);
-			seat_send_fd(seat, LINK_SESSION_PLACED, &placed, sizeof(placed), -1);
-			if (!link_up(seat))
-				return 0;
-			continue;
-		}
-		if (ret == 1 && msg.opcode == LINK_SYSRQ) {
-			claim_run_sysrq(seat->daemon, msg.body.sysrq.command[0], seat->name);
-			continue;
-		}
-		if (ret == 1 && msg.opcode == LINK_ERROR) {
-			log_error("seat %s: compositor reports: %s", seat->name,
-				  msg.body.error.message);
-			continue;
-		}
 		if (ret == 1) {
-			if (msg.fd >= 0)
-				close(msg.fd);
-			link_message_wipe(&msg);
-			log_error("seat %s: the compositor sent %s, which is not its to send; "
-				  "stopping it",
-				  seat->name, link_opcode_name(msg.opcode));
-		} else if (ret == -EPROTO) {
+			ret = link_dispatch(compositor_messages,
+					    sizeof(compositor_messages) /
+						    sizeof(compositor_messages[0]),
+					    seat, &msg, error, sizeof(error));
+			if (ret == 0)
+				continue;
+		}
+		if (ret == -EBADMSG)
+			log_error("seat %s: the compositor sent %s; stopping it", seat->name,
+				  error);
+		else if (ret == -EPROTO)
 			log_error(
 				"seat %s: malformed message from the compositor (%s); stopping it",
 				seat->name, error);
-		} else if (ret < 0) {
+		else if (ret < 0)
 			log_error("seat %s: the seat link failed: %s", seat->name, strerror(-ret));
-		}
 		/* EOF or a broken link: the compositor is going; SIGCHLD tells the rest. */
 		close_link(seat);
 		if (ret != 0 && seat->pid > 0)

@@ -76,7 +76,9 @@ static void test_parse_errors(void **state)
 	FAILS("{}", "request has no string \"command\"");
 	FAILS("{\"command\":3}", "request has no string \"command\"");
 	FAILS("{\"command\":null}", "request has no string \"command\"");
-	FAILS("{\"command\":\"st\\u0000atus\"}", "request has no string \"command\"");
+	/* A NUL is named as such: the client sent a string, one the daemon cannot take. */
+	FAILS("{\"command\":\"st\\u0000atus\"}",
+	      "request's \"command\" holds a NUL character (\\u0000)");
 	FAILS("{\"command\":\"seat\",\"args\":\"seat1\"}",
 	      "request's \"args\" is not an array of strings");
 	FAILS("{\"command\":\"attach\",\"args\":[\"seat1\",2]}",
@@ -84,7 +86,7 @@ static void test_parse_errors(void **state)
 	FAILS("{\"command\":\"seat\",\"args\":[[\"seat1\"]]}",
 	      "request's argument 1 is not a string");
 	FAILS("{\"command\":\"seat\",\"args\":[\"a\\u0000b\"]}",
-	      "request's argument 1 is not a string");
+	      "request's argument 1 holds a NUL character (\\u0000)");
 	/* Strict JSON: no single quotes, no trailing commas. */
 	FAILS("{'command':'status'}", "request is not valid JSON: unexpected character at byte 12");
 	FAILS("{\"command\":\"status\",}",

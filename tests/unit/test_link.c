@@ -382,6 +382,102 @@ static void test_copy_string_truncates_and_terminates(void **state)
 	assert_null(link_opcode_name(63));
 }
 
+/* What a dispatch table's handlers saw. */
+struct dispatched {
+	int calls;
+	char socket[64];
+	int kept_fd;
+};
+
+static int on_ready(void *data, struct link_message *message)
+{
+	struct dispatched *seen = data;
+	seen->calls++;
+	link_copy_string(seen->socket, sizeof(seen->socket), message->body.ready.socket);
+	return 0;
+}
+
+static int on_input_keep_fd(void *data, struct link_message *message)
+{
+	struct dispatched *seen = data;
+	seen->calls++;
+	seen->kept_fd = message->fd;
+	message->fd = -1;
+	return 0;
+}
+
+static int on_error_refused(void *data, struct link_message *message)
+{
+	(void)message;
+	((struct dispatched *)data)->calls++;
+	return -EBADMSG; /* "not now": a handler may refuse, as LINK_LOGIN without a greeter */
+}
+
+static void test_dispatch(void **state)
+{
+	struct pair *pair = *state;
+	static const struct link_handler handlers[] = {
+		{LINK_READY, on_ready},
+		{LINK_INPUT_ADD, on_input_keep_fd},
+		{LINK_ERROR, on_error_refused},
+	};
+	struct dispatched seen = {.kept_fd = -1};
+	struct link_message message;
+	char error[256];
+
+	struct link_ready ready = {0};
+	link_copy_string(ready.socket, sizeof(ready.socket), "wayland-1");
+	assert_int_equal(link_send(pair->send, LINK_READY, &ready, sizeof(ready), -1), 0);
+	assert_int_equal(link_receive(pair->receive, &message, error, sizeof(error)), 1);
+	assert_int_equal(link_dispatch(handlers, 3, &seen, &message, error, sizeof(error)), 0);
+	assert_int_equal(seen.calls, 1);
+	assert_string_equal(seen.socket, "wayland-1");
+	/* Wiped afterwards, whatever it held (a LINK_LOGIN holds a password). */
+	assert_int_equal(message.opcode, 0);
+	assert_int_equal(message.body.bytes[0], 0);
+
+	/* A message no handler takes is named, though the message is wiped (it used to be
+	 * logged as "(null)"), and its fd is closed. */
+	int before = count_open_fds();
+	struct link_hello hello = {.version = LINK_VERSION, .number = 2};
+	link_copy_string(hello.seat, sizeof(hello.seat), "seat-2");
+	assert_int_equal(link_send(pair->send, LINK_HELLO, &hello, sizeof(hello), -1), 0);
+	assert_int_equal(link_receive(pair->receive, &message, error, sizeof(error)), 1);
+	assert_int_equal(link_dispatch(handlers, 3, &seen, &message, error, sizeof(error)),
+			 -EBADMSG);
+	assert_string_equal(error, "LINK_HELLO, which is not its to send");
+	assert_int_equal(seen.calls, 1);
+
+	struct link_input_add add = {.id = 1, .caps = LINK_INPUT_KEYBOARD};
+	int fd = open_fds();
+	assert_int_equal(link_send(pair->send, LINK_INPUT_ADD, &add, sizeof(add), fd), 0);
+	close(fd);
+	assert_int_equal(link_receive(pair->receive, &message, error, sizeof(error)), 1);
+	assert_int_equal(link_dispatch(handlers, 1, &seen, &message, error, sizeof(error)),
+			 -EBADMSG);
+	assert_string_equal(error, "LINK_INPUT_ADD, which is not its to send");
+	assert_int_equal(count_open_fds(), before);
+
+	/* A handler that keeps the fd has it, open. */
+	fd = open_fds();
+	assert_int_equal(link_send(pair->send, LINK_INPUT_ADD, &add, sizeof(add), fd), 0);
+	close(fd);
+	assert_int_equal(link_receive(pair->receive, &message, error, sizeof(error)), 1);
+	assert_int_equal(link_dispatch(handlers, 3, &seen, &message, error, sizeof(error)), 0);
+	assert_true(seen.kept_fd >= 0 && fcntl(seen.kept_fd, F_GETFD) >= 0);
+	close(seen.kept_fd);
+
+	/* A handler's refusal reads as the opcode not being the sender's to send. */
+	struct link_error failure = {.code = -EIO};
+	link_copy_string(failure.message, sizeof(failure.message), "oops");
+	assert_int_equal(link_send(pair->send, LINK_ERROR, &failure, sizeof(failure), -1), 0);
+	assert_int_equal(link_receive(pair->receive, &message, error, sizeof(error)), 1);
+	assert_int_equal(link_dispatch(handlers, 3, &seen, &message, error, sizeof(error)),
+			 -EBADMSG);
+	assert_string_equal(error, "LINK_ERROR, which is not its to send");
+	assert_int_equal(seen.calls, 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -396,6 +492,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_peer_closing_reads_as_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_send_to_a_closed_peer_is_epipe, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_dispatch, setup, teardown),
 		cmocka_unit_test(test_copy_string_truncates_and_terminates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,19 +14,24 @@
 
 static char path[64];
 
-/* Writes `text` to a fresh file and loads it. */
-static int load(const char *text, struct policy_config *config, struct policy_errors *errors)
+/* Writes `length` bytes of `text` to a fresh file and loads it. */
+static int load_bytes(const char *text, size_t length, struct policy_config *config,
+		      struct policy_errors *errors)
 {
 	snprintf(path, sizeof(path), "/tmp/ms-policy-XXXXXX");
 	int fd = mkstemp(path);
 	assert_true(fd >= 0);
-	size_t length = strlen(text);
 	assert_int_equal(write(fd, text, length), (ssize_t)length);
 	close(fd);
 	*errors = (struct policy_errors){0};
 	int ret = policy_config_load(config, path, errors);
 	unlink(path);
 	return ret;
+}
+
+static int load(const char *text, struct policy_config *config, struct policy_errors *errors)
+{
+	return load_bytes(text, strlen(text), config, errors);
 }
 
 /* The error messages must contain each of `expected` ("LINE: words"), in order, and no more. */
@@ -408,6 +413,80 @@ static void test_cpuset_bool_names(void **state)
 	assert_false(policy_seat_name_valid("abcdefghijklmnopqrstuvwxyz0123456"));
 }
 
+/* A NUL byte is named as such, not taken for the end of a long line. */
+static void test_nul_byte(void **state)
+{
+	(void)state;
+	static const char text[] = "[daemon]\nautoseat = tr\0ue\n[seat.a]\noutputs = card\n";
+	struct policy_config config;
+	struct policy_errors errors;
+	assert_int_equal(load_bytes(text, sizeof(text) - 1, &config, &errors), -EINVAL);
+	static const char *const expected[] = {
+		"2: a NUL byte in this line (multiseat.conf is a text file)",
+	};
+	assert_errors(&errors, expected, sizeof(expected) / sizeof(expected[0]));
+	policy_errors_finish(&errors);
+}
+
+/*
+ * A user template is checked at load for the seats it is for, so that --check-config finds
+ * what every seat would refuse: only digits, more than 32 characters, root.
+ */
+static void test_user_templates_checked(void **state)
+{
+	(void)state;
+	static const char text[] = "[seat-defaults]\n"			      /* 1 */
+				   "user = %n\n"			      /* 2 */
+				   "[seat.front]\n"			      /* 3 */
+				   "outputs = card-a\n"			      /* 4 */
+				   "user = abcdefghijklmnopqrstuvwxyz-%s-x\n" /* 5 */
+				   "[seat.root]\n"			      /* 6 */
+				   "outputs = card-b\n"			      /* 7 */
+				   "user = %s\n"			      /* 8 */
+				   "[seat.back]\n"			      /* 9 */
+				   "outputs = card-c\n"			      /* 10 */
+				   "user = desk-%n-%s\n";		      /* 11 */
+	static const char *const expected[] = {
+		"5: seat front: user = abcdefghijklmnopqrstuvwxyz-%s-x gives "
+		"'abcdefghijklmnopqrstuvwxyz-front-x', not a user name",
+		"8: seat root: user = %s gives root: sessions never run as root",
+		"2: seat seat-1: user = %n gives '1', not a user name",
+	};
+	struct policy_config config;
+	struct policy_errors errors;
+	assert_int_equal(load(text, &config, &errors), -EINVAL);
+	assert_errors(&errors, expected, sizeof(expected) / sizeof(expected[0]));
+	policy_errors_finish(&errors);
+
+	/* Without autoseats the defaults' %n is for no seat: every seat has its own user. */
+	static const char off[] = "[daemon]\nautoseat = false\n[seat-defaults]\nuser = %n\n"
+				  "[seat.back]\noutputs = card-c\nuser = desk-%n-%s\n";
+	assert_int_equal(load(off, &config, &errors), 0);
+	assert_int_equal(errors.count, 0);
+	policy_config_finish(&config);
+	policy_errors_finish(&errors);
+}
+
+/* Two sections that logind would know by one name. */
+static void test_logind_names_distinct(void **state)
+{
+	(void)state;
+	static const char text[] = "[seat.2]\n"		 /* 1 */
+				   "outputs = card-a\n"	 /* 2 */
+				   "[seat.seat-2]\n"	 /* 3 */
+				   "outputs = card-b\n"	 /* 4 */
+				   "[seat.seat3]\n"	 /* 5 */
+				   "outputs = card-c\n"; /* 6 */
+	static const char *const expected[] = {
+		"3: [seat.seat-2] and [seat.2] on line 1 are both logind's seat-2: rename one",
+	};
+	struct policy_config config;
+	struct policy_errors errors;
+	assert_int_equal(load(text, &config, &errors), -EINVAL);
+	assert_errors(&errors, expected, sizeof(expected) / sizeof(expected[0]));
+	policy_errors_finish(&errors);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -419,6 +498,9 @@ int main(void)
 		cmocka_unit_test(test_every_error_with_its_line),
 		cmocka_unit_test(test_long_line_and_orphan_indent),
 		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_nul_byte),
+		cmocka_unit_test(test_user_templates_checked),
+		cmocka_unit_test(test_logind_names_distinct),
 		cmocka_unit_test(test_bytes),
 		cmocka_unit_test(test_cpu_and_integers),
 		cmocka_unit_test(test_cpuset_bool_names),

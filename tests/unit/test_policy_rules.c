@@ -757,21 +757,30 @@ static void test_user_names_refused(void **state)
 {
 	(void)state;
 	struct policy_config config;
+	/* The parser refuses these templates (test_policy_config), but the settings may come
+	 * from elsewhere: the file sets valid users on the lines the errors name. */
 	load("[seat-defaults]\n"		   /* 1 */
-	     "user = %n\n"			   /* 2 */
+	     "user = x\n"			   /* 2 */
 	     "[seat.root]\n"			   /* 3 */
 	     "outputs = " CARD "\n"		   /* 4 */
-	     "user = %s\n"			   /* 5 */
+	     "user = x\n"			   /* 5 */
 	     "[seat.oot]\n"			   /* 6 */
 	     "outputs = " CARD2 "\n"		   /* 7 */
-	     "user = r%s\n"			   /* 8 */
+	     "user = x\n"			   /* 8 */
 	     "[seat.abcdefghijklmnopqrstuvwxyz]\n" /* 9 */
 	     "outputs = " CARD "-X\n"		   /* 10 */
-	     "user = %s-%s\n"			   /* 11 */
+	     "user = x\n"			   /* 11 */
 	     "[seat.dotted]\n"			   /* 12 */
 	     "outputs = " CARD "-Y\n"		   /* 13 */
 	     "user = %s.%n\n",			   /* 14 */
 	     &config);
+	static const char *const templates[] = {"%n", "%s", "r%s", "%s-%s"};
+	char **users[] = {&config.defaults.user, &config.seats[0].settings.user,
+			  &config.seats[1].settings.user, &config.seats[2].settings.user};
+	for (size_t i = 0; i < COUNT(users); i++) {
+		free(*users[i]);
+		*users[i] = strdup(templates[i]);
+	}
 	struct policy_errors errors = {0};
 	struct policy_effective_settings s;
 	assert_int_equal(
@@ -792,7 +801,6 @@ static void test_user_names_refused(void **state)
 	assert_string_equal(s.user, "dotted.4");
 	policy_effective_settings_finish(&s);
 
-	/* The parser refuses these, but the settings may come from elsewhere. */
 	free(config.defaults.user);
 	config.defaults.user = strdup("50%%");
 	assert_int_equal(policy_effective_settings_init(&s, &config, NULL, "seat-5", 5, &errors),
@@ -812,15 +820,15 @@ static void test_user_names_refused(void **state)
 			 -EINVAL);
 
 	static const char *const expected[] = {
-		"@:3: seat root: user = %s gives root: sessions never run as root",
-		"@:6: seat oot: user = r%s gives root: sessions never run as root",
-		"@: seat seat-5: user = %n gives '5', not a user name (1 to 32 of a-z, 0-9, '_', "
+		"@:5: seat root: user = %s gives root: sessions never run as root",
+		"@:8: seat oot: user = r%s gives root: sessions never run as root",
+		"@:2: seat seat-5: user = %n gives '5', not a user name (1 to 32 of a-z, 0-9, '_', "
 		"'-', '.', not starting with '-' or '.', not only digits)",
-		"@:9: seat abcdefghijklmnopqrstuvwxyz: user = %s-%s gives "
+		"@:11: seat abcdefghijklmnopqrstuvwxyz: user = %s-%s gives "
 		"'abcdefghijklmnopqrstuvwxyz-abcdefghijklmnopqrstuvwxyz', not a user name",
-		"@: seat seat-5: user = 50%% gives '50%', not a user name",
-		"@: seat seat-5: user = x%: '%' must be followed by n, s or %",
-		"@: seat seat-5: user =  gives '', not a user name",
+		"@:2: seat seat-5: user = 50%% gives '50%', not a user name",
+		"@:2: seat seat-5: user = x%: '%' must be followed by n, s or %",
+		"@:2: seat seat-5: user =  gives '', not a user name",
 	};
 	if (errors.count != COUNT(expected)) {
 		for (size_t i = 0; i < errors.count; i++)

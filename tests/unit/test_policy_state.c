@@ -352,6 +352,32 @@ static void test_corrupt_tables(void **state)
 	check_corrupt(*state, two, strlen(two), "\"a\": expected a seat name",
 		      "\"b\": \"-x\" is not a valid seat name", "\"outputs\": expected an object",
 		      NULL);
+	/* json-c cuts a key at a NUL: these two would become one key "a". */
+	const char *nul_key = "{\"version\": 1,\n \"devices\": {\"a\\u0000x\": \"seat-1\", "
+			      "\"a\\u0000y\": \"seat-2\"}}";
+	check_corrupt(*state, nul_key, strlen(nul_key), ":2: a key holds \\u0000", NULL);
+	/* In a value the length is known: the value is refused as a seat name. */
+	const char *nul_value = "{\"version\": 1, \"devices\": {\"a\\\\u0000\": \"se\\u0000at\"}}";
+	check_corrupt(*state, nul_value, strlen(nul_value),
+		      "\"devices\": \"a\\u0000\": \"se\" is not a valid seat name", NULL);
+}
+
+/* A UTF-8 byte order mark, as some editors write one, is not an error. */
+static void test_byte_order_mark(void **state)
+{
+	struct tmptree_fixture *f = *state;
+	static const char text[] =
+		"\xef\xbb\xbf{\"version\": 1, \"devices\": {\"" KBD "\": \"seat-2\"}}\n";
+	write_text(f->path, text, sizeof(text) - 1);
+	struct policy_saved saved;
+	struct policy_errors errors = {0};
+	assert_int_equal(policy_saved_init(&saved, f->dir), 0);
+	assert_int_equal(policy_saved_load(&saved, &errors), 0);
+	assert_int_equal(errors.count, 0);
+	assert_string_equal(policy_saved_get(&saved, POLICY_SAVED_DEVICES, KBD, NULL), "seat-2");
+	assert_int_equal(count_prefixed(f->dir, "state.json.corrupt", NULL, 0), 0);
+	policy_saved_finish(&saved);
+	policy_errors_finish(&errors);
 }
 
 static void test_corrupt_twice_same_second(void **state)
@@ -643,6 +669,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_corrupt_garbage, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt_version, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt_tables, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_byte_order_mark, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt_twice_same_second, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_too_big, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_keys_ignored, setup, teardown),

@@ -25,6 +25,12 @@ void policy_errors_add(struct policy_errors *errors, const char *file, int line,
 	if ((line > 0 ? asprintf(&text, "%s:%d: %s", file, line, message)
 		      : asprintf(&text, "%s: %s", file, message)) < 0)
 		text = NULL;
+	/* One line each, for the journal, terminals and the screens: a control character
+	 * quoted from the file (an escape sequence, a carriage return) is shown as '?'. */
+	for (char *c = text; c && *c; c++) {
+		if (((unsigned char)*c < 0x20 && *c != '\t') || *c == 0x7f)
+			*c = '?';
+	}
 	char **lines = realloc(errors->lines, (errors->count + 1) * sizeof(*lines));
 	if (!lines) {
 		free(text);

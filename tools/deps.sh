@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages multiseat needs for a job when any is missing; a no-op otherwise.
-# Usage: tools/deps.sh build|test|lab|bench|package...   (several may be given)
+# Usage: tools/deps.sh build|test|lab|fuzz|bench|package...   (several may be given)
 set -euo pipefail
 
 build=(meson ninja-build pkg-config gcc libc6-dev python3
@@ -25,6 +25,9 @@ test=(libcmocka-dev foot weston wtype grim wayland-utils gtk-3-examples gtk-4-ex
 # minimal Debian lacks it).
 lab=(libcmocka-dev systemd kbd e2fsprogs fonts-dejavu-core foot qemu-system-x86 busybox-static cpio kmod udev dbus netpbm libdrm-tests alsa-utils xz-utils
      stress-ng pipewire pipewire-bin wireplumber pipewire-pulse pulseaudio-utils sox acl procps)
+# tools/fuzz: clang with libFuzzer and its sanitizer runtimes (the fuzz build configures the
+# tests too, hence cmocka); tools/test runs it, so the test job has them too.
+fuzz=(clang libclang-rt-14-dev libcmocka-dev)
 # bench/run: the peer compositors, their demo client and callgrind; Debian's cage aborts at start
 # when it cannot find Xwayland, even with no X client.
 bench=(cage weston valgrind xwayland)
@@ -36,11 +39,12 @@ wanted=()
 for job in "$@"; do
     case "$job" in
         build) wanted+=("${build[@]}") ;;
-        test) wanted+=("${build[@]}" "${test[@]}" "${lab[@]}") ;;
+        test) wanted+=("${build[@]}" "${test[@]}" "${lab[@]}" "${fuzz[@]}") ;;
+        fuzz) wanted+=("${build[@]}" "${fuzz[@]}") ;;
         lab) wanted+=("${build[@]}" "${lab[@]}") ;;
         bench) wanted+=("${build[@]}" "${bench[@]}") ;;
         package) wanted+=("${build[@]}" "${package[@]}") ;;
-        *) echo "deps.sh: unknown job '$job' (expected build, test, lab, bench or package)" >&2; exit 2 ;;
+        *) echo "deps.sh: unknown job '$job' (expected build, test, lab, fuzz, bench or package)" >&2; exit 2 ;;
     esac
 done
 

@@ -4,9 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "gpu.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Terminated inside its array, and nothing but printable ASCII: it goes to logs and terminals. */
 static void check_text(const char *text, size_t size)

@@ -428,6 +428,22 @@ static void test_nul_byte(void **state)
 	policy_errors_finish(&errors);
 }
 
+/* An error quotes what the file says, but never a control character: it stays one line. */
+static void test_control_characters_not_quoted(void **state)
+{
+	(void)state;
+	static const char text[] = "[seat-defa\x1b[2Jults]\n[daemon]\nlog-level = \x7floud\r\n";
+	struct policy_config config;
+	struct policy_errors errors;
+	assert_int_equal(load(text, &config, &errors), -EINVAL);
+	static const char *const expected[] = {
+		"1: unknown section [seat-defa?[2Jults]",
+		"3: log-level = ?loud: expected silent",
+	};
+	assert_errors(&errors, expected, sizeof(expected) / sizeof(expected[0]));
+	policy_errors_finish(&errors);
+}
+
 /*
  * A user template is checked at load for the seats it is for, so that --check-config finds
  * what every seat would refuse: only digits, more than 32 characters, root.
@@ -499,6 +515,7 @@ int main(void)
 		cmocka_unit_test(test_long_line_and_orphan_indent),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_nul_byte),
+		cmocka_unit_test(test_control_characters_not_quoted),
 		cmocka_unit_test(test_user_templates_checked),
 		cmocka_unit_test(test_logind_names_distinct),
 		cmocka_unit_test(test_bytes),

@@ -16,6 +16,10 @@
  * here logs: the caller logs the lines once.
  */
 
+/* What a number of these files is when the kernel's default is meant, and "max". */
+#define CGROUP_UNSET (-1)
+#define CGROUP_MAX INT64_MAX
+
 /* The controllers the seats use, as bits. */
 enum cgroup_controller {
 	CGROUP_CONTROLLER_CPU = 1 << 0,
@@ -118,35 +122,52 @@ struct cgroup_seat {
 };
 
 /*
+ * One file of a seat's caps, as plain values: the cgroup library knows files, not caps.
+ * `file` is one of cpu.weight, cpu.max (a % of one CPU), memory.max, memory.high,
+ * memory.swap.max, pids.max (bytes or tasks), io.weight and cpuset.cpus; each is written
+ * as the kernel takes it (cgroup_format_* below).
+ */
+struct cgroup_limit {
+	const char *file;
+	int64_t number;	  /* the value; CGROUP_UNSET for the kernel's default, CGROUP_MAX "max" */
+	const char *cpus; /* cpuset.cpus only: a CPU list ("0-3,6"); NULL for the default */
+};
+/* The controller (enum cgroup_controller bit) of a file cgroup_limit may name, else 0. */
+unsigned cgroup_limit_controller(const char *file);
+/* "memory" for CGROUP_CONTROLLER_MEMORY; NULL for anything but one controller's bit. */
+const char *cgroup_controller_name(unsigned bit);
+
+/*
  * Makes seat-<name> under the root and its compositor/, session/ and services/ (mode 0755, owned by
  * the caller, root: the seat's user must not be able to write its limits), enables the
- * root's controllers (but cpuset) in the seat's cgroup.subtree_control, writes the caps and
- * then compositor/memory.min (`compositor_memory_min` bytes, POLICY_UNSET to leave it) and
- * session/memory.oom.group = 1. A fresh seat gets only the caps that are set, the kernel's
- * defaults being in place; a reused one gets every file, as cgroup_seat_apply_caps, so that
- * a cap dropped from the config while the daemon was down goes back to its default.
- * Caps of controllers the root lacks are skipped (cgroup_root_create named them); cpuset
- * is enabled on the root the first time a seat sets it. caps->cpuset must be a CPU list:
- * resolve "auto" with cgroup_cpuset_auto first. A file that fails does not stop the
- * others.
+ * root's controllers (but cpuset) in the seat's cgroup.subtree_control, writes the `count`
+ * limits and then compositor/memory.min (`compositor_memory_min` bytes, CGROUP_UNSET to
+ * leave it) and session/memory.oom.group = 1. A fresh seat gets only the limits that are set,
+ * the kernel's defaults being in place; a reused one gets every file, as
+ * cgroup_seat_apply_limits, so that a cap dropped from the config while the daemon was down
+ * goes back to its default. Limits of controllers the root lacks are skipped
+ * (cgroup_root_create named them); a controller the root has not enabled yet (cpuset) is
+ * enabled the first time a seat sets one of its files. A CPU list must be one: "auto" is the
+ * caller's to resolve (cgroup_cpuset_auto). A file that fails does not stop the others.
  *
  * Returns 0, or the first negative errno. *seat is set whenever the three directories
  * exist, even when some file failed (the caller decides whether the seat may run so, and
  * destroys it in any case); it is NULL when they cannot be made (-EINVAL for a name that
  * is not a valid seat name), and then the directories this call made are removed again.
  */
-int cgroup_seat_create(struct cgroup_root *root, const char *name, const struct policy_caps *caps,
+int cgroup_seat_create(struct cgroup_root *root, const char *name,
+		       const struct cgroup_limit *limits, size_t count,
 		       int64_t compositor_memory_min, struct cgroup_seat **seat,
 		       struct policy_errors *errors);
 /*
- * A live change: writes every cap file of the enabled controllers, unset caps back to the
- * kernel's defaults (cpu.weight 100, cpu.max "max 100000", memory.* and pids.max "max",
- * io.weight "default 100", cpuset.cpus empty: the parent's CPUs). A default that cannot be
- * written because the file does not exist (e.g. memory.swap.max without swap accounting)
- * is not an error.
+ * A live change: writes every one of the limits the enabled controllers have, unset ones
+ * back to the kernel's defaults (cpu.weight 100, cpu.max "max 100000", memory.* and pids.max
+ * "max", io.weight "default 100", cpuset.cpus empty: the parent's CPUs). A default that
+ * cannot be written because the file does not exist (e.g. memory.swap.max without swap
+ * accounting) is not an error.
  */
-int cgroup_seat_apply_caps(struct cgroup_seat *seat, const struct policy_caps *caps,
-			   struct policy_errors *errors);
+int cgroup_seat_apply_limits(struct cgroup_seat *seat, const struct cgroup_limit *limits,
+			     size_t count, struct policy_errors *errors);
 /*
  * Removes session/, compositor/ and seat-<name>, trying each even when one fails. A cgroup
  * that still has processes (or cgroups the session made) gives -EBUSY and stays: kill
@@ -198,12 +219,12 @@ struct cgroup_seat_stats {
 	int64_t cpu_nr_throttled;   /* cpu.stat nr_throttled: periods the quota ran out */
 	int64_t cpu_throttled_usec; /* cpu.stat throttled_usec */
 	int64_t memory_current;	    /* memory.current, bytes */
-	int64_t memory_max;	    /* memory.max, bytes; POLICY_MAX for "max" */
+	int64_t memory_max;	    /* memory.max, bytes; CGROUP_MAX for "max" */
 	int64_t memory_oom;	    /* memory.events oom: times the seat ran out of memory */
 	int64_t memory_oom_kill;    /* memory.events oom_kill: processes killed for it */
 	int64_t session_oom_kill;   /* session/memory.events oom_kill */
 	int64_t pids_current;	    /* pids.current */
-	int64_t pids_max;	    /* pids.max; POLICY_MAX for "max" */
+	int64_t pids_max;	    /* pids.max; CGROUP_MAX for "max" */
 };
 
 /* Fills every field (see above); 0, or -ENOENT when the seat's directory is gone. */
@@ -212,9 +233,9 @@ int cgroup_seat_read_stats(const struct cgroup_seat *seat, struct cgroup_seat_st
 /*
  * The values as the cgroup files take them (without the newline the writes add). Each
  * returns 0, -EINVAL for a value out of its range, or -ENOSPC when `size` is too small.
- * POLICY_UNSET gives the kernel's default.
+ * CGROUP_UNSET gives the kernel's default.
  */
-/* cpu.max with a 100 ms period: 150 (%) -> "150000 100000"; POLICY_MAX -> "max 100000". */
+/* cpu.max with a 100 ms period: 150 (%) -> "150000 100000"; CGROUP_MAX -> "max 100000". */
 int cgroup_format_cpu_max(int64_t percent, char *buf, size_t size);
 /* cpu.weight: 1..10000 -> "N"; default "100". */
 int cgroup_format_cpu_weight(int64_t weight, char *buf, size_t size);

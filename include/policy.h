@@ -78,9 +78,10 @@ enum policy_cap {
 	POLICY_CAP_PIDS_MAX,
 	POLICY_CAP_IO_WEIGHT,
 	POLICY_CAP_CPUSET,
+	POLICY_CAP_COUNT
 };
-#define POLICY_CAP_COUNT 8
-/* For messages that list the keys. */
+/* For messages that list the keys: the names in policy/caps.c's table, in order (a unit test
+ * holds the two together, and the man pages' lists to them). */
 #define POLICY_CAP_NAMES                                                                           \
 	"cpu.weight, cpu.max, memory.max, memory.high, memory.swap.max, pids.max, io.weight, "     \
 	"cpuset"
@@ -97,6 +98,10 @@ bool policy_caps_equal(const struct policy_caps *a, const struct policy_caps *b)
 
 /* "memory.max" for POLICY_CAP_MEMORY_MAX; NULL for no such cap. */
 const char *policy_cap_name(enum policy_cap cap);
+/* The cgroup v2 file the cap is ("cpu.max", "cpuset.cpus"); NULL for no such cap. */
+const char *policy_cap_cgroup_file(enum policy_cap cap);
+/* The value of a cap that is one number (POLICY_UNSET when unset, or for cpuset: a list). */
+int64_t policy_caps_number(const struct policy_caps *caps, enum policy_cap cap);
 /* The cap called `name`, or -1. */
 int policy_cap_find(const char *name);
 bool policy_caps_has(const struct policy_caps *caps, enum policy_cap cap);
@@ -376,23 +381,28 @@ struct policy_effective_settings {
 	struct policy_caps caps;		   /* POLICY_UNSET where nothing sets a cap */
 };
 
+struct policy_saved;
+
 /*
- * Built-in defaults <- [seat-defaults] <- [seat.NAME] (`seat`; NULL for an autoseat), with
- * the seat's `name` and `number` put into the user name. Returns 0; -EINVAL, reported in
- * `errors` (may be NULL), when the user name comes out as root or not a valid user name;
- * or -ENOMEM. On failure `settings` holds nothing and needs no finish.
+ * Built-in defaults <- [seat-defaults] <- [seat.NAME] (`seat`; NULL for an autoseat) <- the
+ * caps `multiseatctl set` saved for `name` (`saved` may be NULL), with the seat's `name` and
+ * `number` put into the user name. Returns 0; -EINVAL, reported in `errors` (may be NULL),
+ * when the user name comes out as root or not a valid user name; or -ENOMEM. On failure
+ * `settings` holds nothing and needs no finish.
  */
 int policy_effective_settings_init(struct policy_effective_settings *settings,
 				   const struct policy_config *config,
-				   const struct policy_seat *seat, const char *name, int number,
-				   struct policy_errors *errors);
+				   const struct policy_seat *seat, const struct policy_saved *saved,
+				   const char *name, int number, struct policy_errors *errors);
 void policy_effective_settings_finish(struct policy_effective_settings *settings);
 /*
  * The caps of policy_effective_settings_init alone: [seat-defaults] <- [seat.NAME] (`seat`
- * NULL for an autoseat). 0, or -ENOMEM (then `caps` needs no finish).
+ * NULL for an autoseat) <- what `set` saved for `name` (`saved` may be NULL): the one place
+ * the caps are merged. 0, or -ENOMEM (then `caps` needs no finish).
  */
 int policy_effective_caps_init(struct policy_caps *caps, const struct policy_config *config,
-			       const struct policy_seat *seat);
+			       const struct policy_seat *seat, const struct policy_saved *saved,
+			       const char *name);
 
 /* ---- Saved assignments (state.c): <state dir>/state.json ---- */
 

@@ -31,29 +31,37 @@ enum unit {
 	UNIT_PERCENT, /* "N%" */
 };
 
-/* In enum policy_cap order; cpuset, a string, is done apart. */
+/*
+ * Every cap, in enum policy_cap order: its key in multiseat.conf and `multiseatctl set`, the
+ * cgroup v2 file it is, where its number is in struct policy_caps, its parser and how it is
+ * written back. cpuset, a string, is parsed apart.
+ */
 static const struct {
 	const char *name;
+	const char *cgroup_file;
 	size_t offset; /* of its int64_t in struct policy_caps */
 	int (*parse)(const char *text, int64_t *value, const char **why);
 	enum unit unit;
 } caps_table[POLICY_CAP_COUNT] = {
-	[POLICY_CAP_CPU_WEIGHT] = {"cpu.weight", offsetof(struct policy_caps, cpu_weight),
-				   parse_weight, UNIT_NUMBER},
-	[POLICY_CAP_CPU_MAX] = {"cpu.max", offsetof(struct policy_caps, cpu_max_percent),
+	[POLICY_CAP_CPU_WEIGHT] = {"cpu.weight", "cpu.weight",
+				   offsetof(struct policy_caps, cpu_weight), parse_weight,
+				   UNIT_NUMBER},
+	[POLICY_CAP_CPU_MAX] = {"cpu.max", "cpu.max", offsetof(struct policy_caps, cpu_max_percent),
 				policy_parse_cpu_percent, UNIT_PERCENT},
-	[POLICY_CAP_MEMORY_MAX] = {"memory.max", offsetof(struct policy_caps, memory_max),
-				   policy_parse_bytes, UNIT_BYTES},
-	[POLICY_CAP_MEMORY_HIGH] = {"memory.high", offsetof(struct policy_caps, memory_high),
-				    policy_parse_bytes, UNIT_BYTES},
-	[POLICY_CAP_MEMORY_SWAP_MAX] = {"memory.swap.max",
+	[POLICY_CAP_MEMORY_MAX] = {"memory.max", "memory.max",
+				   offsetof(struct policy_caps, memory_max), policy_parse_bytes,
+				   UNIT_BYTES},
+	[POLICY_CAP_MEMORY_HIGH] = {"memory.high", "memory.high",
+				    offsetof(struct policy_caps, memory_high), policy_parse_bytes,
+				    UNIT_BYTES},
+	[POLICY_CAP_MEMORY_SWAP_MAX] = {"memory.swap.max", "memory.swap.max",
 					offsetof(struct policy_caps, memory_swap_max),
 					policy_parse_bytes, UNIT_BYTES},
-	[POLICY_CAP_PIDS_MAX] = {"pids.max", offsetof(struct policy_caps, pids_max), parse_pids,
-				 UNIT_NUMBER},
-	[POLICY_CAP_IO_WEIGHT] = {"io.weight", offsetof(struct policy_caps, io_weight),
+	[POLICY_CAP_PIDS_MAX] = {"pids.max", "pids.max", offsetof(struct policy_caps, pids_max),
+				 parse_pids, UNIT_NUMBER},
+	[POLICY_CAP_IO_WEIGHT] = {"io.weight", "io.weight", offsetof(struct policy_caps, io_weight),
 				  parse_weight, UNIT_NUMBER},
-	[POLICY_CAP_CPUSET] = {"cpuset", 0, NULL, UNIT_NUMBER},
+	[POLICY_CAP_CPUSET] = {"cpuset", "cpuset.cpus", 0, NULL, UNIT_NUMBER},
 };
 
 static bool cap_valid(enum policy_cap cap)
@@ -93,6 +101,16 @@ void policy_caps_finish(struct policy_caps *caps)
 const char *policy_cap_name(enum policy_cap cap)
 {
 	return cap_valid(cap) ? caps_table[cap].name : NULL;
+}
+
+const char *policy_cap_cgroup_file(enum policy_cap cap)
+{
+	return cap_valid(cap) ? caps_table[cap].cgroup_file : NULL;
+}
+
+int64_t policy_caps_number(const struct policy_caps *caps, enum policy_cap cap)
+{
+	return cap_valid(cap) && cap != POLICY_CAP_CPUSET ? number_in(caps, cap) : POLICY_UNSET;
 }
 
 int policy_cap_find(const char *name)

@@ -636,7 +636,7 @@ static void check_users(struct parser *p)
 		struct policy_effective_settings settings;
 		int ret =
 			policy_effective_settings_init(&settings, c, autoseat ? NULL : &c->seats[i],
-						       autoseat ? "seat-1" : c->seats[i].name,
+						       NULL, autoseat ? "seat-1" : c->seats[i].name,
 						       autoseat ? 1 : (int)i + 1, p->errors);
 		if (ret == 0)
 			policy_effective_settings_finish(&settings);

@@ -742,11 +742,13 @@ void policy_effective_settings_finish(struct policy_effective_settings *settings
 }
 
 int policy_effective_caps_init(struct policy_caps *caps, const struct policy_config *config,
-			       const struct policy_seat *seat)
+			       const struct policy_seat *seat, const struct policy_saved *saved,
+			       const char *name)
 {
 	if (policy_caps_copy(caps, &config->defaults.caps) < 0)
 		return -ENOMEM;
-	if (seat && policy_caps_merge(caps, &seat->settings.caps) < 0) {
+	if ((seat && policy_caps_merge(caps, &seat->settings.caps) < 0) ||
+	    (saved && name && policy_saved_apply_caps(saved, name, caps) < 0)) {
 		policy_caps_finish(caps);
 		return -ENOMEM;
 	}
@@ -755,8 +757,8 @@ int policy_effective_caps_init(struct policy_caps *caps, const struct policy_con
 
 int policy_effective_settings_init(struct policy_effective_settings *settings,
 				   const struct policy_config *config,
-				   const struct policy_seat *seat, const char *name, int number,
-				   struct policy_errors *errors)
+				   const struct policy_seat *seat, const struct policy_saved *saved,
+				   const char *name, int number, struct policy_errors *errors)
 {
 	*settings = (struct policy_effective_settings){.mode = POLICY_MODE_KIOSK};
 	if (!name)
@@ -780,7 +782,7 @@ int policy_effective_settings_init(struct policy_effective_settings *settings,
 	    copy_string(&settings->keyboard_variant, variant, NULL) < 0 ||
 	    copy_string(&settings->keyboard_options, own ? own->keyboard_options : NULL,
 			defaults->keyboard_options) < 0 ||
-	    policy_effective_caps_init(&settings->caps, config, seat) < 0)
+	    policy_effective_caps_init(&settings->caps, config, seat, saved, name) < 0)
 		goto err;
 	ret = resolve_user(settings, config, seat, name, number, errors);
 	if (ret < 0)

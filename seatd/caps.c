@@ -116,6 +116,21 @@ static int resolve_caps(struct seat *seat, struct policy_caps *caps, char *cpus,
 	return ret;
 }
 
+_Static_assert(POLICY_UNSET == CGROUP_UNSET && POLICY_MAX == CGROUP_MAX,
+	       "a cap's number goes to its cgroup file as it is");
+
+/* The caps as the cgroup files they are, in enum policy_cap order (strings borrowed). */
+static void caps_limits(const struct policy_caps *caps, struct cgroup_limit *limits)
+{
+	for (int cap = 0; cap < POLICY_CAP_COUNT; cap++) {
+		limits[cap] = (struct cgroup_limit){
+			.file = policy_cap_cgroup_file(cap),
+			.number = policy_caps_number(caps, cap),
+			.cpus = cap == POLICY_CAP_CPUSET ? caps->cpuset : NULL,
+		};
+	}
+}
+
 /*
  * Notes what `cpuset = auto` gave the seat once its caps went to its cgroup (a write the
  * kernel refused was logged then, and is not retried until the seat's share changes).
@@ -153,13 +168,15 @@ int caps_seat_prepare(struct seat *seat, char *error, size_t error_size)
 	struct policy_caps caps;
 	char cpus[64];
 	resolve_caps(seat, &caps, cpus, sizeof(cpus));
+	struct cgroup_limit limits[POLICY_CAP_COUNT];
+	caps_limits(&caps, limits);
 	struct policy_errors errors = {0};
 	int ret;
 	if (seat->cgroup) {
-		ret = cgroup_seat_apply_caps(seat->cgroup, &caps, &errors);
+		ret = cgroup_seat_apply_limits(seat->cgroup, limits, POLICY_CAP_COUNT, &errors);
 	} else {
-		ret = cgroup_seat_create(daemon->cgroups, seat->name, &caps, COMPOSITOR_MEMORY_MIN,
-					 &seat->cgroup, &errors);
+		ret = cgroup_seat_create(daemon->cgroups, seat->name, limits, POLICY_CAP_COUNT,
+					 COMPOSITOR_MEMORY_MIN, &seat->cgroup, &errors);
 		/* A cgroup left by an earlier daemon may still hold a session. */
 		if (seat->cgroup && seat->cgroup->reused)
 			cgroup_kill(cgroup_seat_path(seat->cgroup, CGROUP_SEAT), NULL, NULL);
@@ -180,11 +197,26 @@ int caps_seat_apply(struct seat *seat, char *error, size_t error_size)
 	struct policy_caps caps;
 	char cpus[64];
 	resolve_caps(seat, &caps, cpus, sizeof(cpus));
+	struct cgroup_limit limits[POLICY_CAP_COUNT];
+	caps_limits(&caps, limits);
 	struct policy_errors errors = {0};
-	int ret = cgroup_seat_apply_caps(seat->cgroup, &caps, &errors);
+	int ret = cgroup_seat_apply_limits(seat->cgroup, limits, POLICY_CAP_COUNT, &errors);
 	remember_auto_cpus(seat, &caps);
 	finish_errors(&errors, ret, "its caps cannot be written", error, error_size);
 	return ret < 0 ? ret : 1;
+}
+
+int caps_seat_set(struct seat *seat, struct policy_caps *caps, char *error, size_t error_size)
+{
+	/* A seat without settings cannot run; it gets its caps with them. */
+	if (seat->has_settings) {
+		policy_caps_finish(&seat->settings.caps);
+		seat->settings.caps = *caps;
+	} else {
+		policy_caps_finish(caps);
+	}
+	policy_caps_init(caps);
+	return caps_seat_apply(seat, error, error_size);
 }
 
 void caps_respread(struct daemon *daemon)
@@ -207,21 +239,6 @@ void caps_respread(struct daemon *daemon)
 	}
 }
 
-/* The controller each cap's file belongs to, in enum policy_cap order. */
-static const struct {
-	const char *name;
-	unsigned bit;
-} cap_controllers[POLICY_CAP_COUNT] = {
-	[POLICY_CAP_CPU_WEIGHT] = {"cpu", CGROUP_CONTROLLER_CPU},
-	[POLICY_CAP_CPU_MAX] = {"cpu", CGROUP_CONTROLLER_CPU},
-	[POLICY_CAP_MEMORY_MAX] = {"memory", CGROUP_CONTROLLER_MEMORY},
-	[POLICY_CAP_MEMORY_HIGH] = {"memory", CGROUP_CONTROLLER_MEMORY},
-	[POLICY_CAP_MEMORY_SWAP_MAX] = {"memory", CGROUP_CONTROLLER_MEMORY},
-	[POLICY_CAP_PIDS_MAX] = {"pids", CGROUP_CONTROLLER_PIDS},
-	[POLICY_CAP_IO_WEIGHT] = {"io", CGROUP_CONTROLLER_IO},
-	[POLICY_CAP_CPUSET] = {"cpuset", CGROUP_CONTROLLER_CPUSET},
-};
-
 void caps_missing_controllers(const struct daemon *daemon, const struct policy_caps *caps,
 			      char *names, size_t size)
 {
@@ -232,7 +249,7 @@ void caps_missing_controllers(const struct daemon *daemon, const struct policy_c
 		return;
 	const struct cgroup_root *root = daemon->cgroups;
 	for (int cap = 0; cap < POLICY_CAP_COUNT; cap++) {
-		unsigned bit = cap_controllers[cap].bit;
+		unsigned bit = cgroup_limit_controller(policy_cap_cgroup_file(cap));
 		/* cpuset is turned on when the first seat sets it: only then can it be missing. */
 		bool lacking = bit == CGROUP_CONTROLLER_CPUSET
 				       ? (root->missing & bit) || !(root->available & bit)
@@ -241,7 +258,7 @@ void caps_missing_controllers(const struct daemon *daemon, const struct policy_c
 			continue;
 		seen |= bit;
 		int n = snprintf(names + used, size - used, "%s%s", used ? ", " : "",
-				 cap_controllers[cap].name);
+				 cgroup_controller_name(bit));
 		if (n < 0 || (size_t)n >= size - used)
 			break;
 		used += (size_t)n;

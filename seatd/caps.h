@@ -34,6 +34,12 @@ int caps_seat_prepare(struct seat *seat, char *error, size_t error_size);
  */
 int caps_seat_apply(struct seat *seat, char *error, size_t error_size);
 /*
+ * `multiseatctl set`: makes `caps` (taken over; it is left unset) the seat's and writes them
+ * as caps_seat_apply does, with its result. The seat's settings are the seat's, but their caps
+ * are this module's to change.
+ */
+int caps_seat_set(struct seat *seat, struct policy_caps *caps, char *error, size_t error_size);
+/*
  * Spreads `cpuset = auto` again after seats came or went (called at the end of each
  * reconcile, and by caps_seat_prepare for a seat's first cgroup): each seat with a cgroup
  * whose share of the CPUs changed gets it written (and logged).

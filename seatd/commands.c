@@ -184,13 +184,7 @@ static void print_caps(FILE *out, const struct policy_caps *caps, unsigned which
 static int seat_caps(struct daemon *daemon, const char *name, struct policy_caps *caps)
 {
 	const struct policy_seat *config = policy_config_find_seat(&daemon->config, name);
-	if (policy_effective_caps_init(caps, &daemon->config, config) < 0)
-		return -ENOMEM;
-	if (policy_saved_apply_caps(&daemon->saved, name, caps) < 0) {
-		policy_caps_finish(caps);
-		return -ENOMEM;
-	}
-	return 0;
+	return policy_effective_caps_init(caps, &daemon->config, config, &daemon->saved, name);
 }
 
 /* set NAME KEY=default... for a seat that is gone: its saved caps can still be dropped. */
@@ -207,19 +201,6 @@ static int drop_gone_seat_caps(struct daemon *daemon, const char *name, unsigned
 	daemon_save_state(daemon);
 	return reply_message(result, "%s is no seat now; %zu saved cap%s dropped", name, dropped,
 			     dropped == 1 ? "" : "s");
-}
-
-/* Makes `caps` (taken over) the seat's and writes them to its cgroup: as caps_seat_apply. */
-static int install_caps(struct seat *seat, struct policy_caps *caps, char *error, size_t size)
-{
-	/* A seat without settings cannot run; it gets its caps with them. */
-	if (seat->has_settings) {
-		policy_caps_finish(&seat->settings.caps);
-		seat->settings.caps = *caps;
-	} else {
-		policy_caps_finish(caps);
-	}
-	return caps_seat_apply(seat, error, size);
 }
 
 /* Where the caps went, after the reply's list of them; `applied` as caps_seat_apply's. */
@@ -318,12 +299,12 @@ static int handle_set(struct daemon *daemon, const struct control_request *req,
 	print_caps(out, &caps, set | reset, reset);
 	char missing[64], refused[256] = "";
 	caps_missing_controllers(daemon, &caps, missing, sizeof(missing));
-	int applied = install_caps(seat, &caps, refused, sizeof(refused));
+	int applied = caps_seat_set(seat, &caps, refused, sizeof(refused));
 	if (applied < 0) {
-		/* The old caps back, in the cgroup too; install_caps logged what went wrong. */
+		/* The old caps back, in the cgroup too; caps_seat_set logged what went wrong. */
 		restore_saved(daemon, seat->name, set | reset, &before);
 		if (seat_caps(daemon, seat->name, &caps) == 0)
-			install_caps(seat, &caps, why, sizeof(why));
+			caps_seat_set(seat, &caps, why, sizeof(why));
 		fclose(out);
 		free(text);
 		snprintf(error, error_size, "seat %s: nothing changed, its cgroup refused: %s",

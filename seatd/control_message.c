@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "policy.h"
 
 /*
  * One command a line reads better than the packed table clang-format makes. set takes each
@@ -27,7 +28,7 @@ static const struct control_command commands[] = {
 	{"identify", "", 0, 0, false, "show every seat's name on its screens for 10 s"},
 	{"export-udev", "[DIR]", 0, 1, true, "the assignments as logind udev rules (files in DIR)"},
 	{"import-udev", "", 0, 0, false, "save ID_SEAT assignments found in udev"},
-	{"set", "SEAT KEY=VALUE...", 2, 1 + 8, false, "change a seat's caps (memory.max=2G ...) live, and keep them"},
+	{"set", "SEAT KEY=VALUE...", 2, 1 + POLICY_CAP_COUNT, false, "change a seat's caps (memory.max=2G ...) live, and keep them"},
 	{"restart", "SEAT", 1, 1, false, "restart a seat's compositor and session"},
 	{"logout", "SEAT", 1, 1, false, "end the session of whoever is logged in at a desk"},
 	{"reload", "", 0, 0, false, "re-read the configuration and apply the difference"},

@@ -230,8 +230,8 @@ static void apply_seat(struct daemon *daemon, const struct policy_assignment *a,
 
 	struct policy_effective_settings settings;
 	struct policy_errors errors = {0};
-	if (policy_effective_settings_init(&settings, &daemon->config, as->config, as->name,
-					   as->number, &errors) < 0) {
+	if (policy_effective_settings_init(&settings, &daemon->config, as->config, &daemon->saved,
+					   as->name, as->number, &errors) < 0) {
 		log_errors(&errors);
 		snprintf(seat->user_error, sizeof(seat->user_error), "%s",
 			 errors.count && errors.lines[0] ? errors.lines[0] : "invalid settings");
@@ -249,9 +249,6 @@ static void apply_seat(struct daemon *daemon, const struct policy_assignment *a,
 		return;
 	}
 	policy_errors_finish(&errors);
-	/* `multiseatctl set` goes on top of the config. */
-	if (policy_saved_apply_caps(&daemon->saved, as->name, &settings.caps) < 0)
-		log_error("seat %s: out of memory for its saved caps", as->name);
 	if (seat_set_settings(seat, &settings) && seat->pid > 0 && !seat->notice) {
 		log_info("seat %s: its settings changed; restarting its compositor", seat->name);
 		seat_restart(seat);

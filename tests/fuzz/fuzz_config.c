@@ -49,7 +49,7 @@ static void check_assignment(const struct policy_config *config)
 		 * digit, as here): what it let through must work for every seat now.
 		 */
 		struct policy_effective_settings settings;
-		int ret = policy_effective_settings_init(&settings, config, seat->config,
+		int ret = policy_effective_settings_init(&settings, config, seat->config, NULL,
 							 seat->name, seat->number, NULL);
 		if (ret == 0)
 			policy_effective_settings_finish(&settings);

@@ -131,6 +131,34 @@ static struct policy_caps unset_caps(void)
 	return caps;
 }
 
+/* The daemon's way from caps to the seat's files (seatd/caps.c): each cap's file and value. */
+static const struct cgroup_limit *limits_of(const struct policy_caps *caps)
+{
+	static struct cgroup_limit limits[POLICY_CAP_COUNT];
+	for (int cap = 0; cap < POLICY_CAP_COUNT; cap++) {
+		limits[cap] = (struct cgroup_limit){
+			.file = policy_cap_cgroup_file(cap),
+			.number = policy_caps_number(caps, cap),
+			.cpus = cap == POLICY_CAP_CPUSET ? caps->cpuset : NULL,
+		};
+	}
+	return limits;
+}
+
+static int seat_create(struct cgroup_root *root, const char *name, const struct policy_caps *caps,
+		       int64_t compositor_memory_min, struct cgroup_seat **seat,
+		       struct policy_errors *errors)
+{
+	return cgroup_seat_create(root, name, limits_of(caps), POLICY_CAP_COUNT,
+				  compositor_memory_min, seat, errors);
+}
+
+static int seat_apply(struct cgroup_seat *seat, const struct policy_caps *caps,
+		      struct policy_errors *errors)
+{
+	return cgroup_seat_apply_limits(seat, limits_of(caps), POLICY_CAP_COUNT, errors);
+}
+
 static void assert_no_errors(const struct policy_errors *errors)
 {
 	if (errors->count) {
@@ -469,7 +497,7 @@ static void test_seat_create_fresh(void **state)
 	struct policy_caps caps = sample_caps();
 	struct cgroup_seat *seat;
 	struct policy_errors errors = {0};
-	assert_int_equal(cgroup_seat_create(root, "a", &caps, 64 * MIB, &seat, &errors), 0);
+	assert_int_equal(seat_create(root, "a", &caps, 64 * MIB, &seat, &errors), 0);
 	assert_no_errors(&errors);
 	assert_non_null(seat);
 	assert_false(seat->reused);
@@ -510,7 +538,7 @@ static void test_seat_create_fresh(void **state)
 	/* Without a compositor memory.min, and with every cap unset: no cap file at all. */
 	struct cgroup_seat *bare;
 	struct policy_caps none = unset_caps();
-	assert_int_equal(cgroup_seat_create(root, "b_2", &none, POLICY_UNSET, &bare, &errors), 0);
+	assert_int_equal(seat_create(root, "b_2", &none, POLICY_UNSET, &bare, &errors), 0);
 	assert_no_errors(&errors);
 	assert_absent(f, "seat-b_2/cpu.max");
 	assert_absent(f, "seat-b_2/memory.max");
@@ -534,11 +562,11 @@ static void test_seat_apply_caps(void **state)
 	struct policy_caps caps = sample_caps();
 	struct cgroup_seat *seat;
 	struct policy_errors errors = {0};
-	assert_int_equal(cgroup_seat_create(root, "a", &caps, 64 * MIB, &seat, &errors), 0);
+	assert_int_equal(seat_create(root, "a", &caps, 64 * MIB, &seat, &errors), 0);
 
 	/* A live change: every file, the unset ones back to the kernel's defaults. */
 	struct policy_caps none = unset_caps();
-	assert_int_equal(cgroup_seat_apply_caps(seat, &none, &errors), 0);
+	assert_int_equal(seat_apply(seat, &none, &errors), 0);
 	assert_no_errors(&errors);
 	assert_file(f, "seat-a/cpu.weight", "100\n");
 	assert_file(f, "seat-a/cpu.max", "150000 100000\nmax 100000\n");
@@ -557,7 +585,7 @@ static void test_seat_apply_caps(void **state)
 	half.cpu_weight = 400;
 	half.memory_swap_max = 0;
 	half.pids_max = POLICY_MAX;
-	assert_int_equal(cgroup_seat_apply_caps(seat, &half, &errors), 0);
+	assert_int_equal(seat_apply(seat, &half, &errors), 0);
 	assert_file(f, "seat-a/cpu.max", "150000 100000\nmax 100000\n50000 100000\n");
 	assert_file(f, "seat-a/cpu.weight", "100\n400\n");
 	assert_file(f, "seat-a/memory.swap.max", "max\n0\n");
@@ -581,7 +609,7 @@ static void test_seat_reused(void **state)
 	caps.memory_max = 1024 * MIB;
 	struct cgroup_seat *seat;
 	struct policy_errors errors = {0};
-	assert_int_equal(cgroup_seat_create(root, "b", &caps, POLICY_UNSET, &seat, &errors), 0);
+	assert_int_equal(seat_create(root, "b", &caps, POLICY_UNSET, &seat, &errors), 0);
 	assert_no_errors(&errors);
 	assert_true(seat->reused);
 	assert_file(f, "seat-b/cpu.weight", "100\n");
@@ -610,7 +638,7 @@ static void test_seat_write_error_continues(void **state)
 	struct policy_caps caps = sample_caps();
 	struct cgroup_seat *seat;
 	struct policy_errors errors = {0};
-	assert_int_equal(cgroup_seat_create(root, "a", &caps, 64 * MIB, &seat, &errors), -EISDIR);
+	assert_int_equal(seat_create(root, "a", &caps, 64 * MIB, &seat, &errors), -EISDIR);
 	assert_non_null(seat); /* the directories are there: the caller decides */
 	assert_int_equal(errors.count, 2);
 	char expected[128];
@@ -627,7 +655,7 @@ static void test_seat_write_error_continues(void **state)
 
 	/* A live change reports the same way. */
 	struct policy_caps none = unset_caps();
-	assert_int_equal(cgroup_seat_apply_caps(seat, &none, &errors), -EISDIR);
+	assert_int_equal(seat_apply(seat, &none, &errors), -EISDIR);
 	assert_error_has(&errors, "seat-a/cpu.max: cannot write 'max 100000': ", NULL);
 	policy_errors_finish(&errors);
 	cgroup_seat_destroy(seat);
@@ -642,7 +670,7 @@ static void test_seat_missing_file(void **state)
 	struct policy_caps caps = unset_caps();
 	struct cgroup_seat *seat;
 	struct policy_errors errors = {0};
-	assert_int_equal(cgroup_seat_create(root, "a", &caps, POLICY_UNSET, &seat, &errors), 0);
+	assert_int_equal(seat_create(root, "a", &caps, POLICY_UNSET, &seat, &errors), 0);
 	/* Without the test tree's O_CREAT, a missing file stays missing, as on cgroupfs. */
 	root->flags &= ~CGROUP_ROOT_TEST_TREE;
 	write_text(at(f, "seat-a/cpu.max"), "max 100000\n");
@@ -651,7 +679,7 @@ static void test_seat_missing_file(void **state)
 	write_text(at(f, "seat-a/memory.high"), "max\n");
 	write_text(at(f, "seat-a/pids.max"), "max\n");
 	write_text(at(f, "seat-a/io.weight"), "default 100\n");
-	assert_int_equal(cgroup_seat_apply_caps(seat, &caps, &errors), 0);
+	assert_int_equal(seat_apply(seat, &caps, &errors), 0);
 	assert_no_errors(&errors);
 	assert_absent(f, "seat-a/memory.swap.max");
 	/* On the real files each write replaces the value. */
@@ -659,7 +687,7 @@ static void test_seat_missing_file(void **state)
 
 	caps.memory_swap_max = 0;
 	caps.memory_max = 512 * MIB;
-	assert_int_equal(cgroup_seat_apply_caps(seat, &caps, &errors), -ENOENT);
+	assert_int_equal(seat_apply(seat, &caps, &errors), -ENOENT);
 	assert_int_equal(errors.count, 1);
 	assert_error_has(&errors, "seat-a/memory.swap.max: cannot write '0': ", strerror(ENOENT),
 			 NULL);
@@ -683,7 +711,7 @@ static void test_seat_without_controllers(void **state)
 
 	struct policy_caps caps = sample_caps();
 	struct cgroup_seat *seat;
-	assert_int_equal(cgroup_seat_create(root, "a", &caps, 64 * MIB, &seat, &errors), 0);
+	assert_int_equal(seat_create(root, "a", &caps, 64 * MIB, &seat, &errors), 0);
 	assert_no_errors(&errors);
 	assert_file(f, "seat-a/cgroup.subtree_control", "+cpu\n+pids\n");
 	assert_file(f, "seat-a/cpu.max", "150000 100000\n");
@@ -692,7 +720,7 @@ static void test_seat_without_controllers(void **state)
 	assert_absent(f, "seat-a/io.weight");
 	assert_absent(f, "seat-a/compositor/memory.min");
 	assert_absent(f, "seat-a/session/memory.oom.group");
-	assert_int_equal(cgroup_seat_apply_caps(seat, &caps, &errors), 0);
+	assert_int_equal(seat_apply(seat, &caps, &errors), 0);
 	assert_absent(f, "seat-a/memory.max");
 	assert_no_errors(&errors);
 	cgroup_seat_destroy(seat);
@@ -707,7 +735,7 @@ static void test_seat_cpuset(void **state)
 	caps.cpuset = "0-1";
 	struct cgroup_seat *a, *b;
 	struct policy_errors errors = {0};
-	assert_int_equal(cgroup_seat_create(root, "a", &caps, POLICY_UNSET, &a, &errors), 0);
+	assert_int_equal(seat_create(root, "a", &caps, POLICY_UNSET, &a, &errors), 0);
 	assert_no_errors(&errors);
 	/* The first seat with a cpuset turns the controller on, on the root only. */
 	assert_file(f, "cgroup.subtree_control", "+cpu\n+memory\n+pids\n+io\n+cpuset\n");
@@ -716,22 +744,22 @@ static void test_seat_cpuset(void **state)
 	assert_file(f, "seat-a/cgroup.subtree_control", "+cpu\n+memory\n+pids\n+io\n");
 
 	caps.cpuset = "2-3,6";
-	assert_int_equal(cgroup_seat_create(root, "b", &caps, POLICY_UNSET, &b, &errors), 0);
+	assert_int_equal(seat_create(root, "b", &caps, POLICY_UNSET, &b, &errors), 0);
 	assert_file(f, "cgroup.subtree_control", "+cpu\n+memory\n+pids\n+io\n+cpuset\n");
 	assert_file(f, "seat-b/cpuset.cpus", "2-3,6\n");
 
 	/* Unset: empty, the parent's CPUs. */
 	caps.cpuset = NULL;
-	assert_int_equal(cgroup_seat_apply_caps(a, &caps, &errors), 0);
+	assert_int_equal(seat_apply(a, &caps, &errors), 0);
 	assert_file(f, "seat-a/cpuset.cpus", "0-1\n\n");
 	assert_no_errors(&errors);
 
 	/* "auto" is the caller's to resolve; nonsense is refused before the kernel sees it. */
 	caps.cpuset = "auto";
-	assert_int_equal(cgroup_seat_apply_caps(a, &caps, &errors), -EINVAL);
+	assert_int_equal(seat_apply(a, &caps, &errors), -EINVAL);
 	assert_error_has(&errors, "seat-a/cpuset.cpus: cpuset = auto was not resolved", NULL);
 	caps.cpuset = "0-x";
-	assert_int_equal(cgroup_seat_apply_caps(a, &caps, &errors), -EINVAL);
+	assert_int_equal(seat_apply(a, &caps, &errors), -EINVAL);
 	assert_error_has(&errors, "seat-a/cpuset.cpus: '0-x': expected auto, or CPU numbers", NULL);
 	assert_file(f, "seat-a/cpuset.cpus", "0-1\n\n");
 	assert_file(f, "seat-a/cpu.max", "max 100000\nmax 100000\nmax 100000\n");
@@ -749,18 +777,49 @@ static void test_seat_cpuset_unavailable(void **state)
 	caps.cpuset = "0";
 	struct cgroup_seat *a, *b;
 	struct policy_errors errors = {0};
-	assert_int_equal(cgroup_seat_create(root, "a", &caps, POLICY_UNSET, &a, &errors), 0);
+	assert_int_equal(seat_create(root, "a", &caps, POLICY_UNSET, &a, &errors), 0);
 	assert_int_equal(errors.count, 1);
 	assert_error_has(&errors, "missing controllers: cpuset", NULL);
 	assert_true(root->missing & CGROUP_CONTROLLER_CPUSET);
 	assert_absent(f, "seat-a/cpuset.cpus");
 	/* Said once. */
-	assert_int_equal(cgroup_seat_create(root, "b", &caps, POLICY_UNSET, &b, &errors), 0);
+	assert_int_equal(seat_create(root, "b", &caps, POLICY_UNSET, &b, &errors), 0);
 	assert_int_equal(errors.count, 1);
 	assert_file(f, "cgroup.subtree_control", "+cpu\n+memory\n+pids\n+io\n");
 	policy_errors_finish(&errors);
 	cgroup_seat_destroy(a);
 	cgroup_seat_destroy(b);
+	cgroup_root_destroy(root);
+}
+
+/* The library writes the files it knows, whatever the caps are; another file is refused. */
+static void test_seat_limits_by_file(void **state)
+{
+	struct fixture *f = *state;
+	struct cgroup_root *root = open_root(f, ALL_CONTROLLERS);
+	const struct cgroup_limit limits[] = {
+		{.file = "memory.max", .number = 64 * MIB},
+		{.file = "cgroup.procs", .number = 1},
+		{.file = NULL},
+		{.file = "pids.max", .number = CGROUP_MAX},
+	};
+	struct cgroup_seat *seat;
+	struct policy_errors errors = {0};
+	assert_int_equal(cgroup_seat_create(root, "a", limits, 4, CGROUP_UNSET, &seat, &errors),
+			 -EINVAL);
+	assert_int_equal(errors.count, 2);
+	assert_error_has(&errors, "seat-a: cgroup.procs: not a file of a seat's caps", NULL);
+	assert_error_has(&errors, "seat-a: (no file): not a file of a seat's caps", NULL);
+	assert_file(f, "seat-a/memory.max", "67108864\n");
+	assert_file(f, "seat-a/pids.max", "max\n");
+	assert_absent(f, "seat-a/cgroup.procs");
+	assert_int_equal(cgroup_limit_controller("io.weight"), CGROUP_CONTROLLER_IO);
+	assert_int_equal(cgroup_limit_controller("cpuset.cpus"), CGROUP_CONTROLLER_CPUSET);
+	assert_int_equal(cgroup_limit_controller("cgroup.procs"), 0);
+	assert_string_equal(cgroup_controller_name(CGROUP_CONTROLLER_PIDS), "pids");
+	assert_null(cgroup_controller_name(CGROUP_CONTROLLER_CPU | CGROUP_CONTROLLER_IO));
+	policy_errors_finish(&errors);
+	cgroup_seat_destroy(seat);
 	cgroup_root_destroy(root);
 }
 
@@ -774,11 +833,10 @@ static void test_seat_bad_input(void **state)
 	const char *names[] = {"",	 "../x", "a/b",
 			       "Seat 1", "-a",	 "abcdefghijklmnopqrstuvwxyz0123456789"};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		assert_int_equal(cgroup_seat_create(root, names[i], &caps, 0, &seat, &errors),
-				 -EINVAL);
+		assert_int_equal(seat_create(root, names[i], &caps, 0, &seat, &errors), -EINVAL);
 		assert_null(seat);
 	}
-	assert_int_equal(cgroup_seat_create(root, NULL, &caps, 0, &seat, &errors), -EINVAL);
+	assert_int_equal(seat_create(root, NULL, &caps, 0, &seat, &errors), -EINVAL);
 	assert_error_has(&errors, f->dir, "'../x' is not a valid seat name", NULL);
 	/* Nothing but the root's own files. */
 	DIR *dir = opendir(f->dir);
@@ -794,7 +852,7 @@ static void test_seat_bad_input(void **state)
 	caps.cpu_weight = 0;
 	caps.cpu_max_percent = 0;
 	caps.pids_max = 300;
-	assert_int_equal(cgroup_seat_create(root, "a", &caps, -7, &seat, &errors), -EINVAL);
+	assert_int_equal(seat_create(root, "a", &caps, -7, &seat, &errors), -EINVAL);
 	assert_non_null(seat);
 	assert_error_has(&errors, "seat-a/cpu.weight: 0 is out of range: not written", NULL);
 	assert_error_has(&errors, "seat-a/cpu.max: 0 is out of range: not written", NULL);
@@ -807,12 +865,12 @@ static void test_seat_bad_input(void **state)
 
 	/* A seat directory that cannot be made: nothing is left behind. */
 	write_text(at(f, "seat-c"), "in the way");
-	assert_int_equal(cgroup_seat_create(root, "c", &caps, 0, &seat, &errors), -ENOTDIR);
+	assert_int_equal(seat_create(root, "c", &caps, 0, &seat, &errors), -ENOTDIR);
 	assert_null(seat);
 	assert_error_has(&errors, "seat-c: cannot create the cgroup: ", NULL);
 	assert_int_equal(mkdir(at(f, "seat-d"), 0755), 0);
 	write_text(at(f, "seat-d/session"), "in the way");
-	assert_int_equal(cgroup_seat_create(root, "d", &caps, 0, &seat, &errors), -ENOTDIR);
+	assert_int_equal(seat_create(root, "d", &caps, 0, &seat, &errors), -ENOTDIR);
 	/* seat-d was there before: it stays; the compositor/ made on the way goes. */
 	assert_true(exists(at(f, "seat-d")));
 	assert_absent(f, "seat-d/compositor");
@@ -827,7 +885,7 @@ static void test_move_and_open(void **state)
 	struct policy_caps caps = unset_caps();
 	struct cgroup_seat *seat;
 	struct policy_errors errors = {0};
-	assert_int_equal(cgroup_seat_create(root, "a", &caps, POLICY_UNSET, &seat, &errors), 0);
+	assert_int_equal(seat_create(root, "a", &caps, POLICY_UNSET, &seat, &errors), 0);
 	const char *compositor = cgroup_seat_path(seat, CGROUP_COMPOSITOR);
 	/* The kernel's file, pre-made: the move writes it without O_CREAT, replacing it. */
 	write_text(at(f, "seat-a/compositor/cgroup.procs"), "");
@@ -863,7 +921,7 @@ static struct cgroup_seat *stats_seat(struct fixture *f, struct cgroup_root **ro
 	*root = open_root(f, ALL_CONTROLLERS);
 	struct policy_caps caps = unset_caps();
 	struct cgroup_seat *seat;
-	assert_int_equal(cgroup_seat_create(*root, "a", &caps, POLICY_UNSET, &seat, NULL), 0);
+	assert_int_equal(seat_create(*root, "a", &caps, POLICY_UNSET, &seat, NULL), 0);
 	return seat;
 }
 
@@ -1134,7 +1192,7 @@ static void test_remove(void **state)
 	struct policy_caps caps = sample_caps();
 	struct cgroup_seat *seat;
 	struct policy_errors errors = {0};
-	assert_int_equal(cgroup_seat_create(root, "a", &caps, 64 * MIB, &seat, &errors), 0);
+	assert_int_equal(seat_create(root, "a", &caps, 64 * MIB, &seat, &errors), 0);
 	assert_int_equal(cgroup_seat_remove(seat, &errors), 0);
 	assert_no_errors(&errors);
 	assert_absent(f, "seat-a");
@@ -1143,7 +1201,7 @@ static void test_remove(void **state)
 	cgroup_seat_destroy(seat);
 
 	/* A cgroup the session made stays, and so do its parents; the rest goes. */
-	assert_int_equal(cgroup_seat_create(root, "b", &caps, 64 * MIB, &seat, &errors), 0);
+	assert_int_equal(seat_create(root, "b", &caps, 64 * MIB, &seat, &errors), 0);
 	assert_int_equal(mkdir(at(f, "seat-b/session/leftover"), 0755), 0);
 	write_text(at(f, "seat-b/session/leftover/cgroup.procs"), "4242\n");
 	int ret = cgroup_seat_remove(seat, &errors);
@@ -1185,6 +1243,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_seat_without_controllers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_seat_cpuset, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_seat_cpuset_unavailable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_seat_limits_by_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_seat_bad_input, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_move_and_open, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stats_realistic, setup, teardown),

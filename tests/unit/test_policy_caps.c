@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -28,6 +29,61 @@ static void test_names(void **state)
 	assert_int_equal(policy_cap_find("memory"), -1);
 	assert_int_equal(policy_cap_find(""), -1);
 	assert_null(policy_cap_name(POLICY_CAP_COUNT));
+
+	/* The messages' list is the table's, in its order, and nothing more. */
+	char joined[256] = "";
+	for (int cap = 0; cap < POLICY_CAP_COUNT; cap++) {
+		size_t used = strlen(joined);
+		snprintf(joined + used, sizeof(joined) - used, "%s%s", cap ? ", " : "",
+			 policy_cap_name(cap));
+	}
+	assert_string_equal(joined, POLICY_CAP_NAMES);
+}
+
+/* Each cap is the cgroup file of its name, but cpuset, which is cpuset.cpus. */
+static void test_cgroup_files(void **state)
+{
+	(void)state;
+	for (int cap = 0; cap < POLICY_CAP_COUNT; cap++) {
+		const char *file = policy_cap_cgroup_file(cap);
+		assert_non_null(file);
+		assert_string_equal(file, cap == POLICY_CAP_CPUSET ? "cpuset.cpus"
+								   : policy_cap_name(cap));
+	}
+	assert_null(policy_cap_cgroup_file(POLICY_CAP_COUNT));
+	struct policy_caps caps;
+	policy_caps_init(&caps);
+	caps.memory_high = 1 << 20;
+	caps.cpuset = "0-1";
+	assert_int_equal(policy_caps_number(&caps, POLICY_CAP_MEMORY_HIGH), 1 << 20);
+	assert_int_equal(policy_caps_number(&caps, POLICY_CAP_PIDS_MAX), POLICY_UNSET);
+	assert_int_equal(policy_caps_number(&caps, POLICY_CAP_CPUSET), POLICY_UNSET);
+	assert_int_equal(policy_caps_number(&caps, POLICY_CAP_COUNT), POLICY_UNSET);
+}
+
+/* The man pages that list the caps list every one (MAN_PAGES: the source's data/). */
+static void test_man_pages_list_every_cap(void **state)
+{
+	(void)state;
+	const char *dir = getenv("MAN_PAGES");
+	assert_non_null(dir);
+	static const char *const pages[] = {"multiseat.conf.5.scd", "multiseatctl.1.scd"};
+	for (size_t i = 0; i < COUNT(pages); i++) {
+		char path[512];
+		snprintf(path, sizeof(path), "%s/%s", dir, pages[i]);
+		FILE *file = fopen(path, "r");
+		assert_non_null(file);
+		static char text[1 << 16];
+		size_t length = fread(text, 1, sizeof(text) - 1, file);
+		fclose(file);
+		text[length] = '\0';
+		for (int cap = 0; cap < POLICY_CAP_COUNT; cap++) {
+			char bold[64];
+			snprintf(bold, sizeof(bold), "*%s*", policy_cap_name(cap));
+			if (!strstr(text, bold))
+				fail_msg("%s does not list %s", pages[i], bold);
+		}
+	}
 }
 
 static void test_pairs(void **state)
@@ -262,15 +318,33 @@ static void test_effective_caps(void **state)
 	seat.settings.caps.pids_max = 50;
 
 	struct policy_caps caps;
-	assert_int_equal(policy_effective_caps_init(&caps, &config, &seat), 0);
+	assert_int_equal(policy_effective_caps_init(&caps, &config, &seat, NULL, NULL), 0);
 	assert_int_equal(caps.memory_max, 1ll << 30);
 	assert_int_equal(caps.pids_max, 50);
 	assert_string_equal(caps.cpuset, "auto");
 	policy_caps_finish(&caps);
-	assert_int_equal(policy_effective_caps_init(&caps, &config, NULL), 0);
+	assert_int_equal(policy_effective_caps_init(&caps, &config, NULL, NULL, NULL), 0);
 	assert_int_equal(caps.memory_max, 2ll << 30);
 	assert_int_equal(caps.pids_max, POLICY_UNSET);
 	policy_caps_finish(&caps);
+
+	/* What `set` saved goes on top, for that seat only (no I/O: nothing is loaded). */
+	struct policy_saved saved;
+	assert_int_equal(policy_saved_init(&saved, "/nonexistent"), 0);
+	assert_int_equal(policy_saved_set(&saved, POLICY_SAVED_CAPS, "a/pids.max", "80"), 1);
+	assert_int_equal(policy_saved_set(&saved, POLICY_SAVED_CAPS, "b/memory.max", "3G"), 1);
+	assert_int_equal(policy_effective_caps_init(&caps, &config, &seat, &saved, "a"), 0);
+	assert_int_equal(caps.memory_max, 1ll << 30);
+	assert_int_equal(caps.pids_max, 80);
+	policy_caps_finish(&caps);
+	/* And through the settings, as the daemon gets them. */
+	struct policy_effective_settings settings;
+	assert_int_equal(
+		policy_effective_settings_init(&settings, &config, NULL, &saved, "b", 2, NULL), 0);
+	assert_int_equal(settings.caps.memory_max, 3ll << 30);
+	assert_string_equal(settings.caps.cpuset, "auto");
+	policy_effective_settings_finish(&settings);
+	policy_saved_finish(&saved);
 	policy_config_finish(&config);
 }
 
@@ -278,6 +352,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_cgroup_files),
+		cmocka_unit_test(test_man_pages_list_every_cap),
 		cmocka_unit_test(test_pairs),
 		cmocka_unit_test(test_pairs_refused),
 		cmocka_unit_test(test_format),

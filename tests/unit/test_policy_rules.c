@@ -703,8 +703,9 @@ static void test_effective_settings(void **state)
 	     "outputs = " CARD2 "\n",
 	     &config);
 	struct policy_effective_settings s;
-	assert_int_equal(
-		policy_effective_settings_init(&s, &config, &config.seats[0], "front", 1, NULL), 0);
+	assert_int_equal(policy_effective_settings_init(&s, &config, &config.seats[0], NULL,
+							"front", 1, NULL),
+			 0);
 	assert_string_equal(s.user, "front-1");
 	assert_int_equal(s.mode, POLICY_MODE_KIOSK);
 	assert_string_equal(s.keyboard_layout, "fr");
@@ -719,8 +720,9 @@ static void test_effective_settings(void **state)
 	assert_string_equal(s.caps.cpuset, "auto");
 	policy_effective_settings_finish(&s);
 
-	assert_int_equal(
-		policy_effective_settings_init(&s, &config, &config.seats[1], "back", 2, NULL), 0);
+	assert_int_equal(policy_effective_settings_init(&s, &config, &config.seats[1], NULL, "back",
+							2, NULL),
+			 0);
 	assert_string_equal(s.user, "lab-2");
 	assert_int_equal(s.mode, POLICY_MODE_DESKTOP);
 	assert_string_equal(s.keyboard_layout, "de");
@@ -732,7 +734,8 @@ static void test_effective_settings(void **state)
 	policy_effective_settings_finish(&s);
 
 	/* An autoseat has only the defaults. */
-	assert_int_equal(policy_effective_settings_init(&s, &config, NULL, "seat-3", 3, NULL), 0);
+	assert_int_equal(policy_effective_settings_init(&s, &config, NULL, NULL, "seat-3", 3, NULL),
+			 0);
 	assert_string_equal(s.user, "lab-3");
 	assert_int_equal(s.caps.memory_max, 2LL << 30);
 	policy_effective_settings_finish(&s);
@@ -740,7 +743,8 @@ static void test_effective_settings(void **state)
 
 	/* The built-in defaults: kiosk, us, the built-in terminal, no user, no caps. */
 	load("", &config);
-	assert_int_equal(policy_effective_settings_init(&s, &config, NULL, "seat-1", 1, NULL), 0);
+	assert_int_equal(policy_effective_settings_init(&s, &config, NULL, NULL, "seat-1", 1, NULL),
+			 0);
 	assert_null(s.user);
 	assert_null(s.session);
 	assert_int_equal(s.mode, POLICY_MODE_KIOSK);
@@ -783,41 +787,45 @@ static void test_user_names_refused(void **state)
 	}
 	struct policy_errors errors = {0};
 	struct policy_effective_settings s;
-	assert_int_equal(
-		policy_effective_settings_init(&s, &config, &config.seats[0], "root", 1, &errors),
-		-EINVAL);
-	assert_int_equal(
-		policy_effective_settings_init(&s, &config, &config.seats[1], "oot", 2, &errors),
-		-EINVAL);
-	/* uid-looking: only digits. */
-	assert_int_equal(policy_effective_settings_init(&s, &config, NULL, "seat-5", 5, &errors),
+	assert_int_equal(policy_effective_settings_init(&s, &config, &config.seats[0], NULL, "root",
+							1, &errors),
 			 -EINVAL);
-	assert_int_equal(policy_effective_settings_init(&s, &config, &config.seats[2],
+	assert_int_equal(policy_effective_settings_init(&s, &config, &config.seats[1], NULL, "oot",
+							2, &errors),
+			 -EINVAL);
+	/* uid-looking: only digits. */
+	assert_int_equal(
+		policy_effective_settings_init(&s, &config, NULL, NULL, "seat-5", 5, &errors),
+		-EINVAL);
+	assert_int_equal(policy_effective_settings_init(&s, &config, &config.seats[2], NULL,
 							"abcdefghijklmnopqrstuvwxyz", 3, &errors),
 			 -EINVAL);
-	assert_int_equal(
-		policy_effective_settings_init(&s, &config, &config.seats[3], "dotted", 4, &errors),
-		0);
+	assert_int_equal(policy_effective_settings_init(&s, &config, &config.seats[3], NULL,
+							"dotted", 4, &errors),
+			 0);
 	assert_string_equal(s.user, "dotted.4");
 	policy_effective_settings_finish(&s);
 
 	free(config.defaults.user);
 	config.defaults.user = strdup("50%%");
-	assert_int_equal(policy_effective_settings_init(&s, &config, NULL, "seat-5", 5, &errors),
-			 -EINVAL);
+	assert_int_equal(
+		policy_effective_settings_init(&s, &config, NULL, NULL, "seat-5", 5, &errors),
+		-EINVAL);
 	free(config.defaults.user);
 	config.defaults.user = strdup("x%");
-	assert_int_equal(policy_effective_settings_init(&s, &config, NULL, "seat-5", 5, &errors),
-			 -EINVAL);
+	assert_int_equal(
+		policy_effective_settings_init(&s, &config, NULL, NULL, "seat-5", 5, &errors),
+		-EINVAL);
 	free(config.defaults.user);
 	config.defaults.user = strdup("x%q");
 	/* Without an error list the error is only returned. */
-	assert_int_equal(policy_effective_settings_init(&s, &config, NULL, "seat-5", 5, NULL),
+	assert_int_equal(policy_effective_settings_init(&s, &config, NULL, NULL, "seat-5", 5, NULL),
 			 -EINVAL);
 	free(config.defaults.user);
 	config.defaults.user = strdup("");
-	assert_int_equal(policy_effective_settings_init(&s, &config, NULL, "seat-5", 5, &errors),
-			 -EINVAL);
+	assert_int_equal(
+		policy_effective_settings_init(&s, &config, NULL, NULL, "seat-5", 5, &errors),
+		-EINVAL);
 
 	static const char *const expected[] = {
 		"@:5: seat root: user = %s gives root: sessions never run as root",

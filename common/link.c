@@ -15,10 +15,8 @@
 #define LINK_MAX_FDS 4
 
 struct link_spec {
-	const char *name;
-	uint16_t size;
+	struct wire_spec wire; /* name, size, strings */
 	bool fd;
-	struct wire_string strings[4];
 	/* Whether the body has a uint32_t at slot_offset naming a lease slot (< LINK_MAX_SLOTS). */
 	bool has_slot;
 	uint16_t slot_offset;
@@ -28,68 +26,68 @@ struct link_spec {
 #define SLOT(type, field) .has_slot = true, .slot_offset = offsetof(type, field)
 
 static const struct link_spec specs[] = {
-	[LINK_HELLO] = {.name = "LINK_HELLO",
-			.size = sizeof(struct link_hello),
-			.strings = {STR(struct link_hello, seat),
-				    STR(struct link_hello, keymap.layout),
-				    STR(struct link_hello, keymap.variant),
-				    STR(struct link_hello, keymap.options)}},
-	[LINK_DRM_LEASE] = {.name = "LINK_DRM_LEASE",
-			    .size = sizeof(struct link_drm_lease),
+	[LINK_HELLO] = {.wire = {.name = "LINK_HELLO",
+				 .size = sizeof(struct link_hello),
+				 .strings = {STR(struct link_hello, seat),
+					     STR(struct link_hello, keymap.layout),
+					     STR(struct link_hello, keymap.variant),
+					     STR(struct link_hello, keymap.options)}}},
+	[LINK_DRM_LEASE] = {.wire = {.name = "LINK_DRM_LEASE",
+				     .size = sizeof(struct link_drm_lease),
+				     .strings = {STR(struct link_drm_lease, card)}},
 			    .fd = true,
-			    .strings = {STR(struct link_drm_lease, card)},
 			    SLOT(struct link_drm_lease, slot)},
-	[LINK_DRM_REVOKED] = {.name = "LINK_DRM_REVOKED",
-			      .size = sizeof(struct link_drm_slot),
+	[LINK_DRM_REVOKED] = {.wire = {.name = "LINK_DRM_REVOKED",
+				       .size = sizeof(struct link_drm_slot)},
 			      SLOT(struct link_drm_slot, slot)},
-	[LINK_DRM_RESCAN] = {.name = "LINK_DRM_RESCAN",
-			     .size = sizeof(struct link_drm_slot),
+	[LINK_DRM_RESCAN] = {.wire = {.name = "LINK_DRM_RESCAN",
+				      .size = sizeof(struct link_drm_slot)},
 			     SLOT(struct link_drm_slot, slot)},
-	[LINK_INPUT_ADD] = {.name = "LINK_INPUT_ADD",
-			    .size = sizeof(struct link_input_add),
-			    .fd = true,
-			    .strings = {STR(struct link_input_add, devnode),
-					STR(struct link_input_add, name)}},
-	[LINK_INPUT_REMOVE] = {.name = "LINK_INPUT_REMOVE",
-			       .size = sizeof(struct link_input_remove)},
-	[LINK_IDENTIFY] = {.name = "LINK_IDENTIFY",
-			   .size = sizeof(struct link_identify),
-			   .strings = {STR(struct link_identify, text)}},
-	[LINK_KEYMAP] = {.name = "LINK_KEYMAP",
-			 .size = sizeof(struct link_keymap),
-			 .strings = {STR(struct link_keymap, layout),
-				     STR(struct link_keymap, variant),
-				     STR(struct link_keymap, options)}},
-	[LINK_SESSION_START] = {.name = "LINK_SESSION_START"},
-	[LINK_SESSION_PLACED] = {.name = "LINK_SESSION_PLACED",
-				 .size = sizeof(struct link_session_placed)},
-	[LINK_LOGIN_TEXT] = {.name = "LINK_LOGIN_TEXT",
-			     .size = sizeof(struct link_login_text),
-			     .strings = {STR(struct link_login_text, text)}},
-	[LINK_LOGIN_FAILED] = {.name = "LINK_LOGIN_FAILED",
-			       .size = sizeof(struct link_login_failed),
-			       .strings = {STR(struct link_login_failed, text)}},
-	[LINK_LOGIN_ACCEPTED] = {.name = "LINK_LOGIN_ACCEPTED",
-				 .size = sizeof(struct link_login_accepted),
-				 .strings = {STR(struct link_login_accepted, user)}},
-	[LINK_LOGGED_OUT] = {.name = "LINK_LOGGED_OUT"},
-	[LINK_SYSRQ_SETTING] = {.name = "LINK_SYSRQ_SETTING",
-				.size = sizeof(struct link_sysrq_setting)},
-	[LINK_READY] = {.name = "LINK_READY",
-			.size = sizeof(struct link_ready),
-			.strings = {STR(struct link_ready, socket)}},
-	[LINK_ERROR] = {.name = "LINK_ERROR",
-			.size = sizeof(struct link_error),
-			.strings = {STR(struct link_error, message)}},
-	[LINK_SESSION_SPAWNED] = {.name = "LINK_SESSION_SPAWNED",
-				  .size = sizeof(struct link_session_spawned)},
-	[LINK_LOGIN] = {.name = "LINK_LOGIN",
-			.size = sizeof(struct link_login),
-			.strings = {STR(struct link_login, user),
-				    STR(struct link_login, password)}},
-	[LINK_SYSRQ] = {.name = "LINK_SYSRQ",
-			.size = sizeof(struct link_sysrq),
-			.strings = {STR(struct link_sysrq, command)}},
+	[LINK_INPUT_ADD] = {.wire = {.name = "LINK_INPUT_ADD",
+				     .size = sizeof(struct link_input_add),
+				     .strings = {STR(struct link_input_add, devnode),
+						 STR(struct link_input_add, name)}},
+			    .fd = true},
+	[LINK_INPUT_REMOVE] = {.wire = {.name = "LINK_INPUT_REMOVE",
+					.size = sizeof(struct link_input_remove)}},
+	[LINK_IDENTIFY] = {.wire = {.name = "LINK_IDENTIFY",
+				    .size = sizeof(struct link_identify),
+				    .strings = {STR(struct link_identify, text)}}},
+	[LINK_KEYMAP] = {.wire = {.name = "LINK_KEYMAP",
+				  .size = sizeof(struct link_keymap),
+				  .strings = {STR(struct link_keymap, layout),
+					      STR(struct link_keymap, variant),
+					      STR(struct link_keymap, options)}}},
+	[LINK_SESSION_START] = {.wire = {.name = "LINK_SESSION_START"}},
+	[LINK_SESSION_PLACED] = {.wire = {.name = "LINK_SESSION_PLACED",
+					  .size = sizeof(struct link_session_placed)}},
+	[LINK_LOGIN_TEXT] = {.wire = {.name = "LINK_LOGIN_TEXT",
+				      .size = sizeof(struct link_login_text),
+				      .strings = {STR(struct link_login_text, text)}}},
+	[LINK_LOGIN_FAILED] = {.wire = {.name = "LINK_LOGIN_FAILED",
+					.size = sizeof(struct link_login_failed),
+					.strings = {STR(struct link_login_failed, text)}}},
+	[LINK_LOGIN_ACCEPTED] = {.wire = {.name = "LINK_LOGIN_ACCEPTED",
+					  .size = sizeof(struct link_login_accepted),
+					  .strings = {STR(struct link_login_accepted, user)}}},
+	[LINK_LOGGED_OUT] = {.wire = {.name = "LINK_LOGGED_OUT"}},
+	[LINK_SYSRQ_SETTING] = {.wire = {.name = "LINK_SYSRQ_SETTING",
+					 .size = sizeof(struct link_sysrq_setting)}},
+	[LINK_READY] = {.wire = {.name = "LINK_READY",
+				 .size = sizeof(struct link_ready),
+				 .strings = {STR(struct link_ready, socket)}}},
+	[LINK_ERROR] = {.wire = {.name = "LINK_ERROR",
+				 .size = sizeof(struct link_error),
+				 .strings = {STR(struct link_error, message)}}},
+	[LINK_SESSION_SPAWNED] = {.wire = {.name = "LINK_SESSION_SPAWNED",
+					   .size = sizeof(struct link_session_spawned)}},
+	[LINK_LOGIN] = {.wire = {.name = "LINK_LOGIN",
+				 .size = sizeof(struct link_login),
+				 .strings = {STR(struct link_login, user),
+					     STR(struct link_login, password)}}},
+	[LINK_SYSRQ] = {.wire = {.name = "LINK_SYSRQ",
+				 .size = sizeof(struct link_sysrq),
+				 .strings = {STR(struct link_sysrq, command)}}},
 };
 
 _Static_assert(sizeof(struct link_header) + sizeof(struct link_input_add) <= LINK_MAX_MESSAGE,
@@ -103,7 +101,7 @@ _Static_assert(sizeof(struct link_header) + sizeof(struct link_login) <= LINK_MA
 
 static const struct link_spec *spec_of(uint16_t opcode)
 {
-	if (opcode >= sizeof(specs) / sizeof(specs[0]) || !specs[opcode].name)
+	if (opcode >= sizeof(specs) / sizeof(specs[0]) || !specs[opcode].wire.name)
 		return NULL;
 	return &specs[opcode];
 }
@@ -111,7 +109,7 @@ static const struct link_spec *spec_of(uint16_t opcode)
 const char *link_opcode_name(uint16_t opcode)
 {
 	const struct link_spec *spec = spec_of(opcode);
-	return spec ? spec->name : NULL;
+	return spec ? spec->wire.name : NULL;
 }
 
 int link_dispatch(const struct link_handler *handlers, size_t count, void *data,
@@ -160,26 +158,20 @@ static int check(uint16_t opcode, const void *body, size_t size, bool has_fd, ch
 	const struct link_spec *spec = spec_of(opcode);
 	if (!spec)
 		return fail(error, error_size, "unknown opcode %u", (unsigned)opcode);
-	if (size != spec->size)
-		return fail(error, error_size, "%s: body of %zu bytes, expected %u", spec->name,
-			    size, (unsigned)spec->size);
+	int ret = wire_spec_check(&spec->wire, body, size, error, error_size);
+	if (ret < 0)
+		return ret;
 	if (has_fd != spec->fd)
 		return fail(error, error_size,
 			    spec->fd ? "%s: the fd is missing"
 				     : "%s: carries an fd it must not have",
-			    spec->name);
-	const struct wire_string *s = wire_unterminated(
-		body, spec->strings, sizeof(spec->strings) / sizeof(spec->strings[0]));
-	if (s)
-		return fail(error, error_size,
-			    "%s: a string at byte %u is not terminated in its %u bytes", spec->name,
-			    (unsigned)s->offset, (unsigned)s->size);
+			    spec->wire.name);
 	if (spec->has_slot) {
 		uint32_t slot;
 		memcpy(&slot, (const unsigned char *)body + spec->slot_offset, sizeof(slot));
 		if (slot >= LINK_MAX_SLOTS)
 			return fail(error, error_size, "%s: slot %u is out of range (0 to %d)",
-				    spec->name, (unsigned)slot, LINK_MAX_SLOTS - 1);
+				    spec->wire.name, (unsigned)slot, LINK_MAX_SLOTS - 1);
 	}
 	return 0;
 }

@@ -1,7 +1,10 @@
 /* Fixed-size string fields of wire messages. */
 #include "wire_fields.h"
 
+#include <errno.h>
 #include <string.h>
+
+#include "log.h"
 
 void wire_copy_string(char *field, size_t size, const char *text)
 {
@@ -20,4 +23,22 @@ const struct wire_string *wire_unterminated(const void *body, const struct wire_
 			return &strings[i];
 	}
 	return NULL;
+}
+
+int wire_spec_check(const struct wire_spec *spec, const void *body, size_t size, char *error,
+		    size_t error_size)
+{
+	if (size != spec->size) {
+		format_error(error, error_size, "%s: body of %zu bytes, expected %u", spec->name,
+			     size, (unsigned)spec->size);
+		return -EPROTO;
+	}
+	const struct wire_string *s = wire_unterminated(body, spec->strings, WIRE_STRINGS_MAX);
+	if (s) {
+		format_error(error, error_size,
+			     "%s: a string at byte %u is not terminated in its %u bytes",
+			     spec->name, (unsigned)s->offset, (unsigned)s->size);
+		return -EPROTO;
+	}
+	return 0;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "utf8.h"
 
 #define TEXT_MAX_LINES 32
 #define TEXT_MAX_CHARS 1200
@@ -31,44 +32,12 @@ struct text_renderer {
 size_t text_utf8_decode(const char *utf8, size_t length, uint32_t *out, size_t out_size)
 {
 	size_t n = 0;
-	const unsigned char *s = (const unsigned char *)utf8;
-	size_t i = 0;
-	while (i < length && n < out_size) {
-		unsigned char c = s[i];
-		int extra;
+	for (size_t i = 0; i < length && n < out_size;) {
 		uint32_t cp;
-		if (c < 0x80) {
-			cp = c;
-			extra = 0;
-		} else if ((c & 0xe0) == 0xc0) {
-			cp = c & 0x1f;
-			extra = 1;
-		} else if ((c & 0xf0) == 0xe0) {
-			cp = c & 0x0f;
-			extra = 2;
-		} else if ((c & 0xf8) == 0xf0) {
-			cp = c & 0x07;
-			extra = 3;
-		} else {
-			out[n++] = 0xfffd;
-			i++;
-			continue;
-		}
-		bool valid = i + (size_t)extra < length;
-		for (int k = 1; valid && k <= extra; k++) {
-			if ((s[i + (size_t)k] & 0xc0) != 0x80)
-				valid = false;
-			else
-				cp = (cp << 6) | (s[i + (size_t)k] & 0x3f);
-		}
-		static const uint32_t min[] = {0, 0x80, 0x800, 0x10000};
-		if (!valid || cp < min[extra] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-			out[n++] = 0xfffd;
-			i++;
-			continue;
-		}
-		out[n++] = cp;
-		i += (size_t)extra + 1;
+		size_t bytes = utf8_decode(utf8 + i, length - i, &cp);
+		/* A byte that is not part of a character is one replacement character. */
+		out[n++] = bytes ? cp : 0xfffd;
+		i += bytes ? bytes : 1;
 	}
 	return n;
 }

@@ -38,6 +38,9 @@ const char *input_kind_name(enum input_kind kind);
 
 /* ---- USB grouping (usb_group.c) ---- */
 
+/* "usb3": a host controller's root hub ("usb" and digits; not "usb", not "usbmon"). */
+bool input_usb_is_root_hub(const char *name, size_t length);
+
 /* Whether the USB device at this sysfs path is a hub (bDeviceClass 09). */
 typedef bool (*input_is_hub_fn)(void *data, const char *syspath);
 

@@ -17,6 +17,11 @@ struct policy_errors {
 };
 
 void policy_errors_finish(struct policy_errors *errors);
+/*
+ * A short, printable copy of `length` bytes of text quoted in a message: what is not
+ * printable ASCII becomes '?', and "..." ends it when it did not fit in `size` (at least 5).
+ */
+const char *policy_excerpt(const char *text, size_t length, char *buffer, size_t size);
 /* Adds one message (printf-style), FILE:LINE: first (just FILE: when line is 0); errors NULL:
    nothing (a caller that wants only the outcome). */
 void policy_errors_add(struct policy_errors *errors, const char *file, int line, const char *fmt,

@@ -16,6 +16,23 @@ struct wire_string {
 		(uint16_t) offsetof(type, field), (uint16_t)sizeof(((type *)0)->field)             \
 	}
 
+/* The most string fields one message type has. */
+#define WIRE_STRINGS_MAX 10
+
+/* What both wire formats know of each message type: its name, body size and string fields. */
+struct wire_spec {
+	const char *name; /* NULL: no such type */
+	uint32_t size;
+	struct wire_string strings[WIRE_STRINGS_MAX]; /* ends at one of size 0 */
+};
+
+/*
+ * The body's size and strings against `spec`: 0, or -EPROTO with "NAME: body of N bytes,
+ * expected M" or "NAME: a string at byte O is not terminated in its S bytes" in `error`.
+ */
+int wire_spec_check(const struct wire_spec *spec, const void *body, size_t size, char *error,
+		    size_t error_size);
+
 /* Copies `text` (NULL: "") into a field of `size` bytes, truncating; always NUL-terminates
    and clears the rest. */
 void wire_copy_string(char *field, size_t size, const char *text);

@@ -6,8 +6,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-/* "usb3": a host controller's root hub. */
-static bool is_root_hub_name(const char *name, size_t len)
+bool input_usb_is_root_hub(const char *name, size_t len)
 {
 	if (len < 4 || strncmp(name, "usb", 3) != 0)
 		return false;
@@ -54,7 +53,7 @@ int input_usb_group(const char *syspath, input_is_hub_fn is_hub, void *data, cha
 		size_t len = (size_t)(p - start);
 		if (len == 0)
 			break;
-		if (is_root_hub_name(start, len)) {
+		if (input_usb_is_root_hub(start, len)) {
 			root = true;
 			count = 0; /* a controller behind another bus starts afresh */
 		} else if (root && is_usb_device_name(start, len)) {

@@ -9,15 +9,9 @@
 #include "log.h"
 #include "wire_fields.h"
 
-struct login_spec {
-	const char *name;
-	uint32_t size;
-	struct wire_string strings[10];
-};
-
 #define STR WIRE_STRING
 
-static const struct login_spec specs[] = {
+static const struct wire_spec specs[] = {
 	[LOGIN_REQUEST] = {"LOGIN_REQUEST",
 			   sizeof(struct login_request),
 			   {STR(struct login_request, service), STR(struct login_request, user),
@@ -40,7 +34,7 @@ static const struct login_spec specs[] = {
 				 {STR(struct login_authenticated, user)}},
 };
 
-static const struct login_spec *spec_of(uint16_t type)
+static const struct wire_spec *spec_of(uint16_t type)
 {
 	if (type >= sizeof(specs) / sizeof(specs[0]) || !specs[type].name)
 		return NULL;
@@ -49,7 +43,7 @@ static const struct login_spec *spec_of(uint16_t type)
 
 const char *login_type_name(uint16_t type)
 {
-	const struct login_spec *spec = spec_of(type);
+	const struct wire_spec *spec = spec_of(type);
 	return spec ? spec->name : NULL;
 }
 
@@ -64,19 +58,10 @@ void login_copy_string(char *field, size_t size, const char *text)
 /* What both ends check: the type, the size and the strings. 0 or -EPROTO with the reason. */
 static int check(uint16_t type, const void *body, size_t size, char *error, size_t error_size)
 {
-	const struct login_spec *spec = spec_of(type);
+	const struct wire_spec *spec = spec_of(type);
 	if (!spec)
 		return fail(error, error_size, "unknown message type %u", (unsigned)type);
-	if (size != spec->size)
-		return fail(error, error_size, "%s: body of %zu bytes, expected %u", spec->name,
-			    size, (unsigned)spec->size);
-	const struct wire_string *s = wire_unterminated(
-		body, spec->strings, sizeof(spec->strings) / sizeof(spec->strings[0]));
-	if (s)
-		return fail(error, error_size,
-			    "%s: the string at byte %u is not terminated in its %u bytes",
-			    spec->name, (unsigned)s->offset, (unsigned)s->size);
-	return 0;
+	return wire_spec_check(spec, body, size, error, error_size);
 }
 
 int login_message_encode(uint16_t type, const void *body, size_t size, void *buf, size_t buf_size)

@@ -32,20 +32,6 @@ void cgfs_keep(int *first, int ret)
 		*first = ret;
 }
 
-/* A short, printable copy of text from a file, for messages that quote it. */
-const char *cgfs_excerpt(const char *text, size_t length, char *buffer, size_t size)
-{
-	size_t used = 0, i = 0;
-	for (; i < length && used + 4 < size; i++) {
-		unsigned char c = (unsigned char)text[i];
-		buffer[used++] = c >= 0x20 && c <= 0x7e ? (char)c : '?';
-	}
-	if (i < length)
-		used += (size_t)snprintf(buffer + used, size - used, "...");
-	buffer[used] = '\0';
-	return buffer;
-}
-
 /* dir/name into buf. */
 int cgfs_join(char *buf, size_t size, const char *dir, const char *name)
 {

@@ -26,8 +26,6 @@ void cgfs_report(struct policy_errors *errors, const char *path, const char *fmt
 	__attribute__((format(printf, 3, 4)));
 /* Keeps the first error of several steps that all run. */
 void cgfs_keep(int *first, int ret);
-/* A short, printable copy of text from a file, for messages that quote it. */
-const char *cgfs_excerpt(const char *text, size_t length, char *buffer, size_t size);
 /* dir/name into buf; -ENAMETOOLONG when it does not fit. */
 int cgfs_join(char *buf, size_t size, const char *dir, const char *name);
 /* WRITE_TEST_TREE when the root is a test tree, else 0. */

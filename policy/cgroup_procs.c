@@ -63,7 +63,7 @@ static int signal_procs(const char *dir, struct policy_errors *errors)
 		    value > INT_MAX) {
 			char shown[EXCERPT_MAX];
 			cgfs_report(errors, path, "'%s' is not a pid: skipped",
-				    cgfs_excerpt(line, text_length, shown, sizeof(shown)));
+				    policy_excerpt(line, text_length, shown, sizeof(shown)));
 			cgfs_keep(&first, -EINVAL);
 			continue;
 		}

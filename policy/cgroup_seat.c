@@ -142,7 +142,7 @@ static int limit_text(const char *dir, const struct cgroup_limit *limit,
 	if (limit->cpus && policy_parse_cpuset(limit->cpus, &why) < 0) {
 		char shown[EXCERPT_MAX];
 		cgfs_report(errors, path, "'%s': %s",
-			    cgfs_excerpt(limit->cpus, strlen(limit->cpus), shown, sizeof(shown)),
+			    policy_excerpt(limit->cpus, strlen(limit->cpus), shown, sizeof(shown)),
 			    why);
 		return -EINVAL;
 	}
@@ -231,7 +231,7 @@ int cgroup_seat_create(struct cgroup_root *root, const char *name,
 	if (!name || !policy_seat_name_valid(name)) {
 		char shown[EXCERPT_MAX];
 		cgfs_report(errors, root->path, "'%s' is not a valid seat name",
-			    name ? cgfs_excerpt(name, strlen(name), shown, sizeof(shown))
+			    name ? policy_excerpt(name, strlen(name), shown, sizeof(shown))
 				 : "(null)");
 		return -EINVAL;
 	}

@@ -104,20 +104,6 @@ static const char *cap_entry_problem(const char *key, const char *value)
 	return policy_caps_parse(&scratch, cap, value, &why) < 0 ? why : NULL;
 }
 
-/* A short, printable copy of text from the file, for messages that quote it. */
-static const char *excerpt(const char *text, char *buffer, size_t size)
-{
-	size_t used = 0, i = 0;
-	for (; text[i] && used + 4 < size; i++) {
-		unsigned char c = (unsigned char)text[i];
-		buffer[used++] = c >= 0x20 && c <= 0x7e ? (char)c : '?';
-	}
-	if (text[i])
-		used += (size_t)snprintf(buffer + used, size - used, "...");
-	buffer[used] = '\0';
-	return buffer;
-}
-
 static void entry_free(struct policy_state_entry *entry)
 {
 	free((char *)entry->key);
@@ -514,7 +500,8 @@ static int load_table(const char *path, struct json_object *root, enum policy_sa
 			report(errors, path, 0,
 			       "\"%s\" has %s (\"%s\"); keys are 1 to 255 bytes of "
 			       "printable ASCII",
-			       name, problem, excerpt(key, quoted, sizeof(quoted)));
+			       name, problem,
+			       policy_excerpt(key, strlen(key), quoted, sizeof(quoted)));
 			ret = -EINVAL;
 			continue;
 		}
@@ -528,7 +515,9 @@ static int load_table(const char *path, struct json_object *root, enum policy_sa
 				       "\"%s\": \"%s\": \"%s\" is not a valid seat name (1 to 32 "
 				       "of "
 				       "a-z, 0-9, '-' and '_', starting with a letter or digit)",
-				       name, key, excerpt(seat, seat_quoted, sizeof(seat_quoted)));
+				       name, key,
+				       policy_excerpt(seat, strlen(seat), seat_quoted,
+						      sizeof(seat_quoted)));
 				ret = -EINVAL;
 				continue;
 			}
@@ -575,10 +564,10 @@ static int load_caps(const char *path, struct json_object *root, struct policy_s
 		const char *problem = key_problem(key);
 		if (problem) {
 			report(errors, path, 0, "\"%s\" has %s (\"%s\"); ignored", name, problem,
-			       excerpt(key, quoted, sizeof(quoted)));
+			       policy_excerpt(key, strlen(key), quoted, sizeof(quoted)));
 			continue;
 		}
-		excerpt(key, quoted, sizeof(quoted));
+		policy_excerpt(key, strlen(key), quoted, sizeof(quoted));
 		if (!json_object_is_type(value, json_type_string)) {
 			report(errors, path, 0,
 			       "\"%s\": \"%s\": expected a string such as \"2G\", found %s; "
@@ -587,7 +576,7 @@ static int load_caps(const char *path, struct json_object *root, struct policy_s
 			continue;
 		}
 		const char *text = json_object_get_string(value);
-		excerpt(text, value_quoted, sizeof(value_quoted));
+		policy_excerpt(text, strlen(text), value_quoted, sizeof(value_quoted));
 		if (strlen(text) != (size_t)json_object_get_string_len(value))
 			problem = "a value with a NUL byte";
 		else

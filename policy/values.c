@@ -41,6 +41,19 @@ void policy_errors_add(struct policy_errors *errors, const char *file, int line,
 	errors->lines[errors->count++] = text; /* NULL: no memory for the words */
 }
 
+const char *policy_excerpt(const char *text, size_t length, char *buffer, size_t size)
+{
+	size_t used = 0, i = 0;
+	for (; i < length && used + 4 < size; i++) {
+		unsigned char c = (unsigned char)text[i];
+		buffer[used++] = c >= 0x20 && c <= 0x7e ? (char)c : '?';
+	}
+	if (i < length)
+		used += (size_t)snprintf(buffer + used, size - used, "...");
+	buffer[used] = '\0';
+	return buffer;
+}
+
 void policy_errors_finish(struct policy_errors *errors)
 {
 	for (size_t i = 0; i < errors->count; i++)

@@ -5,16 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-/* How many bytes of `line` fit in `max`, not splitting a UTF-8 character. */
-static size_t utf8_cut(const char *line, size_t max)
-{
-	size_t n = strlen(line);
-	if (n <= max)
-		return n;
-	while (max > 0 && ((unsigned char)line[max] & 0xc0) == 0x80)
-		max--;
-	return max;
-}
+#include "utf8.h"
 
 static void append(char *out, size_t size, size_t *used, const char *text, size_t length)
 {
@@ -22,7 +13,7 @@ static void append(char *out, size_t size, size_t *used, const char *text, size_
 		return;
 	size_t room = size - *used - 1;
 	if (length > room)
-		length = utf8_cut(text, room);
+		length = utf8_cut(text, length, room);
 	memcpy(out + *used, text, length);
 	*used += length;
 	out[*used] = '\0';
@@ -60,7 +51,7 @@ void admin_notes_format(char *out, size_t size, const char *heading,
 				continue;
 			if (shown++ > 0)
 				append(out, size, &used, "\n", 1);
-			size_t length = utf8_cut(line, ADMIN_NOTES_LINE_MAX);
+			size_t length = utf8_cut(line, strlen(line), ADMIN_NOTES_LINE_MAX);
 			append(out, size, &used, line, length);
 			if (length < strlen(line))
 				append(out, size, &used, "…", strlen("…"));

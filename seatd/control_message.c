@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "control.h"
+#include "control_message.h"
 #include "policy.h"
 
 /*

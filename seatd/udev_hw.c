@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "input.h"
 #include "log.h"
 
 /* "<prefix><digits>" and nothing more. */
@@ -39,7 +40,7 @@ bool udev_hw_is_sound_card(const char *sysname)
 
 bool udev_hw_is_root_hub_name(const char *sysname)
 {
-	return sysname && strncmp(sysname, "usb", 3) == 0;
+	return sysname && input_usb_is_root_hub(sysname, strlen(sysname));
 }
 
 /* ---- USB hubs ---- */

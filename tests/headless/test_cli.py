@@ -10,7 +10,7 @@ import time
 
 BUILD = os.environ["MULTISEAT_BUILD_DIR"]
 MULTISEATD = os.path.join(BUILD, "seatd", "multiseatd")
-MULTISEATCTL = os.path.join(BUILD, "seatd", "multiseatctl")
+MULTISEATCTL = os.path.join(BUILD, "ctl", "multiseatctl")
 COMPOSITOR = os.path.join(BUILD, "compositor", "multiseat-compositor")
 
 passed, failed = [], []

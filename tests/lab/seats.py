@@ -7,7 +7,7 @@ import re
 import time
 
 DAEMON = "$LAB_BUILD/seatd/multiseatd"
-CTL = "$LAB_BUILD/seatd/multiseatctl"
+CTL = "$LAB_BUILD/ctl/multiseatctl"
 COMPOSITOR = "$LAB_BUILD/compositor/multiseat-compositor"
 TYPED = "/tmp/typed.txt"
 # The session: foot running bash, whose prompt names the seat.

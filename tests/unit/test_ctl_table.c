@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "ctl_table.h"
+#include "table.h"
 
 static void assert_size(int64_t bytes, const char *text)
 {

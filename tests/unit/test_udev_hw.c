@@ -64,6 +64,10 @@ static void test_root_hub_names(void **state)
 	assert_false(udev_hw_is_root_hub_name("1-1.4"));
 	assert_false(udev_hw_is_root_hub_name("1-1:1.0"));
 	assert_false(udev_hw_is_root_hub_name(NULL));
+	/* The same test as the USB grouping's: "usb" and digits only. */
+	assert_false(udev_hw_is_root_hub_name("usb"));
+	assert_false(udev_hw_is_root_hub_name("usbmon"));
+	assert_false(udev_hw_is_root_hub_name("usb1x"));
 }
 
 int main(void)

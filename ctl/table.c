@@ -1,22 +1,10 @@
 /* multiseatctl's output: aligned tables, text made safe for terminals, sizes and durations. */
-#include "ctl_table.h"
+#include "table.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* Bytes in the UTF-8 sequence that starts with `c`; 0 for a byte no sequence starts with. */
-static size_t utf8_length(unsigned char c)
-{
-	if (c < 0x80)
-		return 1;
-	if ((c & 0xe0) == 0xc0)
-		return 2;
-	if ((c & 0xf0) == 0xe0)
-		return 3;
-	if ((c & 0xf8) == 0xf0)
-		return 4;
-	return 0;
-}
+#include "utf8.h"
 
 char *ctl_printable(const char *text)
 {
@@ -24,22 +12,18 @@ char *ctl_printable(const char *text)
 	char *out = malloc(length + 1);
 	if (out == NULL)
 		return NULL;
-	const unsigned char *s = (const unsigned char *)text;
 	size_t o = 0;
 	for (size_t i = 0; i < length;) {
-		unsigned char c = s[i];
-		size_t n = utf8_length(c);
-		bool valid = n > 0 && i + n <= length;
-		for (size_t k = 1; valid && k < n; k++)
-			valid = (s[i + k] & 0xc0) == 0x80;
-		/* C0 and DEL, and the C1 controls U+0080..U+009F that some terminals obey. */
-		if (!valid || (n == 1 && (c < 0x20 || c == 0x7f)) ||
-		    (n == 2 && c == 0xc2 && s[i + 1] < 0xa0)) {
+		uint32_t cp;
+		size_t n = utf8_decode(text + i, length - i, &cp);
+		/* Not UTF-8, or a control character (C0, DEL, and the C1 controls some terminals
+		 * obey): one '?' each. */
+		if (n == 0 || utf8_is_control(cp, false)) {
 			out[o++] = '?';
-			i += valid ? n : 1;
+			i += n ? n : 1;
 			continue;
 		}
-		memcpy(out + o, s + i, n);
+		memcpy(out + o, text + i, n);
 		o += n;
 		i += n;
 	}

@@ -1,6 +1,6 @@
 /* multiseatctl's output: aligned tables, text made safe for terminals, sizes and durations. */
-#ifndef MULTISEAT_SEATD_CTL_TABLE_H
-#define MULTISEAT_SEATD_CTL_TABLE_H
+#ifndef MULTISEAT_CTL_TABLE_H
+#define MULTISEAT_CTL_TABLE_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -11,6 +11,7 @@
 #include <wayland-server-core.h>
 #include <xkbcommon/xkbcommon-keysyms.h>
 
+#include "keyboard.h"
 #include "log.h"
 #include "protocol.h"
 #include "seat.h"
@@ -203,8 +204,10 @@ static void submit(struct greeter *greeter)
 	set_message(greeter, false, "Checking\u2026");
 }
 
-void greeter_key(struct greeter *greeter, xkb_keysym_t sym, const char *utf8)
+/* A key pressed (or repeated) while the greeter shows: its keysym and the text it types. */
+static void handle_key(void *data, xkb_keysym_t sym, const char *utf8)
 {
+	struct greeter *greeter = data;
 	if (greeter->state != GREETER_EDITING)
 		return;
 	size_t size;
@@ -440,6 +443,7 @@ struct greeter *greeter_create(struct server *server, const char *desk)
 	arm_clock(greeter);
 	greeter->client_created.notify = handle_client_created;
 	wl_display_add_client_created_listener(server->display, &greeter->client_created);
+	seat_keyboard_set_sink(server->seat, &(struct keyboard_sink){handle_key, greeter});
 	server->greeting = true;
 	log_info("greeter: desk %s greets; sessions start with logins", desk);
 	return greeter;
@@ -463,6 +467,7 @@ void greeter_destroy(struct greeter *greeter)
 		wl_event_source_remove(greeter->sweep);
 	wl_event_source_remove(greeter->clock_timer);
 	wl_event_source_remove(greeter->retry_timer);
+	seat_keyboard_set_sink(greeter->server->seat, NULL);
 	greeter->server->greeting = false;
 	explicit_bzero(greeter, sizeof(*greeter));
 	free(greeter);

@@ -19,10 +19,9 @@ struct greeter;
  * `desk` is the seat's name, shown on the greeter.
  */
 struct greeter *greeter_create(struct server *server, const char *desk);
+/* The greeter reads the seat's keys through its keyboard sink (keyboard.h), set here. */
 void greeter_destroy(struct greeter *greeter);
 
-/* A key pressed (or repeated) while the greeter shows: its keysym and the text it types. */
-void greeter_key(struct greeter *greeter, xkb_keysym_t sym, const char *utf8);
 /* Draws the greeter over the whole width x height image; `damage` is its clip region. */
 void greeter_draw(struct greeter *greeter, pixman_image_t *image, int width, int height,
 		  pixman_region32_t *damage);

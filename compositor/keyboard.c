@@ -13,7 +13,6 @@
 #include <wayland-server-protocol.h>
 
 #include "data_device.h"
-#include "greeter.h"
 #include "log.h"
 #include "resource.h"
 #include "seat.h"
@@ -301,23 +300,34 @@ static void pressed_update(struct seat *seat, uint32_t key, bool pressed)
 	}
 }
 
-/* A key for the greeter, read through the keymap that typed it (a virtual keyboard has its
+void seat_keyboard_set_sink(struct seat *seat, const struct keyboard_sink *sink)
+{
+	seat->sink = sink ? *sink : (struct keyboard_sink){0};
+}
+
+/* Whether keys go to the sink now: it is set and the desk greets. */
+static bool sink_reads(const struct seat *seat)
+{
+	return seat->sink.key && seat->server->greeting;
+}
+
+/* A key for the sink, read through the keymap that typed it (a virtual keyboard has its
    own). */
-static void greeter_press(struct seat *seat, struct seat_keymap *keymap, uint32_t key)
+static void sink_press(struct seat *seat, struct seat_keymap *keymap, uint32_t key)
 {
 	char utf8[16];
 	xkb_keysym_t sym = xkb_state_key_get_one_sym(keymap->state, key + 8);
 	if (xkb_state_key_get_utf8(keymap->state, key + 8, utf8, sizeof(utf8)) >= (int)sizeof(utf8))
 		utf8[0] = '\0';
-	greeter_key(seat->server->greeter, sym, utf8);
+	seat->sink.key(seat->sink.data, sym, utf8);
 	explicit_bzero(utf8, sizeof(utf8)); /* may be a password's */
 }
 
 static void run_binding(struct seat *seat, uint32_t key)
 {
 	struct server *server = seat->server;
-	if (server->greeting && server->greeter) {
-		greeter_press(seat, seat->active ? seat->active : &seat->keymap, key);
+	if (sink_reads(seat)) {
+		sink_press(seat, seat->active ? seat->active : &seat->keymap, key);
 		return;
 	}
 	if (key == KEY_TAB)
@@ -366,13 +376,13 @@ static int handle_repeat_timer(void *data)
 	return 0;
 }
 
-/* The greeter has the keyboard: keys repeat as the compositor's own. */
-static void greeter_keyboard_key(struct seat *seat, struct seat_keymap *keymap, uint32_t key,
-				 bool pressed)
+/* The sink has the keyboard: keys repeat as the compositor's own. */
+static void sink_keyboard_key(struct seat *seat, struct seat_keymap *keymap, uint32_t key,
+			      bool pressed)
 {
 	/* The symbol before the key's own update, as xkbcommon prescribes. */
 	if (pressed)
-		greeter_press(seat, keymap, key);
+		sink_press(seat, keymap, key);
 	xkb_state_update_key(keymap->state, key + 8, pressed ? XKB_KEY_DOWN : XKB_KEY_UP);
 	if (!pressed) {
 		key_repeat_release(&seat->binding_repeat, key);
@@ -395,8 +405,8 @@ void seat_keyboard_key(struct seat *seat, struct seat_keymap *keymap, uint32_t t
 		return;
 	keyboard_switch_keymap(seat, keymap);
 	pressed_update(seat, key, pressed);
-	if (seat->server->greeting && seat->server->greeter && !seat->server->identify_text) {
-		greeter_keyboard_key(seat, keymap, key, pressed);
+	if (sink_reads(seat) && !seat->server->identify_text) {
+		sink_keyboard_key(seat, keymap, key, pressed);
 		return;
 	}
 	/* xkb keycodes are evdev codes + 8. */

@@ -24,6 +24,18 @@ int seat_keyboard_init(struct seat *seat);
 /* Compiles the configured keymap on the event loop's next turn rather than when first needed;
  * a layout that does not compile then stops the compositor with exit code 1. */
 int seat_keyboard_load_keymap_later(struct seat *seat);
+/*
+ * Who reads the keyboard instead of clients while the desk greets (the greeter): each press,
+ * as the keymap that typed it gives its symbol and text (which may be a password's: the
+ * caller wipes its copy), with key repeat as for the compositor's own bindings.
+ */
+struct keyboard_sink {
+	void (*key)(void *data, xkb_keysym_t sym, const char *utf8);
+	void *data;
+};
+/* Sets the sink (NULL: none); keys go to it whenever the server greets and it is set. */
+void seat_keyboard_set_sink(struct seat *seat, const struct keyboard_sink *sink);
+
 void seat_keyboard_finish(struct seat *seat);
 /* wl_seat.get_keyboard: sends the keymap, the repeat info and enter when the client has focus. */
 void seat_keyboard_create_resource(struct seat *seat, struct wl_client *client, uint32_t version,

@@ -36,6 +36,7 @@ struct seat {
 	int repeat_rate, repeat_delay;
 	struct key_repeat binding_repeat;
 	struct wl_event_source *repeat_timer;
+	struct keyboard_sink sink; /* the greeter's, while it greets; key NULL: none */
 
 	/* pointer.c */
 	double pointer_x, pointer_y;

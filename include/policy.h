@@ -277,6 +277,12 @@ struct policy_state {
 	/* An output key -> the name of the autoseat it had, so names survive restarts. */
 	const struct policy_state_entry *outputs;
 	size_t output_count;
+	/*
+	 * `multiseatctl attach` (a seat) and `detach` (seat NULL): a device's, USB device's or
+	 * hub's ID_PATH -> where it goes whatever the config and the saved claims say.
+	 */
+	const struct policy_state_entry *overrides;
+	size_t override_count;
 };
 
 enum policy_reason {
@@ -285,6 +291,7 @@ enum policy_reason {
 	POLICY_REASON_STATE,	/* the saved state */
 	POLICY_REASON_CONFLICT, /* rules of two or more seats match: unassigned */
 	POLICY_REASON_AUTOSEAT, /* outputs only: a connected output no [seat.NAME] names */
+	POLICY_REASON_OVERRIDE, /* devices only: multiseatctl attach (a seat) or detach (none) */
 };
 
 /* A seat's claim on an output or device: the first of its entries that matches. */
@@ -305,7 +312,7 @@ struct policy_verdict {
 	struct policy_claim claims[2];
 	size_t claim_count;
 	/*
-	 * STATE: the key whose entry decided (the device's own, or one of its hubs);
+	 * STATE, OVERRIDE: the key whose entry decided (the device's own, or one of its hubs);
 	 * AUTOSEAT: the output's key when the name came from the saved state, else NULL.
 	 * Borrowed from the hardware or from output_keys.
 	 */

@@ -279,14 +279,22 @@ static int autoseat_add(struct policy_assignment *assignment, int n, size_t outp
 	return 0;
 }
 
-static const char *state_lookup(const struct policy_state_entry *entries, size_t count,
-				const char *key)
+/* The entry of `key` (the first, when a table has several), or NULL. */
+static const struct policy_state_entry *entry_of(const struct policy_state_entry *entries,
+						 size_t count, const char *key)
 {
 	for (size_t i = 0; i < count; i++) {
 		if (strcmp(entries[i].key, key) == 0)
-			return entries[i].seat; /* the first entry for a key decides */
+			return &entries[i];
 	}
 	return NULL;
+}
+
+static const char *state_lookup(const struct policy_state_entry *entries, size_t count,
+				const char *key)
+{
+	const struct policy_state_entry *entry = entry_of(entries, count, key);
+	return entry ? entry->seat : NULL;
 }
 
 static int compare_autoseats(const void *a, const void *b)
@@ -379,6 +387,33 @@ static void device_from_state(const struct policy_assignment *assignment,
 	}
 }
 
+/*
+ * multiseatctl attach/detach over everything else: the first entry of the device's own key,
+ * its USB device's or its nearest hub's decides. An attach to a seat that is not there now
+ * is no decision (the rules' verdict stands).
+ */
+static void device_from_overrides(const struct policy_assignment *assignment,
+				  const struct policy_state *state,
+				  const struct policy_device *device,
+				  struct policy_verdict *verdict)
+{
+	for (size_t i = 0; i < device->hub_count + 2; i++) {
+		const char *key = i == 0   ? device->key
+				  : i == 1 ? device->usb_device
+					   : device->hubs[i - 2];
+		const struct policy_state_entry *entry =
+			key ? entry_of(state->overrides, state->override_count, key) : NULL;
+		if (!entry)
+			continue;
+		int seat = entry->seat ? policy_assignment_find_seat(assignment, entry->seat) : -1;
+		if (entry->seat && seat < 0)
+			return;
+		*verdict = (struct policy_verdict){
+			.seat = seat, .reason = POLICY_REASON_OVERRIDE, .state_key = key};
+		return;
+	}
+}
+
 static bool strings_present(const char *const *strings, size_t count)
 {
 	if (count > 0 && !strings)
@@ -416,6 +451,12 @@ static bool inputs_complete(const struct policy_hardware *hardware,
 		if (!device->key || !strings_present(device->hubs, device->hub_count) ||
 		    !strings_present(device->properties, device->property_count))
 			return false;
+	}
+	if (state && state->override_count > 0 && !state->overrides)
+		return false;
+	for (size_t i = 0; state && i < state->override_count; i++) {
+		if (!state->overrides[i].key)
+			return false; /* a NULL seat is a detach */
 	}
 	return !state || (entries_present(state->devices, state->device_count) &&
 			  entries_present(state->outputs, state->output_count));
@@ -527,6 +568,8 @@ int policy_assignment_init(struct policy_assignment *assignment, const struct po
 		judge(assignment, verdict, "device", device->key, claims, count);
 		if (count == 0 && state)
 			device_from_state(assignment, state, device, verdict);
+		if (state)
+			device_from_overrides(assignment, state, device, verdict);
 		if (verdict->seat >= 0) {
 			struct policy_assigned_seat *seat = &assignment->seats[verdict->seat];
 			if (append_index(&seat->devices, &seat->device_count, d) < 0)
@@ -567,6 +610,17 @@ static void print_verdict(FILE *stream, const struct policy_assignment *assignme
 		break;
 	case POLICY_REASON_STATE:
 		fprintf(stream, "%s by saved state", seat);
+		if (strcmp(verdict->state_key, key) != 0)
+			fprintf(stream, " (%s:%s)",
+				device && device->usb_device &&
+						strcmp(device->usb_device, verdict->state_key) == 0
+					? "usb"
+					: "hub",
+				verdict->state_key);
+		break;
+	case POLICY_REASON_OVERRIDE:
+		fprintf(stream, "%s by multiseatctl %s", seat ? seat : "unassigned",
+			seat ? "attach" : "detach");
 		if (strcmp(verdict->state_key, key) != 0)
 			fprintf(stream, " (%s:%s)",
 				device && device->usb_device &&

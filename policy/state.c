@@ -309,6 +309,8 @@ void policy_saved_view(const struct policy_saved *saved, struct policy_state *st
 		.device_count = saved->counts[POLICY_SAVED_DEVICES],
 		.outputs = saved->tables[POLICY_SAVED_OUTPUTS],
 		.output_count = saved->counts[POLICY_SAVED_OUTPUTS],
+		.overrides = saved->tables[POLICY_SAVED_OVERRIDES],
+		.override_count = saved->counts[POLICY_SAVED_OVERRIDES],
 	};
 }
 

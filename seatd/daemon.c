@@ -154,21 +154,6 @@ int daemon_reload(struct daemon *daemon, char *message, size_t size)
 
 /* ---- reconcile ---- */
 
-static const char *override_for(struct daemon *daemon, const struct hw_input *input, bool *found)
-{
-	*found = false;
-	/* The device's own key wins over its hubs; nearer hubs over farther ones. */
-	for (size_t i = 0; i < hw_input_chain_length(input); i++) {
-		const char *key = hw_input_chain_key(input, i);
-		const char *seat =
-			key ? policy_saved_get(&daemon->saved, POLICY_SAVED_OVERRIDES, key, found)
-			    : NULL;
-		if (*found)
-			return seat;
-	}
-	return NULL;
-}
-
 int daemon_save_state(struct daemon *daemon)
 {
 	int ret = policy_saved_save(&daemon->saved);
@@ -273,42 +258,22 @@ static void apply_seat(struct daemon *daemon, const struct policy_assignment *a,
 	seat_set_outputs(seat, &outputs);
 }
 
-/* Where a device goes: a seat of the assignment (-1: none), and whether by hand. */
-struct destination {
-	int seat;
-	bool by_hand;
-};
-
-/*
- * The rules' verdict, unless `multiseatctl attach/detach` said otherwise (an attach to a
- * seat that does not exist now is ignored).
- */
-static struct destination device_destination(struct daemon *daemon,
-					     const struct policy_assignment *a, size_t k)
-{
-	bool overridden;
-	const char *chosen = override_for(daemon, daemon->hw.device_inputs[k], &overridden);
-	int seat = chosen ? policy_assignment_find_seat(a, chosen) : -1;
-	if (overridden && (!chosen || seat >= 0))
-		return (struct destination){.seat = seat, .by_hand = true};
-	return (struct destination){.seat = a->devices[k].seat};
-}
-
 static bool claims_seat(const struct hw_input *input)
 {
 	return !input->sound && (input->caps & (INPUT_CAP_KEYBOARD | INPUT_CAP_TOUCH));
 }
 
-static void apply_devices(struct daemon *daemon, const struct policy_assignment *a,
-			  const struct destination *dest)
+static void apply_devices(struct daemon *daemon, const struct policy_assignment *a)
 {
 	for (size_t k = 0; k < daemon->hw.device_count; k++) {
 		struct hw_input *input = daemon->hw.device_inputs[k];
-		const char *name = dest[k].seat >= 0 ? a->seats[dest[k].seat].name : NULL;
+		const struct policy_verdict *v = &a->devices[k];
+		const char *name = v->seat >= 0 ? a->seats[v->seat].name : NULL;
 		struct seat *want = name ? daemon_find_seat(daemon, name) : NULL;
-		char *reason = dest[k].by_hand ? strdup(name ? "multiseatctl attach"
-							     : "multiseatctl detach")
-					       : policy_assignment_explain_device(a, k);
+		char *reason =
+			v->reason == POLICY_REASON_OVERRIDE
+				? strdup(name ? "multiseatctl attach" : "multiseatctl detach")
+				: policy_assignment_explain_device(a, k);
 		free(input->reason);
 		input->reason = reason;
 		if (want == input->seat)
@@ -395,17 +360,15 @@ void daemon_reconcile(struct daemon *daemon)
 	const struct policy_errors *lists[] = {&a.errors, &a.notes};
 	admin_notes_format(daemon->assignment_notes, sizeof(daemon->assignment_notes), NULL, lists,
 			   2);
-	/* Each device's seat, once; a seat a keyboard or touch screen goes to is claimed. */
-	struct destination *dest = calloc(a.device_count ? a.device_count : 1, sizeof(*dest));
+	/* A seat a keyboard or touch screen goes to is claimed. */
 	bool *gets_keyboard = calloc(a.seat_count ? a.seat_count : 1, sizeof(*gets_keyboard));
-	if (!dest || !gets_keyboard) {
+	if (!gets_keyboard) {
 		log_error("the seats cannot be worked out (out of memory); nothing changed");
 		goto out;
 	}
 	for (size_t k = 0; k < a.device_count; k++) {
-		dest[k] = device_destination(daemon, &a, k);
-		if (dest[k].seat >= 0 && claims_seat(daemon->hw.device_inputs[k]))
-			gets_keyboard[dest[k].seat] = true;
+		if (a.devices[k].seat >= 0 && claims_seat(daemon->hw.device_inputs[k]))
+			gets_keyboard[a.devices[k].seat] = true;
 	}
 	struct seat *seat, *tmp;
 	wl_list_for_each (seat, &daemon->seats, link)
@@ -419,13 +382,13 @@ void daemon_reconcile(struct daemon *daemon)
 			seat_stop(seat, true);
 		}
 	}
-	apply_devices(daemon, &a, dest);
+	apply_devices(daemon, &a);
 	/* What actually arrived decides (an attach may name a seat that went). */
 	wl_list_for_each (seat, &daemon->seats, link) {
 		bool claimed = false;
 		struct hw_input *input;
-		wl_list_for_each (input, &daemon->hw.inputs, link)
-			claimed = claimed || (input->seat == seat && claims_seat(input));
+		wl_list_for_each (input, &seat->devices, seat_link)
+			claimed = claimed || claims_seat(input);
 		seat_set_claimed(seat, claimed);
 		seat_update_identify(seat); /* the note may have changed */
 	}
@@ -434,7 +397,6 @@ void daemon_reconcile(struct daemon *daemon)
 	claim_watch_update(daemon);
 	sound_sync_acls(daemon);
 out:
-	free(dest);
 	free(gets_keyboard);
 	policy_assignment_finish(&a);
 }

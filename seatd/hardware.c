@@ -238,6 +238,7 @@ static void input_free(struct hw_input *input)
 {
 	input_let_go(input);
 	wl_list_remove(&input->link);
+	wl_list_remove(&input->seat_link); /* detached before it goes: alone by then */
 	free(input->sysname);
 	free(input->devnode);
 	free(input->key);
@@ -288,6 +289,7 @@ static struct hw_input *input_new(struct udev_device *dev, const char *key, bool
 	if (!input)
 		return NULL;
 	wl_list_init(&input->link);
+	wl_list_init(&input->seat_link);
 	input->fd = -1;
 	input->hold_fd = -1;
 	input->sound = sound;

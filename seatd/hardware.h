@@ -45,8 +45,9 @@ struct hw_input {
 	bool seen;
 	bool gone; /* unplugged: being taken off its seat before it is freed */
 
-	/* The daemon's: where it is and the fd its seat holds. */
+	/* The daemon's: where it is (and in its seat's list of devices) and the fd it holds. */
 	struct seat *seat;
+	struct wl_list seat_link; /* seat.devices while on a seat; alone otherwise */
 	int fd;
 	uint32_t link_id;
 	char *reason; /* why it is where it is, for multiseatctl */

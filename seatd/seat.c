@@ -73,6 +73,7 @@ struct seat *seat_create(struct daemon *daemon, const char *name, int number)
 	snprintf(seat->runtime_dir, sizeof(seat->runtime_dir), "%s/%s",
 		 daemon->options->runtime_dir, name);
 	wl_list_init(&seat->link);
+	wl_list_init(&seat->devices);
 	seat->services = services_create(seat);
 	seat->login = desk_login_create(seat);
 	if (!seat->services || !seat->login) {
@@ -90,11 +91,9 @@ void seat_destroy(struct seat *seat)
 {
 	if (!seat)
 		return;
-	struct hw_input *input;
-	wl_list_for_each (input, &seat->daemon->hw.inputs, link) {
-		if (input->seat == seat)
-			seat_device_detach(input);
-	}
+	struct hw_input *input, *tmp;
+	wl_list_for_each_safe (input, tmp, &seat->devices, seat_link)
+		seat_device_detach(input);
 	if (seat->link_source)
 		wl_event_source_remove(seat->link_source);
 	if (seat->link_fd >= 0)
@@ -205,10 +204,8 @@ static void revoke_device(struct seat *seat, struct hw_input *input)
 static void revoke_everything(struct seat *seat)
 {
 	struct hw_input *input;
-	wl_list_for_each (input, &seat->daemon->hw.inputs, link) {
-		if (input->seat == seat)
-			revoke_device(seat, input);
-	}
+	wl_list_for_each (input, &seat->devices, seat_link)
+		revoke_device(seat, input);
 	seat_leases_drop(seat);
 }
 
@@ -468,10 +465,8 @@ static void link_open(struct seat *seat, pid_t pid, int fd, bool greeter)
 	seat_update_identify(seat);
 	seat_leases_send(seat);
 	struct hw_input *input;
-	wl_list_for_each (input, &seat->daemon->hw.inputs, link) {
-		if (input->seat == seat)
-			send_device(seat, input);
-	}
+	wl_list_for_each (input, &seat->devices, seat_link)
+		send_device(seat, input);
 	if (!seat->link_source)
 		kill(pid, SIGTERM);
 }
@@ -685,6 +680,7 @@ void seat_device_attach(struct seat *seat, struct hw_input *input, const char *r
 	if (input->seat)
 		seat_device_detach(input);
 	input->seat = seat;
+	wl_list_insert(seat->devices.prev, &input->seat_link);
 	log_info("input %s (%s, %s) joins seat %s: %s", input->key, input->devnode,
 		 hw_input_kind(input), seat->name, reason ? reason : "");
 	send_device(seat, input);
@@ -700,6 +696,8 @@ void seat_device_detach(struct hw_input *input)
 	revoke_device(seat, input);
 	log_info("input %s (%s) leaves seat %s", input->key, input->devnode, seat->name);
 	input->seat = NULL;
+	wl_list_remove(&input->seat_link);
+	wl_list_init(&input->seat_link);
 	/*
 	 * A card that is still there may be open in the seat's PipeWire: the ACL going (at the
 	 * next sound_sync_acls) would not close that, a restart does. An unplugged one is
@@ -813,11 +811,8 @@ struct json_object *seat_to_json(struct seat *seat)
 	struct json_object *devices = json_object_new_array();
 	struct json_object *sound = json_object_new_array();
 	struct hw_input *input;
-	wl_list_for_each (input, &seat->daemon->hw.inputs, link) {
-		if (input->seat == seat)
-			json_object_array_add(input->sound ? sound : devices,
-					      seat_input_to_json(input));
-	}
+	wl_list_for_each (input, &seat->devices, seat_link)
+		json_object_array_add(input->sound ? sound : devices, seat_input_to_json(input));
 	json_object_object_add(o, "devices", devices);
 	json_object_object_add(o, "sound", sound);
 	json_object_object_add(o, "audio", services_to_json(seat->services));

@@ -49,6 +49,9 @@ struct seat {
 	struct policy_effective_settings settings;
 	bool has_settings;
 
+	/* Its input devices and sound cards (hw_input.seat_link), in the order they came. */
+	struct wl_list devices;
+
 	/* Outputs, per card: the index is the slot the seat link names (seat_leases.h). */
 	struct seat_card cards[SEAT_CARDS_MAX];
 	size_t output_count; /* on every card */

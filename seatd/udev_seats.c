@@ -159,9 +159,7 @@ struct json_object *udev_seats_export(struct daemon *daemon)
 			continue;
 		export_cards(&ex, daemon, seat);
 		struct hw_input *input;
-		wl_list_for_each (input, &daemon->hw.inputs, link) {
-			if (input->seat != seat)
-				continue;
+		wl_list_for_each (input, &seat->devices, seat_link) {
 			/* logind hands a hub's ID_SEAT down to every device below it. */
 			if (input->hub_count > 0 && hub_all_on(daemon, input->hubs[0], seat))
 				add_rule(&ex, "usb", input->hubs[0], seat);

@@ -57,13 +57,15 @@ class Setup:
         self.out = os.path.join(self.dir, "out")
         self.run = os.path.join(self.dir, "run")
         os.mkdir(self.run, 0o755)
-        self.created_user = False
         try:
             pwd.getpwnam(USER)
+            # A run that was killed left this test's own user behind, with another home.
+            subprocess.run(["userdel", USER], check=True)
         except KeyError:
-            subprocess.run(["useradd", "--no-create-home", "--home-dir", self.home,
-                            "--shell", "/bin/sh", "--user-group", USER], check=True)
-            self.created_user = True
+            pass
+        subprocess.run(["useradd", "--no-create-home", "--home-dir", self.home,
+                        "--shell", "/bin/sh", "--user-group", USER], check=True)
+        self.created_user = True
         self.pw = pwd.getpwnam(USER)
         for d in (self.home, self.out):
             os.mkdir(d, 0o755)

@@ -618,7 +618,10 @@ static void test_explanations(void **state)
 	};
 	const struct policy_state_entry names[] = {{.key = CARD2 "-Virtual-2", .seat = "seat-5"}};
 	const struct policy_hardware hardware = {outputs, COUNT(outputs), devices, COUNT(devices)};
-	const struct policy_state saved_state = {saved, COUNT(saved), names, COUNT(names)};
+	const struct policy_state saved_state = {.devices = saved,
+						 .device_count = COUNT(saved),
+						 .outputs = names,
+						 .output_count = COUNT(names)};
 	struct policy_assignment a;
 	assert_int_equal(policy_assignment_init(&a, &config, &hardware, &saved_state), 0);
 	assert_no_errors(&a);
@@ -853,10 +856,77 @@ static void test_user_names_refused(void **state)
 	policy_config_finish(&config);
 }
 
+/*
+ * multiseatctl attach/detach are inputs of the rules: over the config and the saved claims,
+ * the device's own entry over its USB device's and hubs', an attach to a seat that is not
+ * there now deciding nothing.
+ */
+static void test_overrides(void **state)
+{
+	(void)state;
+	struct policy_config config;
+	load("[seat.a]\n"		 /* 1 */
+	     "outputs = " CARD "-DP-1\n" /* 2 */
+	     "devices = " KBD "\n"	 /* 3 */
+	     "[seat.b]\n"		 /* 4 */
+	     "outputs = " CARD "-DP-2\n" /* 5 */
+	     "devices = path:" MOUSE "\n" /* 6 */,
+	     &config);
+	const struct policy_connector outputs[] = {
+		{.card = CARD, .name = "DP-1", .connected = true},
+		{.card = CARD, .name = "DP-2", .connected = true},
+	};
+	const struct policy_device devices[] = {
+		{.key = KBD, .kind = POLICY_DEVICE_KEYBOARD, HUBS(INNER, OUTER)},
+		{.key = MOUSE, .kind = POLICY_DEVICE_POINTER, HUBS(OUTER)},
+		{.key = PAD, .kind = POLICY_DEVICE_TABLET, .usb_device = "pad-usb"},
+		{.key = SOUND, .kind = POLICY_DEVICE_SOUND, HUBS(INNER)},
+		{.key = "platform-x"},
+	};
+	const struct policy_state_entry claims[] = {{.key = PAD, .seat = "a"}};
+	/* Sorted by key, as the saved state keeps them. */
+	const struct policy_state_entry overrides[] = {
+		{.key = KBD, .seat = "b"},	  /* the config says a */
+		{.key = INNER, .seat = NULL},	  /* detach of a hub */
+		{.key = MOUSE, .seat = "gone"},	  /* no such seat now */
+		{.key = "pad-usb", .seat = NULL}, /* its USB device over the saved claim */
+		{.key = "platform-x", .seat = "a"},
+	};
+	const struct policy_hardware hardware = {outputs, COUNT(outputs), devices, COUNT(devices)};
+	const struct policy_state saved = {.devices = claims,
+					   .device_count = COUNT(claims),
+					   .overrides = overrides,
+					   .override_count = COUNT(overrides)};
+	struct policy_assignment a;
+	assert_int_equal(policy_assignment_init(&a, &config, &hardware, &saved), 0);
+	assert_no_errors(&a);
+	assert_int_equal(a.devices[0].reason, POLICY_REASON_OVERRIDE);
+	assert_string_equal(seat_of(&a, &a.devices[0]), "b");
+	assert_device_explained(&a, 0, KBD ": b by multiseatctl attach");
+	assert_device_explained(&a, 1, MOUSE ": b by @:6 (path:" MOUSE ")");
+	assert_device_explained(&a, 2, PAD ": unassigned by multiseatctl detach (usb:pad-usb)");
+	assert_device_explained(&a, 3, SOUND ": unassigned by multiseatctl detach (hub:" INNER ")");
+	assert_device_explained(&a, 4, "platform-x: a by multiseatctl attach");
+	/* The seats' device lists follow the overrides. */
+	assert_int_equal(a.seats[0].device_count, 1);
+	assert_int_equal(a.seats[0].devices[0], 4);
+	assert_int_equal(a.seats[1].device_count, 2);
+	assert_int_equal(a.seats[1].devices[0], 0);
+	assert_int_equal(a.seats[1].devices[1], 1);
+	policy_assignment_finish(&a);
+
+	/* An override entry without a key is refused, as any incomplete input. */
+	const struct policy_state_entry broken[] = {{.key = NULL, .seat = "a"}};
+	const struct policy_state bad = {.overrides = broken, .override_count = 1};
+	assert_int_equal(policy_assignment_init(&a, &config, &hardware, &bad), -EINVAL);
+	policy_config_finish(&config);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_config_over_state_over_none),
+		cmocka_unit_test(test_overrides),
 		cmocka_unit_test(test_path_hub_and_property_rules),
 		cmocka_unit_test(test_conflicts),
 		cmocka_unit_test(test_state_for_missing_seats_ignored),

@@ -341,112 +341,186 @@ err_restore:
 	return CONTROL_ERROR_FAILED;
 }
 
+typedef int command_fn(struct daemon *daemon, const struct control_request *req,
+		       struct json_object **result, char *error, size_t error_size);
+
+static int out_of_memory(char *error, size_t error_size)
+{
+	snprintf(error, error_size, "out of memory");
+	return CONTROL_ERROR_FAILED;
+}
+
+static int cmd_status(struct daemon *daemon, const struct control_request *req,
+		      struct json_object **result, char *error, size_t error_size)
+{
+	*result = status_json(daemon);
+	return 0;
+}
+
+static int cmd_devices(struct daemon *daemon, const struct control_request *req,
+		       struct json_object **result, char *error, size_t error_size)
+{
+	*result = json_object_new_object();
+	struct json_object *devices = json_object_new_array();
+	struct hw_input *input;
+	wl_list_for_each (input, &daemon->hw.inputs, link)
+		json_object_array_add(devices, seat_input_to_json(input));
+	json_object_object_add(*result, "devices", devices);
+	return 0;
+}
+
+static int cmd_reload(struct daemon *daemon, const struct control_request *req,
+		      struct json_object **result, char *error, size_t error_size)
+{
+	char message[512];
+	if (daemon_reload(daemon, message, sizeof(message)) < 0) {
+		snprintf(error, error_size, "%s", message);
+		return CONTROL_ERROR_FAILED;
+	}
+	return reply_message(result, "%s", message);
+}
+
+static int cmd_identify(struct daemon *daemon, const struct control_request *req,
+			struct json_object **result, char *error, size_t error_size)
+{
+	claim_identify_all(daemon, IDENTIFY_MS);
+	log_info("control (uid %u): identify", (unsigned)req->uid);
+	return reply_message(result, "every seat shows its name for %d s", IDENTIFY_MS / 1000);
+}
+
+static int cmd_export_udev(struct daemon *daemon, const struct control_request *req,
+			   struct json_object **result, char *error, size_t error_size)
+{
+	*result = udev_seats_export(daemon);
+	return *result ? 0 : out_of_memory(error, error_size);
+}
+
+static int cmd_import_udev(struct daemon *daemon, const struct control_request *req,
+			   struct json_object **result, char *error, size_t error_size)
+{
+	*result = udev_seats_import(daemon, req->uid);
+	return *result ? 0 : out_of_memory(error, error_size);
+}
+
+/* The seat args[index] names; NULL with the reply's error when there is none such. */
+static struct seat *seat_arg(struct daemon *daemon, const struct control_request *req, size_t index,
+			     char *error, size_t error_size)
+{
+	const char *name = req->arg_count > index ? req->args[index] : "";
+	struct seat *seat = daemon_find_seat(daemon, name);
+	if (!seat)
+		snprintf(error, error_size, "unknown seat '%s'", name);
+	return seat;
+}
+
+static int cmd_seat(struct daemon *daemon, const struct control_request *req,
+		    struct json_object **result, char *error, size_t error_size)
+{
+	struct seat *seat = seat_arg(daemon, req, 0, error, error_size);
+	if (!seat)
+		return CONTROL_ERROR_USAGE;
+	*result = seat_to_json(seat);
+	return 0;
+}
+
+static int cmd_restart(struct daemon *daemon, const struct control_request *req,
+		       struct json_object **result, char *error, size_t error_size)
+{
+	struct seat *seat = seat_arg(daemon, req, 0, error, error_size);
+	if (!seat)
+		return CONTROL_ERROR_USAGE;
+	seat_restart(seat);
+	return reply_message(result, "seat %s: restarting its compositor", seat->name);
+}
+
+static int cmd_logout(struct daemon *daemon, const struct control_request *req,
+		      struct json_object **result, char *error, size_t error_size)
+{
+	struct seat *seat = seat_arg(daemon, req, 0, error, error_size);
+	if (!seat)
+		return CONTROL_ERROR_USAGE;
+	if (desk_login_logout(seat->login, error, error_size) < 0)
+		return CONTROL_ERROR_FAILED;
+	log_info("control (uid %u): logout at seat %s", (unsigned)req->uid, seat->name);
+	return reply_message(result, "seat %s: logging out", seat->name);
+}
+
+/* attach SEAT DEVICE (`seat` set) and detach DEVICE (NULL): an override the rules follow. */
+static int move_device(struct daemon *daemon, const struct control_request *req, struct seat *seat,
+		       const char *device, struct json_object **result, char *error,
+		       size_t error_size)
+{
+	const char *key = NULL;
+	struct hw_input *input = NULL;
+	if (!device_known(daemon, device, &key, &input)) {
+		snprintf(error, error_size,
+			 "unknown device '%s' (a device or hub ID_PATH, or /dev/input/eventN)",
+			 device);
+		return CONTROL_ERROR_USAGE;
+	}
+	char *copy = strdup(key); /* reconcile may free the device the key lives in */
+	int ret = copy ? set_override(daemon, copy, seat ? seat->name : NULL) : -ENOMEM;
+	if (ret < 0) {
+		snprintf(error, error_size, "%s cannot be recorded: %s", copy ? copy : key,
+			 strerror(-ret));
+		free(copy);
+		return CONTROL_ERROR_FAILED;
+	}
+	log_info("control (uid %u): %s %s%s%s", (unsigned)req->uid, req->command, copy,
+		 seat ? " to seat " : "", seat ? seat->name : "");
+	daemon_reconcile(daemon);
+	reply_message(result, seat ? "%s is on seat %s now" : "%s is on no seat now", copy,
+		      seat ? seat->name : "");
+	free(copy);
+	return 0;
+}
+
+static int cmd_attach(struct daemon *daemon, const struct control_request *req,
+		      struct json_object **result, char *error, size_t error_size)
+{
+	struct seat *seat = seat_arg(daemon, req, 0, error, error_size);
+	if (!seat)
+		return CONTROL_ERROR_USAGE;
+	return move_device(daemon, req, seat, req->args[1], result, error, error_size);
+}
+
+static int cmd_detach(struct daemon *daemon, const struct control_request *req,
+		      struct json_object **result, char *error, size_t error_size)
+{
+	return move_device(daemon, req, NULL, req->args[0], result, error, error_size);
+}
+
+/* What the daemon does for each command of the control codec's table (control_message.c). */
+static const struct {
+	const char *name;
+	command_fn *run;
+} handlers[] = {
+	{"status", cmd_status},
+	{"seats", cmd_status},
+	{"devices", cmd_devices},
+	{"seat", cmd_seat},
+	{"attach", cmd_attach},
+	{"detach", cmd_detach},
+	{"forget", handle_forget},
+	{"identify", cmd_identify},
+	{"export-udev", cmd_export_udev},
+	{"import-udev", cmd_import_udev},
+	{"set", handle_set},
+	{"restart", cmd_restart},
+	{"logout", cmd_logout},
+	{"reload", cmd_reload},
+};
+
+/* The control module hands over only known commands with their argument counts checked. */
 static int handle_control(void *data, const struct control_request *req,
 			  struct json_object **result, char *error, size_t error_size)
 {
-	struct daemon *daemon = data;
-	const char *cmd = req->command;
-	if (strcmp(cmd, "status") == 0 || strcmp(cmd, "seats") == 0) {
-		*result = status_json(daemon);
-		return 0;
+	for (size_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++) {
+		if (strcmp(handlers[i].name, req->command) == 0)
+			return handlers[i].run(data, req, result, error, error_size);
 	}
-	if (strcmp(cmd, "devices") == 0) {
-		*result = json_object_new_object();
-		struct json_object *devices = json_object_new_array();
-		struct hw_input *input;
-		wl_list_for_each (input, &daemon->hw.inputs, link)
-			json_object_array_add(devices, seat_input_to_json(input));
-		json_object_object_add(*result, "devices", devices);
-		return 0;
-	}
-	if (strcmp(cmd, "reload") == 0) {
-		char message[512];
-		if (daemon_reload(daemon, message, sizeof(message)) < 0) {
-			snprintf(error, error_size, "%s", message);
-			return CONTROL_ERROR_FAILED;
-		}
-		return reply_message(result, "%s", message);
-	}
-	if (strcmp(cmd, "identify") == 0) {
-		claim_identify_all(daemon, IDENTIFY_MS);
-		log_info("control (uid %u): identify", (unsigned)req->uid);
-		return reply_message(result, "every seat shows its name for %d s",
-				     IDENTIFY_MS / 1000);
-	}
-	if (strcmp(cmd, "forget") == 0)
-		return handle_forget(daemon, req, result, error, error_size);
-	if (strcmp(cmd, "set") == 0)
-		return handle_set(daemon, req, result, error, error_size);
-	if (strcmp(cmd, "export-udev") == 0) {
-		*result = udev_seats_export(daemon);
-		if (!*result) {
-			snprintf(error, error_size, "out of memory");
-			return CONTROL_ERROR_FAILED;
-		}
-		return 0;
-	}
-	if (strcmp(cmd, "import-udev") == 0) {
-		*result = udev_seats_import(daemon, req->uid);
-		if (!*result) {
-			snprintf(error, error_size, "out of memory");
-			return CONTROL_ERROR_FAILED;
-		}
-		return 0;
-	}
-	const char *seat_arg = NULL, *device_arg = NULL;
-	if (strcmp(cmd, "seat") == 0 || strcmp(cmd, "restart") == 0 || strcmp(cmd, "attach") == 0 ||
-	    strcmp(cmd, "logout") == 0)
-		seat_arg = req->arg_count > 0 ? req->args[0] : NULL;
-	if (strcmp(cmd, "attach") == 0)
-		device_arg = req->arg_count > 1 ? req->args[1] : NULL;
-	if (strcmp(cmd, "detach") == 0)
-		device_arg = req->arg_count > 0 ? req->args[0] : NULL;
-	struct seat *seat = seat_arg ? daemon_find_seat(daemon, seat_arg) : NULL;
-	if (seat_arg && !seat) {
-		snprintf(error, error_size, "unknown seat '%s'", seat_arg);
-		return CONTROL_ERROR_USAGE;
-	}
-	const char *key = NULL;
-	struct hw_input *input = NULL;
-	if (device_arg && !device_known(daemon, device_arg, &key, &input)) {
-		snprintf(error, error_size,
-			 "unknown device '%s' (a device or hub ID_PATH, or "
-			 "/dev/input/eventN)",
-			 device_arg);
-		return CONTROL_ERROR_USAGE;
-	}
-	if (strcmp(cmd, "seat") == 0 && seat) {
-		*result = seat_to_json(seat);
-		return 0;
-	}
-	if (strcmp(cmd, "restart") == 0 && seat) {
-		seat_restart(seat);
-		return reply_message(result, "seat %s: restarting its compositor", seat->name);
-	}
-	if (strcmp(cmd, "logout") == 0 && seat) {
-		if (desk_login_logout(seat->login, error, error_size) < 0)
-			return CONTROL_ERROR_FAILED;
-		log_info("control (uid %u): logout at seat %s", (unsigned)req->uid, seat->name);
-		return reply_message(result, "seat %s: logging out", seat->name);
-	}
-	if ((strcmp(cmd, "attach") == 0 && seat && key) || (strcmp(cmd, "detach") == 0 && key)) {
-		char *copy = strdup(key); /* reconcile may free the device the key lives in */
-		int ret = copy ? set_override(daemon, copy, seat ? seat->name : NULL) : -ENOMEM;
-		if (ret < 0) {
-			snprintf(error, error_size, "%s cannot be recorded: %s", copy ? copy : key,
-				 strerror(-ret));
-			free(copy);
-			return CONTROL_ERROR_FAILED;
-		}
-		log_info("control (uid %u): %s %s%s%s", (unsigned)req->uid, cmd, copy,
-			 seat ? " to seat " : "", seat ? seat->name : "");
-		daemon_reconcile(daemon);
-		reply_message(result, seat ? "%s is on seat %s now" : "%s is on no seat now", copy,
-			      seat ? seat->name : "");
-		free(copy);
-		return 0;
-	}
-	snprintf(error, error_size, "'%s' needs more arguments (see multiseatctl --help)", cmd);
+	snprintf(error, error_size, "'%s' is a command this daemon does not carry out",
+		 req->command);
 	return CONTROL_ERROR_USAGE;
 }
 

@@ -20,7 +20,9 @@
 #include "seat_link.h"
 #include "server.h"
 #include "session.h"
+#include "surface.h"
 #include "text.h"
+#include "view.h"
 
 static int handle_terminate(int signal, void *data)
 {

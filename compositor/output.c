@@ -1,4 +1,6 @@
 /* Outputs: the wl_output global, damage accumulation and the repaint cycle. */
+#include "output.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,8 +15,11 @@
 #include "emit.h"
 #include "log.h"
 #include "protocols.h"
+#include "render.h"
 #include "resource.h"
 #include "server.h"
+#include "surface.h"
+#include "view.h"
 
 static void output_handle_release(struct wl_client *client, struct wl_resource *resource)
 {
@@ -196,9 +201,11 @@ struct output *output_create(struct server *server, const char *name, int width,
 	wl_signal_init(&output->events_destroy);
 	pixman_region32_init_rect(&output->damage, 0, 0, width, height);
 	damage_history_init(&output->history);
+	if (render_init(output) < 0)
+		goto err_free;
 	output->idle_timer = wl_event_loop_add_timer(server->loop, handle_idle_timer, output);
 	if (!output->idle_timer)
-		goto err_free;
+		goto err_render;
 	output->global =
 		wl_global_create(server->display, &wl_output_interface, 4, output, output_bind);
 	if (!output->global)
@@ -213,6 +220,8 @@ struct output *output_create(struct server *server, const char *name, int width,
 
 err_timer:
 	wl_event_source_remove(output->idle_timer);
+err_render:
+	render_finish(output);
 err_free:
 	pixman_region32_fini(&output->damage);
 	damage_history_finish(&output->history);

@@ -24,6 +24,7 @@
 #include "server.h"
 #include "session.h"
 #include "session_gate.h"
+#include "view.h"
 
 _Static_assert(LINK_MAX_SLOTS == DRM_BACKEND_SLOTS,
 	       "a lease slot of the link is one of the backend");

@@ -3,7 +3,7 @@ monitor and the bochs card's monitor, seat2 the virtio card's second monitor. se
 lease per card, its compositor drives both cards as one desktop (identify screen, session,
 pointer on either card's monitor); unplugging seat2's monitor on the virtio card leaves seat1's
 two leases as they were; SIGTERM stops everything and exits 0. The log texts it looks for are
-those of seatd/seat_leases.c and compositor/drm.c."""
+those of seatd/seat_leases.c and compositor/backend/drm.c."""
 
 import json
 import sys

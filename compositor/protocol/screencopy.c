@@ -3,6 +3,7 @@
 
 #include <wayland-server-protocol.h>
 
+#include "output.h"
 #include "protocols.h"
 #include "resource.h"
 #include "server.h"

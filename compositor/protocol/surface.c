@@ -9,6 +9,7 @@
 #include "damage.h"
 #include "emit.h"
 #include "log.h"
+#include "output.h"
 #include "protocols.h"
 #include "resource.h"
 #include "seat.h"

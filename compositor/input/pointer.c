@@ -6,10 +6,13 @@
 
 #include <wayland-server-protocol.h>
 
+#include "output.h"
 #include "protocols.h"
 #include "resource.h"
 #include "seat.h"
 #include "server.h"
+#include "surface.h"
+#include "view.h"
 
 /* ---- pointer ---- */
 

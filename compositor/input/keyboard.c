@@ -18,6 +18,8 @@
 #include "seat.h"
 #include "server.h"
 #include "session.h"
+#include "surface.h"
+#include "view.h"
 
 static uint64_t now_ms(void)
 {

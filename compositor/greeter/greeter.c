@@ -13,6 +13,7 @@
 
 #include "keyboard.h"
 #include "log.h"
+#include "output.h"
 #include "protocol.h"
 #include "seat.h"
 #include "seat_link.h"

@@ -10,6 +10,7 @@
 #include "resource.h"
 #include "seat.h"
 #include "server.h"
+#include "surface.h"
 
 #define DATA_DEVICE_VERSION 3
 #define MAX_MIME_TYPES 64

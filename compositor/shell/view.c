@@ -1,15 +1,19 @@
 /* Window policy: kiosk (every toplevel fullscreen, newest on top) or a plain stacking desktop. */
+#include "view.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "keyboard.h"
 #include "log.h"
+#include "output.h"
 #include "placement.h"
 #include "pointer.h"
 #include "protocols.h"
 #include "seat.h"
 #include "server.h"
+#include "surface.h"
 #include "text.h"
 #include "xdg_popup.h"
 #include "xdg_shell.h"

@@ -7,6 +7,7 @@
 
 #include "resource.h"
 #include "server.h"
+#include "surface.h"
 
 #define SEAT_VERSION 7
 

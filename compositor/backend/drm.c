@@ -11,6 +11,7 @@
 #include "backend.h"
 #include "gpu.h"
 #include "log.h"
+#include "output.h"
 #include "server.h"
 
 struct drm;

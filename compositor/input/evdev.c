@@ -14,6 +14,7 @@
 #include <wayland-server-protocol.h>
 
 #include "log.h"
+#include "output.h"
 #include "seat.h"
 #include "seat_link.h"
 #include "server.h"

@@ -3,10 +3,12 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "output.h"
 #include "presentation-time-server-protocol.h"
 #include "protocols.h"
 #include "resource.h"
 #include "server.h"
+#include "surface.h"
 
 static void feedback_handle_destroy(struct wl_resource *resource)
 {

@@ -4,6 +4,7 @@
 #include "protocols.h"
 #include "resource.h"
 #include "server.h"
+#include "surface.h"
 
 static void viewport_destroy(struct wl_client *client, struct wl_resource *resource)
 {

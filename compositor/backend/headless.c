@@ -9,6 +9,7 @@
 
 #include "backend.h"
 #include "log.h"
+#include "output.h"
 #include "server.h"
 
 struct headless_output {

@@ -1,4 +1,5 @@
 /* zxdg_output_manager_v1: each output's logical position, size and name. */
+#include "output.h"
 #include "protocols.h"
 #include "resource.h"
 #include "server.h"

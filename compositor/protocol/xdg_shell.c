@@ -11,6 +11,8 @@
 #include "resource.h"
 #include "seat.h"
 #include "server.h"
+#include "surface.h"
+#include "view.h"
 #include "xdg-shell-server-protocol.h"
 #include "xdg_popup.h"
 

@@ -5,9 +5,11 @@
 
 #include <wayland-server-protocol.h>
 
+#include "output.h"
 #include "protocols.h"
 #include "resource.h"
 #include "server.h"
+#include "view.h"
 #include "xdg-shell-server-protocol.h"
 #include "xdg_shell.h"
 

@@ -1,4 +1,7 @@
 /* Software composition with pixman: only the damaged part of an output, occluded parts skipped. */
+#include "render.h"
+
+#include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,16 +10,34 @@
 #include <wayland-server-protocol.h>
 
 #include "greeter.h"
+#include "output.h"
 #include "protocols.h"
 #include "seat.h"
 #include "server.h"
+#include "surface.h"
 #include "text.h"
+#include "view.h"
 
 struct draw_item {
 	struct surface *surface;
 	int x, y; /* output-local */
 	pixman_region32_t clip;
 };
+
+/* What render_prepare found on one output for the next frame, bottom to top: render.c's own. */
+struct render_frame {
+	struct draw_item *items;
+	int count, capacity;
+	bool cursor; /* the built-in arrow, at cursor_x/y */
+	int cursor_x, cursor_y;
+	pixman_image_t *cursor_image;
+};
+
+int render_init(struct output *output)
+{
+	output->frame = calloc(1, sizeof(*output->frame));
+	return output->frame ? 0 : -ENOMEM;
+}
 
 static void collect_surface(struct surface *surface, int x, int y, void *data)
 {
@@ -28,16 +49,16 @@ static void collect_surface(struct surface *surface, int x, int y, void *data)
 	if (x >= output->width || y >= output->height || x + surface->width <= 0 ||
 	    y + surface->height <= 0)
 		return; /* on another output */
-	if (output->draw_count == output->draw_capacity) {
-		int capacity = output->draw_capacity ? output->draw_capacity * 2 : 16;
+	if (output->frame->count == output->frame->capacity) {
+		int capacity = output->frame->capacity ? output->frame->capacity * 2 : 16;
 		struct draw_item *items =
-			realloc(output->draw_items, (size_t)capacity * sizeof(*items));
+			realloc(output->frame->items, (size_t)capacity * sizeof(*items));
 		if (!items)
 			return; /* drawing less is better than failing the frame */
-		output->draw_items = items;
-		output->draw_capacity = capacity;
+		output->frame->items = items;
+		output->frame->capacity = capacity;
 	}
-	output->draw_items[output->draw_count++] = (struct draw_item){
+	output->frame->items[output->frame->count++] = (struct draw_item){
 		.surface = surface,
 		.x = x,
 		.y = y,
@@ -54,8 +75,8 @@ static bool surface_is_unscaled(const struct surface *surface)
 struct surface *render_prepare(struct output *output)
 {
 	struct server *server = output->server;
-	output->draw_count = 0;
-	output->draw_cursor_image = false;
+	output->frame->count = 0;
+	output->frame->cursor = false;
 	if (server_covered(server))
 		return NULL;
 	struct view *view;
@@ -74,18 +95,18 @@ struct surface *render_prepare(struct output *output)
 					      output);
 		} else if (cursor.image) {
 			int x = cursor.x - output->x, y = cursor.y - output->y;
-			output->draw_cursor_image = x < output->width && y < output->height &&
-						    x + pixman_image_get_width(cursor.image) > 0 &&
-						    y + pixman_image_get_height(cursor.image) > 0;
-			output->cursor_x = x;
-			output->cursor_y = y;
-			output->cursor_image = cursor.image;
+			output->frame->cursor = x < output->width && y < output->height &&
+						x + pixman_image_get_width(cursor.image) > 0 &&
+						y + pixman_image_get_height(cursor.image) > 0;
+			output->frame->cursor_x = x;
+			output->frame->cursor_y = y;
+			output->frame->cursor_image = cursor.image;
 		}
 	}
-	if (output->draw_count == 0 || output->draw_cursor_image)
+	if (output->frame->count == 0 || output->frame->cursor)
 		return NULL;
 	/* The topmost surface alone, covering the output exactly, opaque and unscaled. */
-	struct draw_item *top = &output->draw_items[output->draw_count - 1];
+	struct draw_item *top = &output->frame->items[output->frame->count - 1];
 	struct surface *surface = top->surface;
 	if (top->x != 0 || top->y != 0 || surface->width != output->width ||
 	    surface->height != output->height || !surface->opaque || !surface_is_unscaled(surface))
@@ -95,15 +116,16 @@ struct surface *render_prepare(struct output *output)
 
 void render_mark_drawn(struct output *output)
 {
-	for (int i = 0; i < output->draw_count; i++)
-		presentation_surface_drawn(output->draw_items[i].surface, output);
+	for (int i = 0; i < output->frame->count; i++)
+		presentation_surface_drawn(output->frame->items[i].surface, output);
 }
 
 void render_finish(struct output *output)
 {
-	free(output->draw_items);
-	output->draw_items = NULL;
-	output->draw_count = output->draw_capacity = 0;
+	if (output->frame)
+		free(output->frame->items);
+	free(output->frame);
+	output->frame = NULL;
 }
 
 /* Opaque unscaled pixels onto an x8r8g8b8 image: row copies, the cheapest way to move them. */
@@ -216,8 +238,8 @@ void render_output(struct output *output, pixman_image_t *image, pixman_region32
 	/* Top to bottom: what opaque surfaces cover needs no drawing below them. */
 	pixman_region32_t covered;
 	pixman_region32_init(&covered);
-	for (int i = output->draw_count - 1; i >= 0; i--) {
-		struct draw_item *item = &output->draw_items[i];
+	for (int i = output->frame->count - 1; i >= 0; i--) {
+		struct draw_item *item = &output->frame->items[i];
 		pixman_region32_init_rect(&item->clip, item->x, item->y,
 					  (unsigned)item->surface->width,
 					  (unsigned)item->surface->height);
@@ -241,19 +263,20 @@ void render_output(struct output *output, pixman_image_t *image, pixman_region32
 	}
 	pixman_region32_fini(&background);
 
-	for (int i = 0; i < output->draw_count; i++) {
-		struct draw_item *item = &output->draw_items[i];
+	for (int i = 0; i < output->frame->count; i++) {
+		struct draw_item *item = &output->frame->items[i];
 		if (pixman_region32_not_empty(&item->clip))
 			draw_surface(item, image);
 		presentation_surface_drawn(item->surface, output);
 		pixman_region32_fini(&item->clip);
 	}
-	if (output->draw_cursor_image) {
+	if (output->frame->cursor) {
 		pixman_image_set_clip_region32(image, damage);
-		pixman_image_composite32(PIXMAN_OP_OVER, output->cursor_image, NULL, image, 0, 0, 0,
-					 0, output->cursor_x, output->cursor_y,
-					 pixman_image_get_width(output->cursor_image),
-					 pixman_image_get_height(output->cursor_image));
+		pixman_image_composite32(PIXMAN_OP_OVER, output->frame->cursor_image, NULL, image,
+					 0, 0, 0, 0, output->frame->cursor_x,
+					 output->frame->cursor_y,
+					 pixman_image_get_width(output->frame->cursor_image),
+					 pixman_image_get_height(output->frame->cursor_image));
 	}
 	pixman_image_set_clip_region32(image, NULL);
 }

@@ -96,6 +96,8 @@ void seat_destroy(struct seat *seat)
 		seat_device_detach(input);
 	if (seat->link_source)
 		wl_event_source_remove(seat->link_source);
+	if (seat->link_failed)
+		wl_event_source_remove(seat->link_failed);
 	if (seat->link_fd >= 0)
 		close(seat->link_fd);
 	seat_outputs_clear(seat);
@@ -112,22 +114,42 @@ void seat_destroy(struct seat *seat)
 
 /* ---- the link ---- */
 
+/* Whether messages go out: the link is open and no send on it has failed. */
 static bool link_up(const struct seat *seat)
 {
-	return seat->link_fd >= 0;
+	return seat->link_fd >= 0 && !seat->link_failed;
 }
 
 static void close_link(struct seat *seat)
 {
 	/* A login's session cannot outlive the compositor its clients ran in. */
-	if (link_up(seat))
+	if (seat->link_fd >= 0)
 		desk_login_compositor_gone(seat->login);
 	if (seat->link_source)
 		wl_event_source_remove(seat->link_source);
 	seat->link_source = NULL;
+	if (seat->link_failed)
+		wl_event_source_remove(seat->link_failed);
+	seat->link_failed = NULL;
 	if (seat->link_fd >= 0)
 		close(seat->link_fd);
 	seat->link_fd = -1;
+}
+
+/*
+ * What a failed send leads to, in this one place and after the code that sent is done: the
+ * link closes (a login at the desk ends with it) and the compositor is stopped.
+ */
+static int handle_link_failed(void *data)
+{
+	struct seat *seat = data;
+	if (seat->link_failed)
+		wl_event_source_remove(seat->link_failed);
+	seat->link_failed = NULL;
+	close_link(seat);
+	if (seat->pid > 0)
+		kill(seat->pid, SIGTERM);
+	return 0;
 }
 
 void seat_send(struct seat *seat, uint16_t opcode, const void *body, size_t size)
@@ -140,14 +162,17 @@ void seat_send_fd(struct seat *seat, uint16_t opcode, const void *body, size_t s
 	if (!link_up(seat))
 		return;
 	int ret = link_send(seat->link_fd, opcode, body, size, fd);
-	if (ret < 0) {
-		/* A compositor that cannot keep up with its link is not usable: it exits. */
-		log_error("seat %s: %s could not be sent to the compositor: %s", seat->name,
-			  link_opcode_name(opcode), strerror(-ret));
-		close_link(seat);
-		if (seat->pid > 0)
-			kill(seat->pid, SIGTERM);
-	}
+	if (ret == 0)
+		return;
+	/*
+	 * A compositor that cannot keep up with its link is not usable: nothing more is sent,
+	 * and it is stopped from handle_link_failed, not from inside whatever was sending.
+	 */
+	log_error("seat %s: %s could not be sent to the compositor: %s; stopping it", seat->name,
+		  link_opcode_name(opcode), strerror(-ret));
+	seat->link_failed = wl_event_loop_add_timer(seat->daemon->loop, handle_link_failed, seat);
+	if (!seat->link_failed || wl_event_source_timer_update(seat->link_failed, 1) < 0)
+		handle_link_failed(seat);
 }
 
 static uint32_t link_caps(uint32_t caps)

@@ -67,6 +67,8 @@ struct seat {
 	pid_t pid;
 	int link_fd;
 	struct wl_event_source *link_source;
+	/* A send failed: nothing more is sent, and this stops the compositor soon (seat.c). */
+	struct wl_event_source *link_failed;
 	struct wl_event_source *timer; /* restart backoff, or the kill timeout while stopping */
 	int attempt;
 	int restarts;

@@ -1,4 +1,4 @@
-/* Per-seat cgroups: where the subtree is, each seat's caps, cleaning up and usage figures. */
+/* The desks' cgroups: where the subtree is, each desk's caps, cleaning up and usage figures. */
 #include "caps.h"
 
 #include <errno.h>
@@ -10,11 +10,8 @@
 #include <unistd.h>
 
 #include "cgroup.h"
-#include "daemon.h"
-#include "desk_login.h"
 #include "log.h"
-#include "seat.h"
-#include "services.h"
+#include <wayland-server-core.h>
 
 /* What the compositor keeps when its seat's session eats all the seat's memory. */
 #define COMPOSITOR_MEMORY_MIN (64ll << 20)
@@ -56,57 +53,115 @@ static char *delegated_root(struct policy_errors *errors)
 	return root;
 }
 
-int caps_init(struct daemon *daemon)
+struct caps {
+	struct cgroup_root *root; /* NULL: desks run uncapped (caps = optional) */
+	bool refused;		  /* caps are required and cannot be had: no desk starts */
+	bool optional;		  /* a desk whose caps did not all take runs with the rest */
+	struct wl_list desks;	  /* caps_desk.link */
+};
+
+struct caps_desk {
+	struct caps *caps;
+	struct wl_list link; /* caps.desks */
+	char *name;
+	struct cgroup_seat *cgroup; /* seat-<name> with its caps; NULL until the desk starts */
+	struct policy_caps wanted;  /* the caps last written, `cpuset = auto` as such */
+	bool leaving;		    /* going away: it takes no share of the CPUs */
+	char auto_cpus[64];	    /* what `cpuset = auto` last wrote; "" when none */
+};
+
+static void log_errors(const struct policy_errors *errors, enum log_level level)
 {
+	for (size_t i = 0; i < errors->count; i++)
+		log_message(level, __FILE__, __LINE__, "%s",
+			    errors->lines[i] ? errors->lines[i] : "(out of memory)");
+}
+
+struct caps *caps_create(const struct policy_config *config)
+{
+	struct caps *caps = calloc(1, sizeof(*caps));
+	if (!caps)
+		return NULL;
+	wl_list_init(&caps->desks);
+	caps->optional = config->caps_optional;
 	struct policy_errors errors = {0};
 	char *path = delegated_root(&errors);
-	const char *root_path = path ? path : daemon->config.cgroup_root;
+	const char *root_path = path ? path : config->cgroup_root;
 	/* Without systemd nobody else runs the hierarchy: the root's parent is ours too. */
 	unsigned flags = CGROUP_ROOT_REQUIRE_V2 | (path ? 0 : CGROUP_ROOT_OWN_PARENT);
-	int ret = cgroup_root_create(root_path, flags, &daemon->cgroups, &errors);
-	bool usable = ret == 0 && daemon->cgroups->missing == 0;
-	daemon_log_errors(&errors, !usable && !daemon->config.caps_optional ? LOG_LEVEL_ERROR
-									    : LOG_LEVEL_INFO);
+	int ret = cgroup_root_create(root_path, flags, &caps->root, &errors);
+	bool usable = ret == 0 && caps->root->missing == 0;
+	log_errors(&errors, !usable && !config->caps_optional ? LOG_LEVEL_ERROR : LOG_LEVEL_INFO);
 	policy_errors_finish(&errors);
 	if (usable) {
 		log_info("cgroup v2 subtree %s: seats get cpu, memory, pids and io caps",
 			 root_path);
-	} else if (daemon->config.caps_optional) {
+	} else if (config->caps_optional) {
 		log_info("the seats run %s (caps = optional in %s)",
 			 ret == 0 ? "without the controllers named above" : "uncapped",
-			 daemon->config.path);
+			 config->path);
 	} else {
 		log_error("seats are not started without their caps; set caps = optional in "
 			  "[daemon] of %s to run them uncapped",
-			  daemon->config.path);
-		daemon->caps_refused = true;
+			  config->path);
+		caps->refused = true;
 	}
 	free(path);
-	return daemon->caps_refused ? -1 : 0;
+	return caps;
 }
 
-void caps_finish(struct daemon *daemon)
+void caps_destroy(struct caps *caps)
 {
-	cgroup_root_destroy(daemon->cgroups);
-	daemon->cgroups = NULL;
+	if (!caps)
+		return;
+	cgroup_root_destroy(caps->root);
+	free(caps);
+}
+
+bool caps_refused(const struct caps *caps)
+{
+	return caps->refused;
+}
+
+bool caps_enabled(const struct caps *caps)
+{
+	return caps->root != NULL;
+}
+
+struct caps_desk *caps_desk_create(struct caps *caps, const char *name)
+{
+	struct caps_desk *desk = calloc(1, sizeof(*desk));
+	if (!desk || !(desk->name = strdup(name))) {
+		free(desk);
+		return NULL;
+	}
+	desk->caps = caps;
+	policy_caps_init(&desk->wanted);
+	wl_list_insert(caps->desks.prev, &desk->link);
+	return desk;
+}
+
+void caps_desk_set_leaving(struct caps_desk *desk, bool leaving)
+{
+	desk->leaving = leaving;
 }
 
 /*
- * The caps as the files take them: cpuset = auto becomes this seat's share of the CPUs, cut
- * among the seats that have a cgroup (a seat that never ran, waiting for its monitor, takes
+ * The caps as the files take them: cpuset = auto becomes this desk's share of the CPUs, cut
+ * among the desks that have a cgroup (a desk that never ran, waiting for its monitor, takes
  * none) and are not going away.
  */
-static int resolve_caps(struct seat *seat, struct policy_caps *caps, char *cpus, size_t size)
+static int resolve_caps(struct caps_desk *desk, struct policy_caps *caps, char *cpus, size_t size)
 {
-	*caps = seat->settings.caps;
+	*caps = desk->wanted;
 	if (!caps->cpuset || strcmp(caps->cpuset, "auto") != 0)
 		return 0;
 	unsigned index = 0, count = 0;
-	struct seat *other;
-	wl_list_for_each (other, &seat->daemon->seats, link) {
-		if (other->doomed || (other != seat && !other->cgroup))
+	struct caps_desk *other;
+	wl_list_for_each (other, &desk->caps->desks, link) {
+		if (other->leaving || (other != desk && !other->cgroup))
 			continue;
-		if (other == seat)
+		if (other == desk)
 			index = count;
 		count++;
 	}
@@ -132,15 +187,14 @@ static void caps_limits(const struct policy_caps *caps, struct cgroup_limit *lim
 }
 
 /*
- * Notes what `cpuset = auto` gave the seat once its caps went to its cgroup (a write the
- * kernel refused was logged then, and is not retried until the seat's share changes).
+ * Notes what `cpuset = auto` gave the desk once its caps went to its cgroup (a write the
+ * kernel refused was logged then, and is not retried until the desk's share changes).
  */
-static void remember_auto_cpus(struct seat *seat, const struct policy_caps *caps)
+static void remember_auto_cpus(struct caps_desk *desk, const struct policy_caps *caps)
 {
-	bool is_auto =
-		seat->settings.caps.cpuset && strcmp(seat->settings.caps.cpuset, "auto") == 0;
-	bool on = seat->daemon->cgroups->enabled & CGROUP_CONTROLLER_CPUSET;
-	snprintf(seat->auto_cpus, sizeof(seat->auto_cpus), "%s",
+	bool is_auto = desk->wanted.cpuset && strcmp(desk->wanted.cpuset, "auto") == 0;
+	bool on = desk->caps->root->enabled & CGROUP_CONTROLLER_CPUSET;
+	snprintf(desk->auto_cpus, sizeof(desk->auto_cpus), "%s",
 		 on && is_auto && caps->cpuset ? caps->cpuset : "");
 }
 
@@ -148,7 +202,7 @@ static void remember_auto_cpus(struct seat *seat, const struct policy_caps *caps
 static void finish_errors(struct policy_errors *errors, int ret, const char *what, char *error,
 			  size_t error_size)
 {
-	daemon_log_errors(errors, LOG_LEVEL_ERROR);
+	log_errors(errors, LOG_LEVEL_ERROR);
 	if (ret < 0 && errors->count > 0 && errors->lines[0])
 		snprintf(error, error_size, "%s", errors->lines[0]);
 	else if (ret < 0)
@@ -156,105 +210,118 @@ static void finish_errors(struct policy_errors *errors, int ret, const char *wha
 	policy_errors_finish(errors);
 }
 
-int caps_seat_prepare(struct seat *seat, char *error, size_t error_size)
+/* The desk's caps from now on (a copy); 0 or -ENOMEM. */
+static int want(struct caps_desk *desk, const struct policy_caps *caps)
 {
-	struct daemon *daemon = seat->daemon;
-	if (daemon->caps_refused) {
+	struct policy_caps copy;
+	if (policy_caps_copy(&copy, caps) < 0)
+		return -ENOMEM;
+	policy_caps_finish(&desk->wanted);
+	desk->wanted = copy;
+	return 0;
+}
+
+/* Writes the desk's wanted caps to its cgroup; the cgroup's result. */
+static int write_caps(struct caps_desk *desk, struct policy_errors *errors)
+{
+	struct policy_caps caps;
+	char cpus[64];
+	resolve_caps(desk, &caps, cpus, sizeof(cpus));
+	struct cgroup_limit limits[POLICY_CAP_COUNT];
+	caps_limits(&caps, limits);
+	int ret;
+	if (desk->cgroup) {
+		ret = cgroup_seat_apply_limits(desk->cgroup, limits, POLICY_CAP_COUNT, errors);
+	} else {
+		ret = cgroup_seat_create(desk->caps->root, desk->name, limits, POLICY_CAP_COUNT,
+					 COMPOSITOR_MEMORY_MIN, &desk->cgroup, errors);
+		/* A cgroup left by an earlier daemon may still hold a session. */
+		if (desk->cgroup && desk->cgroup->reused)
+			cgroup_kill(cgroup_seat_path(desk->cgroup, CGROUP_SEAT), NULL, NULL);
+	}
+	if (desk->cgroup)
+		remember_auto_cpus(desk, &caps);
+	return ret;
+}
+
+int caps_desk_prepare(struct caps_desk *desk, const struct policy_caps *caps, char *error,
+		      size_t error_size)
+{
+	if (desk->caps->refused) {
 		snprintf(error, error_size, "its caps cannot be applied (see the cgroup errors)");
 		return -ENOTSUP;
 	}
-	if (!daemon->cgroups)
+	if (!desk->caps->root)
 		return 0; /* caps = optional and no cgroup v2: uncapped */
-	struct policy_caps caps;
-	char cpus[64];
-	resolve_caps(seat, &caps, cpus, sizeof(cpus));
-	struct cgroup_limit limits[POLICY_CAP_COUNT];
-	caps_limits(&caps, limits);
-	struct policy_errors errors = {0};
-	int ret;
-	if (seat->cgroup) {
-		ret = cgroup_seat_apply_limits(seat->cgroup, limits, POLICY_CAP_COUNT, &errors);
-	} else {
-		ret = cgroup_seat_create(daemon->cgroups, seat->name, limits, POLICY_CAP_COUNT,
-					 COMPOSITOR_MEMORY_MIN, &seat->cgroup, &errors);
-		/* A cgroup left by an earlier daemon may still hold a session. */
-		if (seat->cgroup && seat->cgroup->reused)
-			cgroup_kill(cgroup_seat_path(seat->cgroup, CGROUP_SEAT), NULL, NULL);
+	if (want(desk, caps) < 0) {
+		snprintf(error, error_size, "out of memory");
+		return -ENOMEM;
 	}
-	remember_auto_cpus(seat, &caps);
+	struct policy_errors errors = {0};
+	int ret = write_caps(desk, &errors);
 	finish_errors(&errors, ret, "its cgroup cannot be set up", error, error_size);
-	if (seat->auto_cpus[0])
-		caps_respread(daemon); /* one seat more shares the CPUs */
-	if (ret < 0 && daemon->config.caps_optional && seat->cgroup)
+	if (desk->auto_cpus[0])
+		caps_respread(desk->caps); /* one desk more shares the CPUs */
+	if (ret < 0 && desk->caps->optional && desk->cgroup)
 		return 0; /* some cap did not take: it runs with the ones that did */
-	return seat->cgroup ? (ret < 0 ? ret : 0) : ret;
+	return desk->cgroup ? (ret < 0 ? ret : 0) : ret;
 }
 
-int caps_seat_apply(struct seat *seat, char *error, size_t error_size)
+int caps_desk_apply(struct caps_desk *desk, const struct policy_caps *caps, char *error,
+		    size_t error_size)
 {
-	if (!seat->cgroup || !seat->has_settings)
+	if (!desk->cgroup)
 		return 0;
-	struct policy_caps caps;
-	char cpus[64];
-	resolve_caps(seat, &caps, cpus, sizeof(cpus));
-	struct cgroup_limit limits[POLICY_CAP_COUNT];
-	caps_limits(&caps, limits);
+	if (want(desk, caps) < 0) {
+		snprintf(error, error_size, "out of memory");
+		return -ENOMEM;
+	}
 	struct policy_errors errors = {0};
-	int ret = cgroup_seat_apply_limits(seat->cgroup, limits, POLICY_CAP_COUNT, &errors);
-	remember_auto_cpus(seat, &caps);
+	int ret = write_caps(desk, &errors);
 	finish_errors(&errors, ret, "its caps cannot be written", error, error_size);
 	return ret < 0 ? ret : 1;
 }
 
-int caps_seat_set(struct seat *seat, struct policy_caps *caps, char *error, size_t error_size)
+void caps_respread(struct caps *caps)
 {
-	/* A seat without settings cannot run; it gets its caps with them. */
-	if (seat->has_settings) {
-		policy_caps_finish(&seat->settings.caps);
-		seat->settings.caps = *caps;
-	} else {
-		policy_caps_finish(caps);
-	}
-	policy_caps_init(caps);
-	return caps_seat_apply(seat, error, error_size);
-}
-
-void caps_respread(struct daemon *daemon)
-{
-	struct seat *seat;
-	wl_list_for_each (seat, &daemon->seats, link) {
-		if (seat->doomed || !seat->cgroup || !seat->has_settings || !seat->auto_cpus[0])
+	struct caps_desk *desk;
+	wl_list_for_each (desk, &caps->desks, link) {
+		if (desk->leaving || !desk->cgroup || !desk->auto_cpus[0])
 			continue;
-		struct policy_caps caps;
+		struct policy_caps resolved;
 		char cpus[64];
-		if (resolve_caps(seat, &caps, cpus, sizeof(cpus)) < 0 ||
-		    strcmp(cpus, seat->auto_cpus) == 0)
+		if (resolve_caps(desk, &resolved, cpus, sizeof(cpus)) < 0 ||
+		    strcmp(cpus, desk->auto_cpus) == 0)
 			continue;
-		char was[sizeof(seat->auto_cpus)], error[256];
-		snprintf(was, sizeof(was), "%s", seat->auto_cpus);
-		if (caps_seat_apply(seat, error, sizeof(error)) > 0)
+		char was[sizeof(desk->auto_cpus)];
+		snprintf(was, sizeof(was), "%s", desk->auto_cpus);
+		struct policy_errors errors = {0};
+		int ret = write_caps(desk, &errors);
+		log_errors(&errors, LOG_LEVEL_ERROR);
+		policy_errors_finish(&errors);
+		if (ret == 0)
 			log_info("seat %s: cpuset = auto now gives it CPUs %s (was %s): the number "
 				 "of seats changed",
-				 seat->name, cpus, was);
+				 desk->name, cpus, was);
 	}
 }
 
-void caps_missing_controllers(const struct daemon *daemon, const struct policy_caps *caps,
+void caps_missing_controllers(const struct caps *caps, const struct policy_caps *wanted,
 			      char *names, size_t size)
 {
 	size_t used = 0;
 	unsigned seen = 0;
 	names[0] = '\0';
-	if (!daemon->cgroups)
+	if (!caps->root)
 		return;
-	const struct cgroup_root *root = daemon->cgroups;
+	const struct cgroup_root *root = caps->root;
 	for (int cap = 0; cap < POLICY_CAP_COUNT; cap++) {
 		unsigned bit = cgroup_limit_controller(policy_cap_cgroup_file(cap));
-		/* cpuset is turned on when the first seat sets it: only then can it be missing. */
+		/* cpuset is turned on when the first desk sets it: only then can it be missing. */
 		bool lacking = bit == CGROUP_CONTROLLER_CPUSET
 				       ? (root->missing & bit) || !(root->available & bit)
 				       : !(root->enabled & bit);
-		if (!policy_caps_has(caps, cap) || !lacking || (seen & bit))
+		if (!policy_caps_has(wanted, cap) || !lacking || (seen & bit))
 			continue;
 		seen |= bit;
 		int n = snprintf(names + used, size - used, "%s%s", used ? ", " : "",
@@ -265,45 +332,19 @@ void caps_missing_controllers(const struct daemon *daemon, const struct policy_c
 	}
 }
 
-const char *caps_seat_compositor_dir(const struct seat *seat)
+const char *caps_desk_dir(const struct caps_desk *desk, enum cgroup_part part)
 {
-	return seat->cgroup ? cgroup_seat_path(seat->cgroup, CGROUP_COMPOSITOR) : NULL;
+	return desk && desk->cgroup ? cgroup_seat_path(desk->cgroup, part) : NULL;
 }
 
-const char *caps_seat_session_dir(const struct seat *seat)
+void caps_desk_kill(struct caps_desk *desk, enum cgroup_part part)
 {
-	return seat->cgroup ? cgroup_seat_path(seat->cgroup, CGROUP_SESSION) : NULL;
-}
-
-/* Kills what runs in one of the seat's cgroups (and below it). */
-static void kill_in(struct seat *seat, enum cgroup_part part)
-{
-	if (!seat->cgroup)
+	if (!desk || !desk->cgroup)
 		return;
 	struct policy_errors errors = {0};
-	if (cgroup_kill(cgroup_seat_path(seat->cgroup, part), NULL, &errors) < 0)
-		daemon_log_errors(&errors, LOG_LEVEL_ERROR);
+	if (cgroup_kill(cgroup_seat_path(desk->cgroup, part), NULL, &errors) < 0)
+		log_errors(&errors, LOG_LEVEL_ERROR);
 	policy_errors_finish(&errors);
-}
-
-void caps_seat_kill_session(struct seat *seat)
-{
-	kill_in(seat, CGROUP_SESSION);
-}
-
-const char *caps_seat_login_dir(const struct seat *seat)
-{
-	return seat->cgroup ? cgroup_seat_path(seat->cgroup, CGROUP_LOGIN) : NULL;
-}
-
-void caps_seat_kill_login(struct seat *seat)
-{
-	kill_in(seat, CGROUP_LOGIN);
-}
-
-const char *caps_seat_services_dir(const struct seat *seat)
-{
-	return seat->cgroup ? cgroup_seat_path(seat->cgroup, CGROUP_SERVICES) : NULL;
 }
 
 /* The parent of `pid`, from /proc; a negative errno when it cannot be read. */
@@ -321,65 +362,49 @@ static pid_t parent_of(pid_t pid)
 	return cgroup_parse_proc_stat_ppid(text, &ppid) < 0 ? -EINVAL : ppid;
 }
 
-int caps_seat_place_session(struct seat *seat, pid_t pid)
+int caps_desk_place_session(struct caps_desk *desk, pid_t pid, pid_t compositor)
 {
-	if (!seat->cgroup)
+	if (!desk->cgroup)
 		return -ENOTSUP;
 	/*
-	 * Only a child of this seat's compositor: it waits before exec until we answer, so its
+	 * Only a child of this desk's compositor: it waits before exec until we answer, so its
 	 * pid cannot be reused meanwhile. Anything else is refused, never moved.
 	 */
 	pid_t parent = pid > 0 ? parent_of(pid) : -EINVAL;
-	if (parent < 0 || parent != seat->pid) {
+	if (parent < 0 || parent != compositor) {
 		log_error(
 			"seat %s: the compositor asked to place pid %d in the session cgroup, but "
 			"it is not the compositor's child; refused",
-			seat->name, (int)pid);
+			desk->name, (int)pid);
 		return -EPERM;
 	}
 	struct policy_errors errors = {0};
-	const char *dir = cgroup_seat_path(seat->cgroup, CGROUP_SESSION);
+	const char *dir = cgroup_seat_path(desk->cgroup, CGROUP_SESSION);
 	int ret = cgroup_move_pid(dir, pid, &errors);
-	daemon_log_errors(&errors, LOG_LEVEL_ERROR);
+	log_errors(&errors, LOG_LEVEL_ERROR);
 	policy_errors_finish(&errors);
 	if (ret == 0)
-		log_debug("seat %s: session process %d runs in %s", seat->name, (int)pid, dir);
+		log_debug("seat %s: session process %d runs in %s", desk->name, (int)pid, dir);
 	return ret;
 }
 
-void caps_seat_kill_services(struct seat *seat)
+void caps_desk_destroy(struct caps_desk *desk)
 {
-	kill_in(seat, CGROUP_SERVICES);
-}
-
-void caps_seat_kill(struct seat *seat)
-{
-	bool login = desk_login_busy(seat->login), services = services_alive(seat->services);
-	if (!login && !services) {
-		kill_in(seat, CGROUP_SEAT);
+	if (!desk)
 		return;
+	if (desk->cgroup) {
+		caps_desk_kill(desk, CGROUP_SEAT);
+		/* The killed may not be gone yet: a cgroup left behind is reused by the next
+		 * start. */
+		if (cgroup_seat_remove(desk->cgroup, NULL) < 0)
+			log_debug("seat %s: its cgroup stays until its last process is gone",
+				  desk->name);
+		cgroup_seat_destroy(desk->cgroup);
 	}
-	/* A login's worker still has to close its PAM session and report the end; it kills
-	   what is left in login/ itself (desk_login's finish). Services being stopped in order
-	   are killed after a timeout, and what they leave when the last is gone. */
-	kill_in(seat, CGROUP_COMPOSITOR);
-	kill_in(seat, CGROUP_SESSION);
-	if (!login)
-		kill_in(seat, CGROUP_LOGIN);
-	if (!services)
-		kill_in(seat, CGROUP_SERVICES);
-}
-
-void caps_seat_release(struct seat *seat)
-{
-	if (!seat->cgroup)
-		return;
-	kill_in(seat, CGROUP_SEAT);
-	/* The killed may not be gone yet: a cgroup left behind is reused by the next start. */
-	if (cgroup_seat_remove(seat->cgroup, NULL) < 0)
-		log_debug("seat %s: its cgroup stays until its last process is gone", seat->name);
-	cgroup_seat_destroy(seat->cgroup);
-	seat->cgroup = NULL;
+	wl_list_remove(&desk->link);
+	policy_caps_finish(&desk->wanted);
+	free(desk->name);
+	free(desk);
 }
 
 static struct json_object *stat_or_null(int64_t value)
@@ -389,18 +414,18 @@ static struct json_object *stat_or_null(int64_t value)
 	return value >= 0 ? json_object_new_int64(value) : NULL;
 }
 
-struct json_object *caps_seat_to_json(const struct seat *seat)
+struct json_object *caps_desk_usage_json(const struct caps_desk *desk)
 {
-	if (!seat->cgroup)
+	if (!desk->cgroup)
 		return NULL;
 	struct cgroup_seat_stats s;
-	if (cgroup_seat_read_stats(seat->cgroup, &s) < 0)
+	if (cgroup_seat_read_stats(desk->cgroup, &s) < 0)
 		return NULL;
 	struct json_object *o = json_object_new_object();
 	if (!o)
 		return NULL;
 	json_object_object_add(o, "cgroup",
-			       json_object_new_string(cgroup_seat_path(seat->cgroup, CGROUP_SEAT)));
+			       json_object_new_string(cgroup_seat_path(desk->cgroup, CGROUP_SEAT)));
 	json_object_object_add(o, "cpu_usage_usec", stat_or_null(s.cpu_usage_usec));
 	json_object_object_add(o, "cpu_throttled_periods", stat_or_null(s.cpu_nr_throttled));
 	json_object_object_add(o, "memory_current", stat_or_null(s.memory_current));
@@ -411,8 +436,7 @@ struct json_object *caps_seat_to_json(const struct seat *seat)
 	return o;
 }
 
-/* The caps that are set, as multiseat.conf writes them; NULL when out of memory. */
-static struct json_object *caps_json(const struct policy_caps *caps)
+struct json_object *caps_to_json(const struct policy_caps *caps)
 {
 	struct json_object *o = json_object_new_object();
 	for (int cap = 0; o && cap < POLICY_CAP_COUNT; cap++) {
@@ -423,15 +447,4 @@ static struct json_object *caps_json(const struct policy_caps *caps)
 					       json_object_new_string(text));
 	}
 	return o;
-}
-
-void caps_seat_add_json(const struct seat *seat, struct json_object *object)
-{
-	json_object_object_add(object, "caps",
-			       seat->has_settings ? caps_json(&seat->settings.caps) : NULL);
-	struct policy_caps saved;
-	policy_caps_init(&saved);
-	if (policy_saved_apply_caps(&seat->daemon->saved, seat->name, &saved) >= 0)
-		json_object_object_add(object, "caps_set", caps_json(&saved));
-	policy_caps_finish(&saved);
 }

@@ -203,17 +203,17 @@ static int drop_gone_seat_caps(struct daemon *daemon, const char *name, unsigned
 			     dropped == 1 ? "" : "s");
 }
 
-/* Where the caps went, after the reply's list of them; `applied` as caps_seat_apply's. */
+/* Where the caps went, after the reply's list of them; `applied` as caps_desk_apply's. */
 static void print_outcome(FILE *out, struct daemon *daemon, struct seat *seat, int applied,
 			  const char *missing)
 {
 	if (applied > 0)
 		fprintf(out, "; written to %s, the session keeps running",
-			cgroup_seat_path(seat->cgroup, CGROUP_SEAT));
-	else if (daemon->caps_refused)
+			caps_desk_dir(seat->caps, CGROUP_SEAT));
+	else if (caps_refused(daemon->caps))
 		fprintf(out, "; not applied: no seat starts, their caps cannot be had (see the "
 			     "cgroup errors in the log)");
-	else if (!daemon->cgroups)
+	else if (!caps_enabled(daemon->caps))
 		fprintf(out, "; not applied: the seats run uncapped (caps = optional, no cgroup "
 			     "v2 subtree)");
 	else
@@ -298,13 +298,13 @@ static int handle_set(struct daemon *daemon, const struct control_request *req,
 	fprintf(out, "seat %s: ", seat->name);
 	print_caps(out, &caps, set | reset, reset);
 	char missing[64], refused[256] = "";
-	caps_missing_controllers(daemon, &caps, missing, sizeof(missing));
-	int applied = caps_seat_set(seat, &caps, refused, sizeof(refused));
+	caps_missing_controllers(daemon->caps, &caps, missing, sizeof(missing));
+	int applied = seat_set_caps(seat, &caps, refused, sizeof(refused));
 	if (applied < 0) {
-		/* The old caps back, in the cgroup too; caps_seat_set logged what went wrong. */
+		/* The old caps back, in the cgroup too; seat_set_caps logged what went wrong. */
 		restore_saved(daemon, seat->name, set | reset, &before);
 		if (seat_caps(daemon, seat->name, &caps) == 0)
-			caps_seat_set(seat, &caps, why, sizeof(why));
+			seat_set_caps(seat, &caps, why, sizeof(why));
 		fclose(out);
 		free(text);
 		snprintf(error, error_size, "seat %s: nothing changed, its cgroup refused: %s",

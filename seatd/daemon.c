@@ -196,6 +196,7 @@ static void apply_seat(struct daemon *daemon, const struct policy_assignment *a,
 		log_info("seat %s (F%d) is wanted again; it starts once compositor %d has exited",
 			 seat->name, as->number, (int)seat->pid);
 		seat->doomed = false;
+		caps_desk_set_leaving(seat->caps, false);
 		seat->restart_pending = true;
 	}
 	if (!seat) {
@@ -393,7 +394,7 @@ void daemon_reconcile(struct daemon *daemon)
 		seat_update_identify(seat); /* the note may have changed */
 	}
 	save_autoseat_names(daemon, &a);
-	caps_respread(daemon);
+	caps_respread(daemon->caps);
 	claim_watch_update(daemon);
 	sound_sync_acls(daemon);
 out:
@@ -536,7 +537,8 @@ static void daemon_finish(struct daemon *daemon)
 	hw_finish(&daemon->hw);
 	/* Last, once no desk holds a keyboard: from here keys reach the console again. */
 	vt_destroy(daemon->vt);
-	caps_finish(daemon);
+	caps_destroy(daemon->caps);
+	daemon->caps = NULL;
 	if (daemon->monitor_source)
 		wl_event_source_remove(daemon->monitor_source);
 	udev_monitor_unref(daemon->monitor);
@@ -600,7 +602,11 @@ int daemon_run(const struct daemon_options *options)
 			 devices, devices == 1 ? "" : "s", caps, caps == 1 ? "" : "s");
 	}
 	policy_errors_finish(&state_errors);
-	caps_init(&daemon);
+	daemon.caps = caps_create(&daemon.config);
+	if (!daemon.caps) {
+		log_error("out of memory");
+		return 1;
+	}
 	daemon.loop = wl_event_loop_create();
 	if (!daemon.loop)
 		return 1;

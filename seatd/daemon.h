@@ -16,7 +16,7 @@
 struct udev_monitor;
 struct control;
 struct control_handler;
-struct cgroup_root;
+struct caps;
 struct vt;
 struct child_outputs;
 
@@ -58,8 +58,7 @@ struct daemon {
 
 	struct vt *vt; /* the console the desks own; NULL: none (vt = none, or no VTs) */
 	struct child_outputs *outputs; /* seat children's pipes, without journald */
-	struct cgroup_root *cgroups;   /* NULL: seats run uncapped (caps = optional) */
-	bool caps_refused;	       /* caps are required and cannot be had: no seat starts */
+	struct caps *caps;	       /* the desks' cgroups (caps.h) */
 	struct wl_event_source *identify_timer;
 
 	struct wl_event_source *sigterm, *sigint, *sighup, *sigchld;

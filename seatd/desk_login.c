@@ -169,7 +169,7 @@ static void finish(struct desk_login *login)
 	login_session_destroy(login->session);
 	login->session = NULL;
 	/* What a PAM module left running (its helper daemonised) goes with the login. */
-	caps_seat_kill_login(login->seat);
+	caps_desk_kill(login->seat->caps, CGROUP_LOGIN);
 	if (login->granted)
 		set_access(login, AUDIO_NO_USER);
 	login->state = LOGIN_IDLE;
@@ -257,7 +257,8 @@ static void worker_lost(struct desk_login *login, bool stuck)
 {
 	const char *name = login->user[0] ? login->user : login->typed;
 	if (stuck) {
-		caps_seat_kill_login(login->seat); /* the worker and every PAM helper at once */
+		caps_desk_kill(login->seat->caps,
+			       CGROUP_LOGIN); /* the worker and every PAM helper at once */
 		login_session_kill(login->session);
 		login->session = NULL;
 	}
@@ -273,7 +274,7 @@ static void worker_lost(struct desk_login *login, bool stuck)
 		if (!stuck)
 			log_error("seat %s: the login worker of %s is gone; killing the session",
 				  login->seat->name, name);
-		caps_seat_kill_session(login->seat);
+		caps_desk_kill(login->seat->caps, CGROUP_SESSION);
 		if (login->runtime_dir[0])
 			runtime_dir_remove(login->runtime_dir);
 		/* Accepted, not started: a failure brings the greeter back, with the reason. */
@@ -406,7 +407,7 @@ static int make_request(struct desk_login *login, const struct link_login *crede
 	if (n < 0 || (size_t)n >= sizeof(login->runtime_dir))
 		return -ENAMETOOLONG;
 	login_copy_string(req->runtime_dir, sizeof(req->runtime_dir), login->runtime_dir);
-	const char *cgroup = caps_seat_session_dir(seat);
+	const char *cgroup = caps_desk_dir(seat->caps, CGROUP_SESSION);
 	login_copy_string(req->cgroup, sizeof(req->cgroup), cgroup ? cgroup : "");
 	const char *session =
 		seat->settings.session ? seat->settings.session : DEFAULT_LOGIN_SESSION;
@@ -455,7 +456,8 @@ void desk_login_handle(struct desk_login *login, const struct link_login *creden
 		tell_failed(login, "The login failed; see the system log", 0);
 		return;
 	}
-	login->session = login_session_start(&req, caps_seat_login_dir(seat), error, sizeof(error));
+	login->session = login_session_start(&req, caps_desk_dir(seat->caps, CGROUP_LOGIN), error,
+					     sizeof(error));
 	explicit_bzero(&req, sizeof(req));
 	if (!login->session) {
 		log_error("seat %s: no login worker: %s", seat->name, error);

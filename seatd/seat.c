@@ -74,11 +74,13 @@ struct seat *seat_create(struct daemon *daemon, const char *name, int number)
 		 daemon->options->runtime_dir, name);
 	wl_list_init(&seat->link);
 	wl_list_init(&seat->devices);
+	seat->caps = caps_desk_create(daemon->caps, name);
 	seat->services = services_create(seat);
 	seat->login = desk_login_create(seat);
-	if (!seat->services || !seat->login) {
+	if (!seat->caps || !seat->services || !seat->login) {
 		desk_login_destroy(seat->login);
 		services_destroy(seat->services);
+		caps_desk_destroy(seat->caps);
 		wl_event_source_remove(seat->timer);
 		free(seat->name);
 		free(seat);
@@ -103,7 +105,7 @@ void seat_destroy(struct seat *seat)
 	seat_outputs_clear(seat);
 	desk_login_destroy(seat->login);
 	services_destroy(seat->services);
-	caps_seat_release(seat);
+	caps_desk_destroy(seat->caps);
 	wl_event_source_remove(seat->timer);
 	if (seat->has_settings)
 		policy_effective_settings_finish(&seat->settings);
@@ -261,7 +263,7 @@ static int on_session_spawned(void *data, struct link_message *msg)
 {
 	struct seat *seat = data;
 	struct link_session_placed placed = {.pid = msg->body.session_spawned.pid};
-	placed.result = caps_seat_place_session(seat, placed.pid);
+	placed.result = caps_desk_place_session(seat->caps, placed.pid, seat->pid);
 	seat_send_fd(seat, LINK_SESSION_PLACED, &placed, sizeof(placed), -1);
 	return 0;
 }
@@ -322,6 +324,26 @@ static int handle_link(int fd, uint32_t mask, void *data)
 }
 
 /* ---- starting and stopping ---- */
+
+/*
+ * After the compositor: what ran in the desk's cgroup goes, but a login's worker, which has
+ * to close its PAM session and report the end, kills what is left in login/ itself
+ * (desk_login's finish), and services being stopped in order are killed after a timeout.
+ */
+static void kill_cgroups(struct seat *seat)
+{
+	bool login = desk_login_busy(seat->login), services = services_alive(seat->services);
+	if (!login && !services) {
+		caps_desk_kill(seat->caps, CGROUP_SEAT);
+		return;
+	}
+	caps_desk_kill(seat->caps, CGROUP_COMPOSITOR);
+	caps_desk_kill(seat->caps, CGROUP_SESSION);
+	if (!login)
+		caps_desk_kill(seat->caps, CGROUP_LOGIN);
+	if (!services)
+		caps_desk_kill(seat->caps, CGROUP_SERVICES);
+}
 
 static void schedule_retry(struct seat *seat, enum seat_state state)
 {
@@ -397,7 +419,7 @@ void seat_start(struct seat *seat)
 
 	int sv[2] = {-1, -1};
 	char error[256];
-	if (caps_seat_prepare(seat, error, sizeof(error)) < 0) {
+	if (caps_desk_prepare(seat->caps, &seat->settings.caps, error, sizeof(error)) < 0) {
 		log_error("seat %s: not started: %s", seat->name, error);
 		snprintf(seat->user_error, sizeof(seat->user_error), "%s", error);
 		goto fail;
@@ -431,7 +453,7 @@ void seat_start(struct seat *seat)
 				   : (seat->settings.session ? seat->settings.session
 							     : DEFAULT_SESSION),
 		.log_level = daemon->options->log_level,
-		.cgroup = caps_seat_compositor_dir(seat),
+		.cgroup = caps_desk_dir(seat->caps, CGROUP_COMPOSITOR),
 		.env = services_session_env(seat->services),
 		.outputs = daemon->outputs,
 	};
@@ -475,7 +497,7 @@ static void link_open(struct seat *seat, pid_t pid, int fd, bool greeter)
 		.version = LINK_VERSION,
 		.number = (uint32_t)seat->number,
 		.flags = (seat->session_held ? LINK_HELLO_HOLD_SESSION : 0) |
-			 (seat->cgroup ? LINK_HELLO_PLACE_SESSIONS : 0) |
+			 (caps_desk_dir(seat->caps, CGROUP_SEAT) ? LINK_HELLO_PLACE_SESSIONS : 0) |
 			 (seat->greeter ? LINK_HELLO_GREETER : 0) |
 			 (seat->daemon->config.sysrq ? LINK_HELLO_SYSRQ : 0),
 	};
@@ -568,6 +590,7 @@ void seat_retry_notice(struct seat *seat)
 void seat_stop(struct seat *seat, bool doom)
 {
 	seat->doomed = seat->doomed || doom;
+	caps_desk_set_leaving(seat->caps, seat->doomed);
 	seat->restart_pending = false;
 	revoke_everything(seat);
 	if (seat->pid <= 0) {
@@ -633,7 +656,7 @@ bool seat_handle_exit(struct seat *seat, pid_t pid, int status)
 	kill(-pid, SIGKILL);
 	services_stop(seat->services);
 	sound_sync_acls(daemon);
-	caps_seat_kill(seat);
+	kill_cgroups(seat);
 	seat->pid = 0;
 	close_link(seat);
 	revoke_everything(seat);
@@ -688,12 +711,26 @@ bool seat_set_settings(struct seat *seat, struct policy_effective_settings *sett
 	memset(settings, 0, sizeof(*settings));
 	/*
 	 * Caps are the cgroup's files: they change under a running session, no restart. What
-	 * the kernel refuses is logged by caps_seat_apply.
+	 * the kernel refuses is logged by caps_desk_apply.
 	 */
 	char error[256];
-	if (caps_changed && caps_seat_apply(seat, error, sizeof(error)) > 0)
+	if (caps_changed &&
+	    caps_desk_apply(seat->caps, &seat->settings.caps, error, sizeof(error)) > 0)
 		log_info("seat %s: its caps changed; written to its cgroup", seat->name);
 	return changed;
+}
+
+int seat_set_caps(struct seat *seat, struct policy_caps *caps, char *error, size_t error_size)
+{
+	/* A seat without settings cannot run; it gets its caps with them. */
+	if (!seat->has_settings) {
+		policy_caps_finish(caps);
+		return 0;
+	}
+	policy_caps_finish(&seat->settings.caps);
+	seat->settings.caps = *caps;
+	policy_caps_init(caps);
+	return caps_desk_apply(seat->caps, &seat->settings.caps, error, error_size);
 }
 
 /* ---- devices ---- */
@@ -831,8 +868,14 @@ struct json_object *seat_to_json(struct seat *seat)
 	json_object_object_add(o, "restarts", json_object_new_int(seat->restarts));
 	seat_leases_add_json(seat, o);
 	json_object_object_add(o, "claimed", json_object_new_boolean(seat->claimed));
-	caps_seat_add_json(seat, o);
-	json_object_object_add(o, "usage", caps_seat_to_json(seat));
+	json_object_object_add(o, "caps",
+			       seat->has_settings ? caps_to_json(&seat->settings.caps) : NULL);
+	struct policy_caps saved;
+	policy_caps_init(&saved);
+	if (policy_saved_apply_caps(&seat->daemon->saved, seat->name, &saved) >= 0)
+		json_object_object_add(o, "caps_set", caps_to_json(&saved));
+	policy_caps_finish(&saved);
+	json_object_object_add(o, "usage", caps_desk_usage_json(seat->caps));
 	struct json_object *devices = json_object_new_array();
 	struct json_object *sound = json_object_new_array();
 	struct hw_input *input;

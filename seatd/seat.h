@@ -19,7 +19,7 @@ struct hw_card;
 struct hw_input;
 struct gpu_lease;
 struct json_object;
-struct cgroup_seat;
+struct caps_desk;
 struct desk_login;
 
 enum seat_state {
@@ -56,8 +56,7 @@ struct seat {
 	struct seat_card cards[SEAT_CARDS_MAX];
 	size_t output_count; /* on every card */
 
-	struct cgroup_seat *cgroup; /* seat-<name> with its caps; NULL when uncapped */
-	char auto_cpus[64];	    /* the CPUs `cpuset = auto` last wrote to it; "" when none */
+	struct caps_desk *caps; /* its cgroup, with its caps (caps.h) */
 	struct spawn_user user;
 	char user_error[256];
 	char runtime_dir[256];
@@ -100,6 +99,11 @@ void seat_destroy(struct seat *seat);
  * need no restart: they are written to the seat's cgroup at once.
  */
 bool seat_set_settings(struct seat *seat, struct policy_effective_settings *settings);
+/*
+ * `multiseatctl set`: `caps` (taken over; left unset) become the seat's and go to its
+ * cgroup at once, as caps_desk_apply returns.
+ */
+int seat_set_caps(struct seat *seat, struct policy_caps *caps, char *error, size_t error_size);
 
 /*
  * Starts the compositor when the seat can run (outputs, user) and it is not running. A seat

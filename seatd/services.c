@@ -377,7 +377,7 @@ static void start_one(struct services *services, enum service_kind kind)
 		.seat = seat->name,
 		.runtime_dir = seat->runtime_dir,
 		.link_fd = -1,
-		.cgroup = caps_seat_services_dir(seat),
+		.cgroup = caps_desk_dir(seat->caps, CGROUP_SERVICES),
 		.log_identifier = identifier,
 		.outputs = seat->daemon->outputs,
 		/* At their default level PipeWire and pipewire-pulse print only warnings and
@@ -656,7 +656,7 @@ bool services_handle_exit(struct services *services, pid_t pid, int status)
 		if (!services_alive(services)) {
 			services->kill_at_ms = 0;
 			/* What the bus started for them (activated services) goes with them. */
-			caps_seat_kill_services(services->seat);
+			caps_desk_kill(services->seat->caps, CGROUP_SERVICES);
 		}
 		struct daemon *daemon = services->seat->daemon;
 		if (!services->running && daemon->stopping)

@@ -362,6 +362,13 @@ static int autoseats_add(struct policy_assignment *assignment, const struct sort
 	return 0;
 }
 
+/* The keys a saved entry may name a device by, in the order they decide: its own, its USB
+ * device's (NULL when not on USB), its hubs' nearest first; i < hub_count + 2. */
+static const char *chain_key(const struct policy_device *device, size_t i)
+{
+	return i == 0 ? device->key : i == 1 ? device->usb_device : device->hubs[i - 2];
+}
+
 /*
  * The device's own entry, else its USB device's, else its nearest hub's; entries naming no
  * present seat are skipped.
@@ -371,9 +378,7 @@ static void device_from_state(const struct policy_assignment *assignment,
 			      struct policy_verdict *verdict)
 {
 	for (size_t i = 0; i < device->hub_count + 2; i++) {
-		const char *key = i == 0   ? device->key
-				  : i == 1 ? device->usb_device
-					   : device->hubs[i - 2];
+		const char *key = chain_key(device, i);
 		if (!key)
 			continue;
 		const char *name = state_lookup(state->devices, state->device_count, key);
@@ -398,9 +403,7 @@ static void device_from_overrides(const struct policy_assignment *assignment,
 				  struct policy_verdict *verdict)
 {
 	for (size_t i = 0; i < device->hub_count + 2; i++) {
-		const char *key = i == 0   ? device->key
-				  : i == 1 ? device->usb_device
-					   : device->hubs[i - 2];
+		const char *key = chain_key(device, i);
 		const struct policy_state_entry *entry =
 			key ? entry_of(state->overrides, state->override_count, key) : NULL;
 		if (!entry)
@@ -592,6 +595,16 @@ err_memory:
 
 /* ---- explanations ---- */
 
+/* Which key of the device a saved entry named, when not its own: " (usb:KEY)", " (hub:KEY)". */
+static void print_entry_key(FILE *stream, const char *key, const struct policy_device *device,
+			    const char *entry_key)
+{
+	if (strcmp(entry_key, key) == 0)
+		return;
+	bool usb = device && device->usb_device && strcmp(device->usb_device, entry_key) == 0;
+	fprintf(stream, " (%s:%s)", usb ? "usb" : "hub", entry_key);
+}
+
 static void print_verdict(FILE *stream, const struct policy_assignment *assignment, const char *key,
 			  const struct policy_verdict *verdict,
 			  const struct policy_connector *connector,
@@ -610,24 +623,12 @@ static void print_verdict(FILE *stream, const struct policy_assignment *assignme
 		break;
 	case POLICY_REASON_STATE:
 		fprintf(stream, "%s by saved state", seat);
-		if (strcmp(verdict->state_key, key) != 0)
-			fprintf(stream, " (%s:%s)",
-				device && device->usb_device &&
-						strcmp(device->usb_device, verdict->state_key) == 0
-					? "usb"
-					: "hub",
-				verdict->state_key);
+		print_entry_key(stream, key, device, verdict->state_key);
 		break;
 	case POLICY_REASON_OVERRIDE:
 		fprintf(stream, "%s by multiseatctl %s", seat ? seat : "unassigned",
 			seat ? "attach" : "detach");
-		if (strcmp(verdict->state_key, key) != 0)
-			fprintf(stream, " (%s:%s)",
-				device && device->usb_device &&
-						strcmp(device->usb_device, verdict->state_key) == 0
-					? "usb"
-					: "hub",
-				verdict->state_key);
+		print_entry_key(stream, key, device, verdict->state_key);
 		break;
 	case POLICY_REASON_AUTOSEAT:
 		fprintf(stream, "%s (autoseat%s)", seat,
